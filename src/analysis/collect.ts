@@ -1,0 +1,92 @@
+import type { BuiltModel } from '../model/build.js';
+import type { Layer, LayersModel } from '../model/tf.js';
+import { isShapeList, type FullShape } from '../shapes.js';
+import { kerasClassName, layerParams } from './layer-facts.js';
+import { modelTotals } from './totals.js';
+import type { Connection, LayerSummary, ModelSummary } from './types.js';
+
+interface TfjsNode {
+  inboundLayers: Layer[];
+  nodeIndices: number[];
+  tensorIndices: number[];
+  inputShapes: FullShape | FullShape[];
+  outputShapes: FullShape | FullShape[];
+}
+
+/**
+ * Collects the summary of a built model: one entry per layer in Keras's order
+ * (tfjs orders model.layers as Keras does: by depth from the inputs, ties in
+ * the order the graph was discovered).
+ */
+export function summarize(built: BuiltModel): ModelSummary {
+  const { model, graph } = built;
+  const relevant = relevantNodeKeys(model);
+  const layers = model.layers.map((layer) => summarizeLayer(layer, relevant));
+  return {
+    schema: 'merge-summary/1',
+    name: graph.name,
+    source: graph.source,
+    layers,
+    totals: modelTotals(model),
+    merges: [],
+    sequentialLike: isSequentialLike(layers),
+    warnings: [...built.warnings],
+  };
+}
+
+function summarizeLayer(layer: Layer, relevant: Set<string>): LayerSummary {
+  const nodes = (layer.inboundNodes as unknown as TfjsNode[]).filter((_, index) => relevant.has(nodeKey(layer, index)));
+  const connections: Connection[] = [];
+  const inputShapes: FullShape[] = [];
+  for (const node of nodes) {
+    node.inboundLayers.forEach((inbound, i) => {
+      connections.push({ layer: inbound.name, node: node.nodeIndices[i], tensor: node.tensorIndices[i] });
+    });
+    if (node.inboundLayers.length > 0) inputShapes.push(...shapeList(node.inputShapes));
+  }
+  const last = nodes[nodes.length - 1];
+  return {
+    name: layer.name,
+    type: kerasClassName(layer),
+    inputs: connections.map((c) => c.layer),
+    connections,
+    inputShapes,
+    outputShape: singleOrList(shapeList(last ? last.outputShapes : (layer.outputShape as FullShape | FullShape[]))),
+    ...layerParams(layer),
+    dependsOnMerges: [],
+  };
+}
+
+/** tfjs stores a node's shapes as one shape or a list of shapes, inconsistently; this always gives a list. */
+function shapeList(shapes: FullShape | FullShape[]): FullShape[] {
+  return isShapeList(shapes) ? shapes : [shapes];
+}
+
+function singleOrList(shapes: FullShape[]): FullShape | FullShape[] {
+  return shapes.length === 1 ? shapes[0] : shapes;
+}
+
+/** tfjs keeps the keys of the nodes that belong to a model, as Keras does. */
+function relevantNodeKeys(model: LayersModel): Set<string> {
+  return (model as unknown as { containerNodes: Set<string> }).containerNodes;
+}
+
+function nodeKey(layer: Layer, index: number): string {
+  return `${layer.name}_ib-${index}`;
+}
+
+/**
+ * Keras's test for leaving out "Connected to": no layer takes several inputs,
+ * none is called twice, and none feeds two layers (no branches).
+ */
+function isSequentialLike(layers: LayerSummary[]): boolean {
+  const fedFrom = new Set<string>();
+  for (const layer of layers) {
+    if (layer.connections.length > 1) return false;
+    for (const connection of layer.connections) {
+      if (fedFrom.has(connection.layer)) return false;
+      fedFrom.add(connection.layer);
+    }
+  }
+  return true;
+}

@@ -1,0 +1,84 @@
+import type { FullShape } from '../shapes.js';
+
+/**
+ * The analysis result: plain data, which is also what `--json` prints
+ * (../shared/summary-json.md, schema merge-summary/1). Renderers read it;
+ * nothing here knows how it will be shown.
+ */
+export interface ModelSummary {
+  schema: 'merge-summary/1';
+  name: string;
+  source: string;
+  layers: LayerSummary[];
+  totals: Totals;
+  merges: MergeSummary[];
+  /** True when the model is a plain chain (Keras then leaves out "Connected to"). */
+  sequentialLike: boolean;
+  warnings: string[];
+}
+
+export interface LayerSummary {
+  name: string;
+  /** The Keras class name. */
+  type: string;
+  /** The layers feeding it, one per input tensor, over every call of the layer. */
+  inputs: string[];
+  /** Keras's "Connected to": which call of which layer, and which of its outputs. */
+  connections: Connection[];
+  inputShapes: FullShape[];
+  /** The last call's output shape; a list of shapes for a layer with several outputs. */
+  outputShape: FullShape | FullShape[];
+  params: number;
+  trainable: number;
+  nonTrainable: number;
+  /** Parameter memory at each weight's dtype. */
+  bytes: number;
+  /** The merges whose choice changes this layer's output shape or parameters (by name). */
+  dependsOnMerges: string[];
+}
+
+export interface Connection {
+  layer: string;
+  node: number;
+  tensor: number;
+}
+
+export interface Totals {
+  params: number;
+  trainable: number;
+  nonTrainable: number;
+  bytes: number;
+  trainableBytes: number;
+  nonTrainableBytes: number;
+}
+
+/** One merge layer and what choosing it did to the model (filled by the merge analysis). */
+export interface MergeSummary {
+  name: string;
+  type: string;
+  inputShapes: FullShape[];
+  outputShape: FullShape;
+  /** For Concatenate: the axis as written, with the sizes joined on it. */
+  axis?: number;
+  broadcasts: boolean;
+  alternative: MergeAlternative;
+  affected: AffectedLayer[];
+}
+
+export interface MergeAlternative {
+  type: string | null;
+  possible: boolean;
+  reason?: string;
+  outputShape?: FullShape;
+  totalParams?: number;
+  trainableParams?: number;
+}
+
+export interface AffectedLayer {
+  name: string;
+  type: string;
+  outputShape: FullShape | FullShape[];
+  alternativeOutputShape: FullShape | FullShape[];
+  params: number;
+  alternativeParams: number;
+}

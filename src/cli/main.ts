@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { UserError } from '../errors.js';
+import { availableKernelBackend } from '../model/kernels.js';
+import { analyzeFile } from '../pipeline.js';
+import { renderJson } from '../render/json.js';
+import { makePalette, wantsColor } from '../render/palette.js';
+import { renderSummary } from '../render/table.js';
+
+/** Exit statuses: what CI scripts branch on. */
+export const EXIT = { ok: 0, failed: 1, error: 2 } as const;
+
+interface CommonOptions {
+  color?: boolean;
+  width?: number;
+  debug?: boolean;
+}
+
+/** Runs the CLI; resolves to the exit status. Output goes to stdout only once complete. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  let debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return (program as unknown as { exitStatus?: number }).exitStatus ?? EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.describe()}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return EXIT.error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`merge-summary: internal error: ${message}\n`);
+    process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'run again with --debug to see where\n');
+    debug = false;
+    return EXIT.error;
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('merge-summary');
+  program
+    .description(
+      "Keras-faithful summaries of a model spec: shapes, parameter counts, and what each merge (Add, Concatenate, ...) does to the layers after it.",
+    )
+    .option('-V, --version', 'print the version and the kernel backend in use')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showSuggestionAfterError(true);
+
+  addCommon(
+    program
+      .command('summary', { isDefault: true })
+      .description('print the summary table of a model (the default command)')
+      .argument('[model]', 'a model spec (YAML), or - for standard input')
+      .option('--json', 'print the summary as JSON (schema merge-summary/1)'),
+  ).action((model: string | undefined, options: CommonOptions & { json?: boolean }) => {
+    if (program.opts().version) {
+      write(versionText());
+      return;
+    }
+    if (model === undefined) throw new UserError('no model given; usage: merge-summary MODEL.yaml (see --help)');
+    const summary = analyzeFile(model);
+    for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (options.json) {
+      write(renderJson(summary));
+      return;
+    }
+    const palette = makePalette(wantsColor(options.color, process.stdout));
+    write(renderSummary(summary, { palette, width: terminalWidth(options.width) }));
+  });
+  return program;
+}
+
+function addCommon(command: Command): Command {
+  return command
+    .option('--no-color', 'never colour the output (also NO_COLOR=1, or when piped)')
+    .addOption(new Option('--width <columns>', 'fit tables in this many columns (default: the terminal, else 100)').argParser(parseWidth))
+    .option('--debug', 'show stack traces of errors');
+}
+
+function parseWidth(value: string): number {
+  const width = Number(value);
+  if (!Number.isInteger(width) || width < 40) throw new UserError(`--width must be a whole number of at least 40, not "${value}"`);
+  return width;
+}
+
+export function terminalWidth(explicit?: number): number {
+  return explicit ?? (process.stdout.columns || 100);
+}
+
+function write(text: string): void {
+  process.stdout.write(text);
+}
+
+function versionText(): string {
+  const require = createRequire(import.meta.url);
+  const { version } = require('../../package.json') as { version: string };
+  const tfjs = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
+  return `merge-summary ${version}\ntfjs ${tfjs}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend()}\n`;
+}

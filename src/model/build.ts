@@ -1,0 +1,107 @@
+import { UserError } from '../errors.js';
+import { formatShape, type FullShape } from '../shapes.js';
+import type { LayerCall, LayerDefinition, ModelGraph, TensorRef } from '../spec/graph.js';
+import { describeRef } from '../spec/graph.js';
+import { createLayer, tfjsMessage } from './layer-factory.js';
+import { MERGE_KINDS } from './merges.js';
+import { useShapeOnlyBackend } from './shape-only-backend.js';
+import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tf.js';
+
+export interface BuiltModel {
+  model: LayersModel;
+  graph: ModelGraph;
+  /** The definition each layer was created from, by layer name. */
+  definitions: Map<string, LayerDefinition>;
+  /** Things worth telling the user that do not stop the summary. */
+  warnings: string[];
+}
+
+/** tfjs's dtypes; Keras's others build as the nearest one (shapes do not depend on it). */
+const TFJS_DTYPE: Record<string, 'float32' | 'int32' | 'bool' | 'string'> = {
+  bool: 'bool',
+  string: 'string',
+  int8: 'int32', int16: 'int32', int32: 'int32', int64: 'int32',
+  uint8: 'int32', uint16: 'int32', uint32: 'int32', uint64: 'int32',
+};
+
+/**
+ * Builds the graph with tfjs layers on the shape-only backend: every shape and
+ * weight comes from tfjs-layers' own build() and computeOutputShape(), and no
+ * weight holds data.
+ */
+export function buildModel(graph: ModelGraph): BuiltModel {
+  useShapeOnlyBackend();
+  const tensors = new Map<string, SymbolicTensor[]>();
+  const layers = new Map<string, Layer>();
+  const definitions = new Map<string, LayerDefinition>();
+
+  const inputs = graph.inputs.map((input) => {
+    const tensor = tfl.input({
+      name: input.name,
+      batchShape: [input.batchSize ?? null, ...input.shape],
+      dtype: TFJS_DTYPE[input.dtype] ?? 'float32',
+    });
+    tensors.set(input.name, [tensor]);
+    return tensor;
+  });
+
+  for (const call of graph.calls) {
+    let layer = layers.get(call.layer);
+    if (!layer) {
+      const definition = call.definition as LayerDefinition;
+      layer = createLayer(definition);
+      layers.set(call.layer, layer);
+      definitions.set(call.layer, definition);
+    }
+    const callInputs = call.from.flatMap((ref) => resolve(ref, tensors));
+    tensors.set(call.label, applyLayer(layer, call, callInputs));
+  }
+
+  const outputs = graph.outputs.flatMap((ref) => resolve(ref, tensors));
+  let model: LayersModel;
+  try {
+    model = tfl.model({ inputs, outputs, name: graph.name });
+  } catch (error) {
+    throw new UserError(`the model cannot be assembled: ${tfjsMessage(error)}`, graph.outputs[0]?.at ?? graph.at);
+  }
+  return { model, graph, definitions, warnings: unusedWarnings(model, graph) };
+}
+
+function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>): SymbolicTensor[] {
+  const outputs = tensors.get(ref.label);
+  if (!outputs) throw new UserError(`"${describeRef(ref)}" names no input or layer defined above`, ref.at);
+  if (ref.index === undefined) return outputs;
+  if (ref.index >= outputs.length) {
+    const has = outputs.length === 1 ? 'has one output' : `has ${outputs.length} outputs`;
+    throw new UserError(`"${describeRef(ref)}": "${ref.label}" ${has}; pick one with an index from 0 to ${outputs.length - 1}`, ref.at);
+  }
+  return [outputs[ref.index]];
+}
+
+function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
+  const type = layer.getClassName();
+  const what = `layer "${call.layer}" (${type})`;
+  try {
+    const output = layer.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor | SymbolicTensor[];
+    return Array.isArray(output) ? output : [output];
+  } catch (error) {
+    const merge = MERGE_KINDS[type];
+    if (merge) {
+      const shapes = inputs.map((input) => formatShape(input.shape as FullShape));
+      const listed = shapes.length === 1 ? `one input of shape ${shapes[0]}` : `inputs have shapes ${joinAnd(shapes)}`;
+      throw new UserError(`${what}: ${listed}; ${type} ${merge.rule}`, call.at);
+    }
+    throw new UserError(`${what}: ${tfjsMessage(error)}`, call.at);
+  }
+}
+
+function unusedWarnings(model: LayersModel, graph: ModelGraph): string[] {
+  const inModel = new Set(model.layers.map((layer) => layer.name));
+  return graph.calls
+    .filter((call) => call.definition && !inModel.has(call.layer))
+    .map((call) => `layer "${call.layer}" leads to no output of the model, so the summary leaves it out`);
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

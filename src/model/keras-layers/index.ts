@@ -1,0 +1,18 @@
+import { tfc } from '../tf.js';
+import { KerasFlatten } from './flatten.js';
+import { Subtract } from './subtract.js';
+
+/**
+ * Keras layers that tfjs lacks, or where tfjs's semantics differ from Keras's.
+ * Registered in tfjs's own serialization registry, so specs, Keras configs and
+ * tfjs's model loader all find them by class name like any built-in layer.
+ */
+const KERAS_LAYERS = [KerasFlatten, Subtract];
+
+let registered = false;
+
+export function registerKerasLayers(): void {
+  if (registered) return;
+  for (const layer of KERAS_LAYERS) tfc.serialization.registerClass(layer as never);
+  registered = true;
+}

@@ -1,0 +1,108 @@
+import { UserError, closestNames, suggest } from '../errors.js';
+import type { LayerDefinition } from '../spec/graph.js';
+import { kerasSnakeCase } from '../spec/keras-names.js';
+import { wrongKind } from './arg-kinds.js';
+import { registerKerasLayers } from './keras-layers/index.js';
+import { LayerClass, tfc, type Layer } from './tf.js';
+
+type LayerConstructor = new (config: object) => Layer;
+
+/** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
+const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
+
+/** Model classes are containers, not layers a spec entry can create from arguments. */
+const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
+
+let knownClasses: Map<string, LayerConstructor> | undefined;
+
+/** Every layer class tfjs's serialization registry knows, by Keras class name. */
+export function layerClasses(): Map<string, LayerConstructor> {
+  if (knownClasses) return knownClasses;
+  registerKerasLayers();
+  const classes = new Map<string, LayerConstructor>();
+  const registry = tfc.serialization.SerializationMap.getMap().classNameMap;
+  for (const [name, [cls]] of Object.entries(registry)) {
+    if ((cls as { prototype: unknown }).prototype instanceof (LayerClass as unknown as typeof Object)) {
+      classes.set(name, cls as unknown as LayerConstructor);
+    }
+  }
+  knownClasses = classes;
+  return classes;
+}
+
+/**
+ * Creates the tfjs layer a spec entry describes, through tfjs's own registry
+ * and with Keras's argument names converted the way tfjs converts Keras
+ * configs: snake_case keys and string values become camelCase.
+ */
+export function createLayer(definition: LayerDefinition): Layer {
+  const classes = layerClasses();
+  const cls = classes.get(definition.type);
+  const what = `layer "${definition.name}" (${definition.type})`;
+  if (!cls || NOT_SPEC_LAYERS.has(definition.type)) {
+    const known = [...classes.keys()].filter((name) => !NOT_SPEC_LAYERS.has(name));
+    throw new UserError(`unknown layer type "${definition.type}"${suggest(definition.type, known)}`, definition.typeAt);
+  }
+  const config: Record<string, unknown> = {};
+  const writtenAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(definition.args)) {
+    const at = definition.argLocations[key] ?? definition.at;
+    const camel = toCamelCase(key);
+    const earlier = writtenAs.get(camel);
+    if (earlier !== undefined) throw new UserError(`${what}: "${key}" repeats "${earlier}"`, at);
+    writtenAs.set(camel, key);
+    const problem = wrongKind(kerasSnakeCase(camel), value);
+    if (problem) throw new UserError(`${what}: ${problem}`, at);
+    config[camel] = kerasToTfjs(value);
+  }
+  let layer: Layer;
+  try {
+    layer = new cls({ ...config, name: definition.name });
+  } catch (error) {
+    throw new UserError(`${what}: ${tfjsMessage(error)}`, definition.at);
+  }
+  rejectUnknownArgs(layer, writtenAs, definition, what);
+  return layer;
+}
+
+function rejectUnknownArgs(layer: Layer, writtenAs: Map<string, string>, definition: LayerDefinition, what: string): void {
+  const accepted = new Set([...BASE_ARGS, ...Object.keys(layer.getConfig())]);
+  for (const [camel, key] of writtenAs) {
+    if (accepted.has(camel)) continue;
+    const names = [...accepted].filter((name) => !BASE_ARGS.has(name) || name === 'trainable').map(kerasSnakeCase);
+    const close = closestNames(kerasSnakeCase(camel), names, 3);
+    const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : `; it takes ${names.sort().join(', ')}`;
+    throw new UserError(`${what}: unknown argument "${key}"${hint}`, definition.argLocations[key] ?? definition.at);
+  }
+}
+
+/** tfjs's own conversion of identifiers in Keras configs (generic_utils.toCamelCase). */
+export function toCamelCase(identifier: string): string {
+  if (identifier.length <= 1 || !identifier.includes('_')) return identifier;
+  return identifier.replace(/_+(\w|$)/g, (_, next: string) => next.toUpperCase());
+}
+
+/**
+ * Converts a Keras argument value as tfjs's convertPythonicToTs does: keys and
+ * string values to camelCase ("channels_last" -> "channelsLast",
+ * "glorot_uniform" -> "glorotUniform"), names left as written.
+ */
+export function kerasToTfjs(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return key === 'name' ? value : toCamelCase(value);
+  if (Array.isArray(value)) return value.map((item) => kerasToTfjs(item, key));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const camel = k === 'name' ? k : toCamelCase(k);
+      out[camel] = kerasToTfjs(v, camel);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** tfjs errors carry their class in the message; users need only the sentence. */
+export function tfjsMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim();
+}

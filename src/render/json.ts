@@ -1,0 +1,6 @@
+
+/** The --json document (../shared/summary-json.md): the analysis result as it is. */
+export function renderJson(document: object): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+

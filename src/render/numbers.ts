@@ -1,0 +1,46 @@
+/** 8086546 -> "8,086,546", as Keras prints counts. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** Keras 3's readable_memory_size: powers of 1024, two decimals ("30.85 MB", "1.00 KB"). */
+export function formatBytes(bytes: number): string {
+  let size = bytes;
+  for (const unit of SIZE_UNITS) {
+    if (size / 1024 < 1) return `${toFixedHalfEven(size, 2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${toFixedHalfEven(size * 1024, 2)} PB`;
+}
+
+/**
+ * Python's "{:.2f}" rounds exact ties to even (1.125 -> "1.12") where JS's
+ * toFixed rounds them up; sizes are sums of powers of two, so ties happen.
+ */
+export function toFixedHalfEven(value: number, digits: number): string {
+  const scale = 10 ** digits;
+  const scaled = value * scale;
+  const floor = Math.floor(scaled);
+  if (scaled - floor === 0.5 && Number.isFinite(scaled) && scaled / scale === value) {
+    const even = floor % 2 === 0 ? floor : floor + 1;
+    return (even / scale).toFixed(digits);
+  }
+  return value.toFixed(digits);
+}
+
+/** "+1,572,864" / "−1,572,864" / "0". */
+export function formatSignedCount(n: number): string {
+  if (n === 0) return '0';
+  return `${n > 0 ? '+' : '−'}${formatCount(Math.abs(n))}`;
+}
+
+/** A change as a percentage of `base`, one decimal without a trailing ".0": "+100%", "−19.5%". */
+export function formatPercent(change: number, base: number): string {
+  if (base === 0) return change === 0 ? '0%' : 'new';
+  const percent = (change / base) * 100;
+  const text = Math.abs(percent).toFixed(1).replace(/\.0$/, '');
+  if (text === '0') return '0%';
+  return `${percent > 0 ? '+' : '−'}${text}%`;
+}

@@ -1,0 +1,47 @@
+import { Chalk, supportsColor } from 'chalk';
+
+/** The colours of every renderer, in one place; all identity when colour is off. */
+export interface Palette {
+  enabled: boolean;
+  heading: (text: string) => string;
+  layerName: (text: string) => string;
+  shape: (text: string) => string;
+  number: (text: string) => string;
+  merge: (text: string) => string;
+  affected: (text: string) => string;
+  growth: (text: string) => string;
+  shrink: (text: string) => string;
+  dim: (text: string) => string;
+  ok: (text: string) => string;
+  fail: (text: string) => string;
+}
+
+export function makePalette(color: boolean): Palette {
+  const level = color ? Math.max(1, supportsColor ? supportsColor.level : 1) : 0;
+  const chalk = new Chalk({ level: level as 0 | 1 | 2 | 3 });
+  return {
+    enabled: color,
+    heading: chalk.bold,
+    layerName: (t) => t,
+    shape: chalk.green,
+    number: chalk.cyan,
+    merge: chalk.bold.magenta,
+    affected: chalk.yellow,
+    growth: chalk.red,
+    shrink: chalk.green,
+    dim: chalk.dim,
+    ok: chalk.green,
+    fail: chalk.bold.red,
+  };
+}
+
+/**
+ * Colour when the output is a terminal that supports it; never with
+ * --no-color, NO_COLOR, or when piped. FORCE_COLOR turns it on (tests).
+ */
+export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream): boolean {
+  if (flag === false) return false;
+  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && supportsColor !== false;
+}

@@ -1,0 +1,33 @@
+/**
+ * Keras 3's automatic layer names: the class name in snake_case, then `_1`,
+ * `_2`, ... for later layers of the same kind (`conv2d`, `conv2d_1`, `re_lu`).
+ * Inputs are `input_layer`, `input_layer_1`, ...
+ */
+export function kerasSnakeCase(className: string): string {
+  return className
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export const INPUT_PREFIX = 'input_layer';
+
+/** Hands out Keras auto-names, never one the model already uses explicitly. */
+export class KerasNamer {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly taken: Set<string>) {}
+
+  next(prefix: string): string {
+    let count = this.counts.get(prefix) ?? 0;
+    let name: string;
+    do {
+      name = count === 0 ? prefix : `${prefix}_${count}`;
+      count += 1;
+    } while (this.taken.has(name));
+    this.counts.set(prefix, count);
+    this.taken.add(name);
+    return name;
+  }
+}
