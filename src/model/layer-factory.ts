@@ -59,10 +59,30 @@ export function createLayer(definition: LayerDefinition): Layer {
   try {
     layer = new cls({ ...config, name: definition.name });
   } catch (error) {
-    throw new UserError(`${what}: ${tfjsMessage(error)}`, definition.at);
+    const message = tfjsMessage(error);
+    const misspelt = misspeltArgument(message, writtenAs);
+    if (misspelt) {
+      throw new UserError(`${what}: unknown argument "${misspelt.key}"; did you mean "${kerasSnakeCase(misspelt.meant)}"?`, definition.argLocations[misspelt.key]);
+    }
+    throw new UserError(`${what}: ${message}`, definition.at);
   }
   rejectUnknownArgs(layer, writtenAs, definition, what);
   return layer;
+}
+
+/**
+ * tfjs refuses a layer with a missing required argument before its config can
+ * be asked which arguments it takes; when the argument it names is a near miss
+ * of one the user wrote ("unit" for "units"), the real problem is the spelling.
+ */
+function misspeltArgument(message: string, writtenAs: Map<string, string>): { key: string; meant: string } | undefined {
+  const mentioned = new Set(message.match(/\b[a-z][A-Za-z0-9]*\b/g) ?? []);
+  for (const [camel, key] of writtenAs) {
+    if (mentioned.has(camel)) continue;
+    const [meant] = closestNames(camel, mentioned, 1);
+    if (meant && meant.length >= 3) return { key, meant };
+  }
+  return undefined;
 }
 
 function rejectUnknownArgs(layer: Layer, writtenAs: Map<string, string>, definition: LayerDefinition, what: string): void {

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCli, writeTemp } from './helpers.js';
+
+/** Each bad spec, where its problem is (line:col), and what the message must say. */
+interface BadSpec {
+  problem: string;
+  text: string;
+  at: string;
+  message: RegExp;
+}
+
+const ONE_INPUT = 'inputs:\n  - {shape: [4]}\n';
+
+const aliasBomb = (() => {
+  const lines = ['a: &a [x,x,x,x,x,x,x,x,x]'];
+  let previous = 'a';
+  for (const name of 'bcdefghi') {
+    lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    previous = name;
+  }
+  return `${lines.join('\n')}\n${ONE_INPUT}layers: [{type: Dense, units: 2}]\n`;
+})();
+
+const CASES: BadSpec[] = [
+  { problem: 'YAML syntax error', text: 'inputs: [{shape: [4]}\nlayers: []\n', at: '2:1', message: /YAML syntax error/ },
+  { problem: 'a spec that is a list', text: '- a\n- b\n', at: '1:1', message: /must be a mapping.*found a list/ },
+  { problem: 'a spec that is a scalar', text: 'hello\n', at: '1:1', message: /must be a mapping.*found a single value/ },
+  { problem: 'no inputs', text: 'layers:\n  - {type: Dense, units: 2}\n', at: '1:1', message: /no "inputs"/ },
+  { problem: 'empty inputs', text: 'inputs: []\nlayers:\n  - {type: Dense, units: 2}\n', at: '1:9', message: /"inputs" must be a non-empty list/ },
+  { problem: 'no layers', text: ONE_INPUT, at: '1:1', message: /no "layers"/ },
+  { problem: 'a layer without type', text: `${ONE_INPUT}layers:\n  - {units: 2}\n`, at: '4:5', message: /layer 1 has no "type"/ },
+  {
+    problem: 'an unknown layer type, with the closest names',
+    text: `${ONE_INPUT}layers:\n  - {type: Dence, units: 2}\n`,
+    at: '4:12',
+    message: /unknown layer type "Dence"; did you mean "Dense"\?/,
+  },
+  {
+    problem: 'an unknown argument, with the closest',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 3, kernel_initialiser: he_normal}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown argument "kernel_initialiser"; did you mean "kernel_initializer"\?/,
+  },
+  {
+    problem: 'a misspelt required argument',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, unit: 2}\n`,
+    at: '4:19',
+    message: /unknown argument "unit"; did you mean "units"\?/,
+  },
+  {
+    problem: 'an argument of the wrong kind (string for a number)',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: "64"}\n`,
+    at: '4:19',
+    message: /"units" must be a positive whole number, not "64"/,
+  },
+  {
+    problem: 'an argument of the wrong kind (fraction)',
+    text: `${ONE_INPUT}layers:\n  - {type: Conv1D, filters: 4, kernel_size: 1.5}\n`,
+    at: '4:32',
+    message: /"kernel_size" must be a positive whole number or a list of them, not 1.5/,
+  },
+  { problem: 'a zero dimension', text: 'inputs:\n  - {shape: [4, 0]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:17', message: /dimension 2 of "shape" is 0/ },
+  { problem: 'a negative dimension', text: 'inputs:\n  - {shape: [-3]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:14', message: /dimension 1 of "shape" is -3/ },
+  { problem: 'a fractional dimension', text: 'inputs:\n  - {shape: [2.5]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:14', message: /is 2.5; each must be a positive whole number/ },
+  { problem: 'a shape that is not a list', text: 'inputs:\n  - {shape: 4}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:13', message: /"shape" must be a list/ },
+  {
+    problem: 'a from that names nothing',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, from: input_layr}\n`,
+    at: '4:35',
+    message: /"input_layr" names no input or layer defined above; did you mean "input_layer"\?/,
+  },
+  {
+    problem: 'a forward reference',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, from: later}\n  - {type: Dense, name: later, units: 2}\n`,
+    at: '4:35',
+    message: /"later" is defined further down \(line 5\)/,
+  },
+  {
+    problem: 'a cycle',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, name: loop, units: 2, from: loop}\n`,
+    at: '4:47',
+    message: /"loop" is this layer itself.*cycle/,
+  },
+  {
+    problem: 'a duplicate name',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, name: a, units: 2}\n  - {type: Dense, name: a, units: 2}\n`,
+    at: '5:25',
+    message: /duplicate name "a" \(first used at line 4\)/,
+  },
+  {
+    problem: 'an Add of shapes that cannot be combined',
+    text: 'inputs:\n  - {name: a, shape: [8, 8, 64]}\n  - {name: b, shape: [8, 8, 128]}\nlayers:\n  - {type: Add, name: merged, from: [a, b]}\n',
+    at: '5:5',
+    message: /layer "merged" \(Add\): inputs have shapes \(None, 8, 8, 64\) and \(None, 8, 8, 128\); Add needs equal shapes \(or shapes that broadcast\)/,
+  },
+  {
+    problem: 'a Concatenate of shapes that cannot be combined',
+    text: 'inputs:\n  - {name: a, shape: [8, 64]}\n  - {name: b, shape: [9, 128]}\nlayers:\n  - {type: Concatenate, from: [a, b]}\n',
+    at: '5:5',
+    message: /inputs have shapes \(None, 8, 64\) and \(None, 9, 128\); Concatenate needs .*equal except on the concatenation axis/,
+  },
+  {
+    problem: 'a Subtract of three inputs',
+    text: 'inputs:\n  - {name: a, shape: [8]}\nlayers:\n  - {type: Subtract, from: [a, a, a]}\n',
+    at: '4:5',
+    message: /Subtract needs .*exactly 2 inputs/,
+  },
+  {
+    problem: 'an output that names nothing',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2}\noutputs: [dens]\n`,
+    at: '5:11',
+    message: /"dens" names no input or layer defined above; did you mean "dense"\?/,
+  },
+  {
+    problem: 'a layer given a tensor of the wrong rank',
+    text: `${ONE_INPUT}layers:\n  - {type: Conv2D, filters: 2, kernel_size: 3}\n`,
+    at: '4:5',
+    message: /layer "conv2d" \(Conv2D\): .*expected ndim=4, found ndim=2/,
+  },
+  {
+    problem: 'several inputs and a first layer without from',
+    text: 'inputs:\n  - {shape: [4]}\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 2}\n',
+    at: '5:5',
+    message: /first layer needs "from" because the model has 2 inputs/,
+  },
+  { problem: 'an alias bomb', text: aliasBomb, at: '1:1', message: /too many YAML aliases/ },
+  {
+    problem: 'absurdly deep nesting',
+    text: `inputs: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+    at: '1:',
+    message: /nesting is deeper than 64 levels/,
+  },
+];
+
+describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack trace', () => {
+  CASES.forEach((bad, i) => {
+    it(bad.problem, () => {
+      const path = writeTemp(`bad-${i}.yaml`, bad.text);
+      const result = runCli([path]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.equal(result.stdout, '', 'nothing half-written to stdout');
+      const line = result.stderr.trim();
+      assert.ok(line.startsWith(`${path}:${bad.at}`), `expected ${path}:${bad.at} in\n${line}`);
+      assert.match(line, bad.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    });
+  });
+
+  it('a missing file', () => {
+    const result = runCli(['no/such/model.yaml']);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim(), 'no/such/model.yaml: cannot read the model: no such file');
+  });
+
+  it('an unreadable path (a directory)', () => {
+    const result = runCli(['fixtures']);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim(), 'fixtures: cannot read the model: it is a directory, not a file');
+  });
+
+  it('a spec on standard input names <stdin>', () => {
+    const result = runCli(['-'], { input: `${ONE_INPUT}layers:\n  - {type: Dence}\n` });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^<stdin>:4:12: unknown layer type "Dence"/);
+  });
+
+  it('--debug shows the stack trace', () => {
+    const path = writeTemp('debug.yaml', `${ONE_INPUT}layers:\n  - {type: Dence}\n`);
+    const result = runCli([path, '--debug']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /unknown layer type/);
+    assert.match(result.stderr, /\n\s+at /);
+  });
+});
+
