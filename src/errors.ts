@@ -1,10 +1,20 @@
 import { distance as editDistance } from 'fastest-levenshtein';
 
-/** Where in a user's file something is: 1-based line and column. */
+/** A place in a parsed document: keys and list indexes from its top. */
+export type DocPath = (string | number)[];
+
+/**
+ * Where in a user's file something is: a 1-based line and column, or a path
+ * in the document that is turned into one only when an error is shown
+ * (finding positions costs a second, slower parse; summaries never need it).
+ */
 export interface SourceLocation {
   file: string;
   line?: number;
   col?: number;
+  path?: DocPath;
+  /** Point at the key of the entry at `path` rather than at its value. */
+  part?: 'key' | 'value';
 }
 
 /**
@@ -18,11 +28,6 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = 'UserError';
-  }
-
-  /** The one line a user sees. */
-  describe(): string {
-    return this.location ? `${formatLocation(this.location)}: ${this.message}` : this.message;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+import { describeError } from '../spec/locate.js';
 import { availableKernelBackend } from '../model/kernels.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderJson } from '../render/json.js';
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`${error.describe()}\n`);
+      process.stderr.write(`${describeError(error)}\n`);
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return EXIT.error;
     }

@@ -1,5 +1,3 @@
-import Table from 'cli-table3';
-
 /** How a column may be narrowed when the terminal is too small for it. */
 export interface ColumnSpec {
   header: string;
@@ -10,46 +8,51 @@ export interface ColumnSpec {
   shrinkOrder?: number;
 }
 
-/** Box-drawing characters in Keras 3's (rich's) style: heavy header, light body. */
-const BODY_CHARS = {
-  top: '━', 'top-mid': '┳', 'top-left': '┏', 'top-right': '┓',
-  bottom: '─', 'bottom-mid': '┴', 'bottom-left': '└', 'bottom-right': '┘',
-  left: '│', 'left-mid': '├', mid: '─', 'mid-mid': '┼',
-  right: '│', 'right-mid': '┤', middle: '│',
-};
-
 /** A cell's plain text, and how to colour each of its lines once wrapped. */
 export type Cell = string | { text: string; style: (line: string) => string };
 
 /**
- * Draws a table that fits `width` columns: cells are wrapped at the break
- * points of their text (", " and " (") before any word is cut, so a narrow
- * terminal gets taller rows, never rows broken into garbage.
+ * Draws a table in Keras 3's (rich's) style, heavy header and light body,
+ * that fits `width` columns: cells are wrapped at the break points of their
+ * text before any word is cut, so a narrow terminal gets taller rows, never
+ * rows broken into garbage. Widths are counted on plain text; colour is
+ * applied to each wrapped line afterwards.
  */
 export function drawTable(
   columns: ColumnSpec[],
   rows: Cell[][],
   options: { width: number; header: (text: string) => string },
 ): string {
-  const plainRows = rows.map((row) => row.map(cellText));
-  const widths = fitWidths(columns, plainRows, options.width);
-  const table = new Table({
-    head: columns.map((c) => options.header(c.header)),
-    colWidths: widths.map((w) => w + 2),
-    colAligns: columns.map((c) => c.align ?? 'left'),
-    chars: BODY_CHARS,
-    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
-    wordWrap: false,
+  const widths = fitWidths(columns, rows.map((row) => row.map(cellText)), options.width);
+  const rule = (left: string, fill: string, join: string, right: string) =>
+    left + widths.map((w) => fill.repeat(w + 2)).join(join) + right;
+  const line = (cells: string[], styles: ((text: string) => string)[], bar: string) =>
+    bar + cells.map((text, i) => ` ${pad(text, styles[i](text), widths[i], columns[i].align)} `).join(bar) + bar;
+
+  const out = [
+    rule('┏', '━', '┳', '┓'),
+    line(columns.map((c) => c.header), columns.map(() => options.header), '┃'),
+    rule('┡', '━', '╇', '┩'),
+  ];
+  rows.forEach((row, r) => {
+    if (r > 0) out.push(rule('├', '─', '┼', '┤'));
+    const wrapped = row.map((cell, i) => wrapCell(cellText(cell), widths[i]).split('\n'));
+    const styles = row.map((cell) => (typeof cell === 'string' ? identity : cell.style));
+    const height = Math.max(...wrapped.map((lines) => lines.length));
+    for (let k = 0; k < height; k++) {
+      out.push(line(wrapped.map((lines) => lines[k] ?? ''), styles.map((style, i) => (wrapped[i][k] ? style : identity)), '│'));
+    }
   });
-  for (const row of rows) {
-    table.push(
-      row.map((cell, i) => {
-        const lines = wrapCell(cellText(cell), widths[i]).split('\n');
-        return (typeof cell === "string" ? lines : lines.map((line) => cell.style(line))).join('\n');
-      }),
-    );
-  }
-  return heavyHeader(table.toString());
+  out.push(rule('└', '─', '┴', '┘'));
+  return out.join('\n');
+}
+
+const identity = (text: string) => text;
+
+/** Pads the styled text by the width of its plain text, so colour codes take no room. */
+function pad(plain: string, styled: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const space = ' '.repeat(Math.max(0, width - [...plain].length));
+  return align === 'right' ? space + styled : styled + space;
 }
 
 function cellText(cell: Cell): string {
@@ -68,16 +71,20 @@ export function fitWidths(columns: ColumnSpec[], rows: string[][], total: number
     .map((column, i) => ({ column, i }))
     .filter(({ column }) => column.minWidth !== undefined)
     .sort((a, b) => (a.column.shrinkOrder ?? 0) - (b.column.shrinkOrder ?? 0));
-  for (const { column, i } of order) {
-    if (excess <= 0) break;
-    const give = Math.min(excess, Math.max(0, widths[i] - (column.minWidth as number)));
-    widths[i] -= give;
-    excess -= give;
+  // First down to each column's preferred minimum; only if that is not enough,
+  // down to its heading's width.
+  for (const floorOf of [(c: ColumnSpec) => Math.max(c.minWidth as number, c.header.length), (c: ColumnSpec) => c.header.length]) {
+    for (const { column, i } of order) {
+      if (excess <= 0) break;
+      const give = Math.min(excess, Math.max(0, widths[i] - floorOf(column)));
+      widths[i] -= give;
+      excess -= give;
+    }
   }
   return widths;
 }
 
-/** Wraps each line of plain text to `width`, preferring to break after ", " or before " (". */
+/** Wraps each line of plain text to `width`, preferring to break after ", ", before " (", then after "_". */
 export function wrapCell(text: string, width: number): string {
   return text
     .split('\n')
@@ -98,19 +105,15 @@ function wrapLine(line: string, width: number): string[] {
 }
 
 function breakPoint(text: string, width: number): number {
+  // Look one past the width: a space there is dropped by the wrap.
   const window = text.slice(0, width + 1);
-  const candidates = [window.lastIndexOf(', ') + 2, window.lastIndexOf(' (') + 1, window.lastIndexOf(' ') + 1];
-  const best = Math.max(0, ...candidates.filter((c) => c > 1 && c <= width));
-  return best > 0 ? best : width;
+  const fits = (cut: number) => cut > 1 && text.slice(0, cut).trimEnd().length <= width;
+  const atSpaces = [window.lastIndexOf(', ') + 2, window.lastIndexOf(' (') + 1, window.lastIndexOf(' ') + 1].filter(fits);
+  if (atSpaces.length > 0) return Math.max(...atSpaces);
+  const afterUnderscore = window.lastIndexOf('_') + 1;
+  return fits(afterUnderscore) ? afterUnderscore : width;
 }
 
-/** Keras 3 (rich) draws the header heavy: ┃ between headings and ┡━╇━┩ under them. */
-function heavyHeader(drawn: string): string {
-  const lines = drawn.split('\n');
-  lines[1] = lines[1].replace(/│/g, '┃');
-  lines[2] = lines[2].replace(/├/g, '┡').replace(/─/g, '━').replace(/┼/g, '╇').replace(/┤/g, '┩');
-  return lines.join('\n');
-}
 
 function maxLineWidth(text: string): number {
   return Math.max(0, ...text.split('\n').map((line) => [...line].length));

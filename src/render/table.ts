@@ -13,12 +13,14 @@ export interface RenderOptions {
 /** Keras 3's model.summary(): title, table, and the footer of totals with their sizes. */
 export function renderSummary(summary: ModelSummary, options: RenderOptions): string {
   const { palette } = options;
+  // Layer names stay whole; only their "(Type)" wraps onto the next line.
+  const longestName = Math.min(40, Math.max(...summary.layers.map((layer) => layer.name.length)));
   const columns: ColumnSpec[] = [
-    { header: 'Layer (type)', minWidth: 20, shrinkOrder: 1 },
-    { header: 'Output Shape', minWidth: 12, shrinkOrder: 3 },
+    { header: 'Layer (type)', minWidth: longestName, shrinkOrder: 1 },
+    { header: 'Output Shape', minWidth: 10, shrinkOrder: 3 },
     { header: 'Param #', align: 'right' },
   ];
-  if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 16, shrinkOrder: 2 });
+  if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 10, shrinkOrder: 2 });
   const rows = summary.layers.map((layer) => layerRow(layer, summary.sequentialLike, palette));
   const table = drawTable(columns, rows, { width: options.width, header: palette.heading });
   return [`Model: "${summary.name}"`, table, renderTotals(summary, palette)].join('\n') + '\n';

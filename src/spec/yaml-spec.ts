@@ -1,11 +1,8 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { UserError, suggest, type SourceLocation } from '../errors.js';
+import { UserError, suggest, type DocPath, type SourceLocation } from '../errors.js';
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { describeRef } from './graph.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from './keras-names.js';
-
-/** Aliases beyond this many in one spec are a "billion laughs" attack, not a model. */
-const MAX_ALIASES = 100;
+import { resolveLocation } from './locate.js';
 
 const TOP_LEVEL_KEYS = ['name', 'inputs', 'layers', 'outputs'];
 const INPUT_KEYS = ['name', 'shape', 'dtype', 'batch_size', 'batchSize'];
@@ -16,184 +13,131 @@ const INPUT_DTYPES = [
   'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string',
 ];
 
-/** Parses YAML text with positions, refusing alias bombs; shared by every YAML reader. */
-export function parseYaml(text: string, file: string): { doc: Document.Parsed; positions: Positions } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const positions = new Positions(file, lineCounter);
-  const problem = doc.errors[0];
-  if (problem) {
-    const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(`YAML syntax error: ${message}`, positions.atOffset(problem.pos[0]));
-  }
-  return { doc, positions };
+type Mapping = Record<string, unknown>;
+
+/** Reads a merge-summary spec (../shared/model-spec.md), already parsed, into a model graph. */
+export function readSpec(document: unknown, file: string, source: string): ModelGraph {
+  return new SpecReader(file, source).read(document);
 }
 
-export class Positions {
-  constructor(
-    readonly file: string,
-    private readonly lineCounter: LineCounter,
-  ) {}
-
-  atOffset(offset: number): SourceLocation {
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, col };
-  }
-
-  of(node: unknown, fallback?: SourceLocation): SourceLocation {
-    const range = (node as Node | undefined)?.range;
-    if (range) return this.atOffset(range[0]);
-    return fallback ?? { file: this.file, line: 1, col: 1 };
-  }
-}
-
-/** Reads a merge-summary spec (../shared/model-spec.md) into a model graph. */
-export function readYamlSpec(doc: Document.Parsed, positions: Positions, source: string): ModelGraph {
-  return new SpecReader(doc, positions, source).read();
+export function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class SpecReader {
-  private readonly file: string;
   /** Labels defined so far, with where. */
   private readonly defined = new Map<string, SourceLocation>();
   /** Every name the spec writes explicitly, with where (for forward references). */
   private readonly explicitNames = new Map<string, SourceLocation>();
 
   constructor(
-    private readonly doc: Document.Parsed,
-    private readonly positions: Positions,
+    private readonly file: string,
     private readonly source: string,
-  ) {
-    this.file = positions.file;
+  ) {}
+
+  private at(path: DocPath, part: 'key' | 'value' = 'value'): SourceLocation {
+    return { file: this.file, path, part };
   }
 
-  read(): ModelGraph {
-    const top = this.doc.contents;
-    const topAt = this.positions.of(top);
-    if (!isMap(top)) {
-      const found = isSeq(top) ? 'a list' : top === null || (isScalar(top) && top.value === null) ? 'nothing' : 'a single value';
+  read(top: unknown): ModelGraph {
+    const topAt = this.at([]);
+    if (!isMapping(top)) {
+      const found = Array.isArray(top) ? 'a list' : top === null || top === undefined ? 'nothing' : 'a single value';
       throw new UserError(`a model spec must be a mapping with "inputs" and "layers"; found ${found}`, topAt);
     }
-    this.refuseAliasBombs(top);
-    this.checkKeys(top, TOP_LEVEL_KEYS, 'the model spec');
-    const nameNode = top.get('name', true);
-    const name = nameNode === undefined ? undefined : this.string(nameNode, '"name"', topAt);
-
+    this.checkKeys(top, [], TOP_LEVEL_KEYS, 'the model spec');
+    const name = top.name === undefined ? undefined : this.string(top.name, ['name'], '"name"');
     this.collectExplicitNames(top);
     const namer = new KerasNamer(new Set(this.explicitNames.keys()));
-    const inputs = this.readInputs(top, topAt, namer);
-    const calls = this.readLayers(top, topAt, inputs, namer);
+    const inputs = this.readInputs(top, namer);
+    const calls = this.readLayers(top, inputs, namer);
     const outputs = this.readOutputs(top, calls);
     return { name: name ?? baseName(this.source), source: this.source, inputs, calls, outputs, at: topAt };
   }
 
-  private refuseAliasBombs(top: YAMLMap): void {
-    try {
-      top.toJS(this.doc, { maxAliasCount: MAX_ALIASES });
-    } catch (error) {
-      if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-        throw new UserError(
-          `too many YAML aliases (more than ${MAX_ALIASES} expansions); refusing what looks like an alias bomb`,
-          this.positions.of(top),
-        );
-      }
-      throw error;
-    }
-  }
-
-  private collectExplicitNames(top: YAMLMap): void {
+  private collectExplicitNames(top: Mapping): void {
     for (const section of ['inputs', 'layers']) {
-      const list = top.get(section, true);
-      if (!isSeq(list)) continue;
-      for (const item of list.items) {
-        if (!isMap(item)) continue;
-        const nameNode = item.get('name', true);
-        if (isScalar(nameNode) && typeof nameNode.value === 'string') {
-          const at = this.positions.of(nameNode);
-          const first = this.explicitNames.get(nameNode.value);
-          if (first) {
-            throw new UserError(`duplicate name "${nameNode.value}" (first used at line ${first.line}); names must be unique`, at);
-          }
-          this.explicitNames.set(nameNode.value, at);
-        }
-      }
+      const list = top[section];
+      if (!Array.isArray(list)) continue;
+      list.forEach((item, i) => {
+        if (!isMapping(item) || typeof item.name !== 'string') return;
+        const at = this.at([section, i, 'name']);
+        const first = this.explicitNames.get(item.name);
+        if (first) throw this.duplicate(item.name, first, at);
+        this.explicitNames.set(item.name, at);
+      });
     }
   }
 
-  private readInputs(top: YAMLMap, topAt: SourceLocation, namer: KerasNamer): InputNode[] {
-    const list = top.get('inputs', true);
-    if (list === undefined) throw new UserError('the spec has no "inputs"; list at least one input with its shape', topAt);
-    const listAt = this.positions.of(list, topAt);
-    if (!isSeq(list) || list.items.length === 0) {
-      throw new UserError('"inputs" must be a non-empty list of inputs, each with a "shape"', listAt);
+  private readInputs(top: Mapping, namer: KerasNamer): InputNode[] {
+    const list = top.inputs;
+    if (list === undefined) throw new UserError('the spec has no "inputs"; list at least one input with its shape', this.at([]));
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new UserError('"inputs" must be a non-empty list of inputs, each with a "shape"', this.at(['inputs']));
     }
-    return list.items.map((item, i) => {
-      const at = this.positions.of(item, listAt);
-      if (!isMap(item)) throw new UserError(`input ${i + 1} must be a mapping with a "shape"`, at);
-      this.checkKeys(item, INPUT_KEYS, `input ${i + 1}`);
-      const nameNode = item.get('name', true);
-      const name = nameNode === undefined ? namer.next(INPUT_PREFIX) : this.string(nameNode, '"name"', at);
+    return list.map((item, i) => {
+      const path = ['inputs', i];
+      const at = this.at(path);
+      if (!isMapping(item)) throw new UserError(`input ${i + 1} must be a mapping with a "shape"`, at);
+      this.checkKeys(item, path, INPUT_KEYS, `input ${i + 1}`);
+      const name = item.name === undefined ? namer.next(INPUT_PREFIX) : this.string(item.name, [...path, 'name'], '"name"');
       const what = `input "${name}"`;
-      const shapeNode = item.get('shape', true);
-      if (shapeNode === undefined) throw new UserError(`${what} has no "shape" (the shape without the batch dimension, e.g. [32, 32, 3])`, at);
-      const shape = this.shape(shapeNode, what, at);
-      const dtypeNode = item.get('dtype', true);
-      const dtype = dtypeNode === undefined ? 'float32' : this.string(dtypeNode, `${what} "dtype"`, at);
-      if (!INPUT_DTYPES.includes(dtype)) {
-        throw new UserError(`${what}: unknown dtype "${dtype}"${suggest(dtype, INPUT_DTYPES)}`, this.positions.of(dtypeNode, at));
+      if (item.shape === undefined) {
+        throw new UserError(`${what} has no "shape" (the shape without the batch dimension, e.g. [32, 32, 3])`, at);
       }
-      const batchNode = item.get('batch_size', true) ?? item.get('batchSize', true);
-      const batchSize = batchNode === undefined ? undefined : this.positiveInteger(batchNode, `${what} "batch_size"`, at);
+      const shape = this.shape(item.shape, [...path, 'shape'], what);
+      const dtype = item.dtype === undefined ? 'float32' : this.string(item.dtype, [...path, 'dtype'], `${what} "dtype"`);
+      if (!INPUT_DTYPES.includes(dtype)) {
+        throw new UserError(`${what}: unknown dtype "${dtype}"${suggest(dtype, INPUT_DTYPES)}`, this.at([...path, 'dtype']));
+      }
+      const batchKey = item.batch_size !== undefined ? 'batch_size' : 'batchSize';
+      const batchSize = item[batchKey] === undefined ? undefined : this.positiveInteger(item[batchKey], [...path, batchKey], `${what} "batch_size"`);
       this.define(name, at);
       return { name, shape, dtype, batchSize, at };
     });
   }
 
-  private readLayers(top: YAMLMap, topAt: SourceLocation, inputs: InputNode[], namer: KerasNamer): LayerCall[] {
-    const list = top.get('layers', true);
-    if (list === undefined) throw new UserError('the spec has no "layers"; list the layers applied to the inputs', topAt);
-    const listAt = this.positions.of(list, topAt);
-    if (!isSeq(list) || list.items.length === 0) {
-      throw new UserError('"layers" must be a non-empty list of layers, each with a "type"', listAt);
+  private readLayers(top: Mapping, inputs: InputNode[], namer: KerasNamer): LayerCall[] {
+    const list = top.layers;
+    if (list === undefined) throw new UserError('the spec has no "layers"; list the layers applied to the inputs', this.at([]));
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new UserError('"layers" must be a non-empty list of layers, each with a "type"', this.at(['layers']));
     }
     const calls: LayerCall[] = [];
     const layerNames = new Set<string>();
-    list.items.forEach((item, i) => {
-      const at = this.positions.of(item, listAt);
-      if (!isMap(item)) throw new UserError(`layer ${i + 1} must be a mapping with a "type"`, at);
-      const above: TensorRef | undefined =
-        calls.length > 0
-          ? { label: calls[calls.length - 1].label, at }
-          : inputs.length === 1
-            ? { label: inputs[0].name, at }
-            : undefined;
-      const useNode = item.get('use', true);
-      if (useNode !== undefined) {
-        calls.push(this.readUse(item, useNode, at, layerNames, above));
+    list.forEach((item, i) => {
+      const path = ['layers', i];
+      const at = this.at(path);
+      if (!isMapping(item)) throw new UserError(`layer ${i + 1} must be a mapping with a "type"`, at);
+      const previous = calls[calls.length - 1];
+      const above: TensorRef | undefined = previous
+        ? { label: previous.label, at }
+        : inputs.length === 1
+          ? { label: inputs[0].name, at }
+          : undefined;
+      if (item.use !== undefined) {
+        calls.push(this.readUse(item, path, layerNames, above));
         return;
       }
-      const typeNode = item.get('type', true);
-      if (typeNode === undefined) {
+      if (item.type === undefined) {
         throw new UserError(`layer ${i + 1} has no "type" (the Keras layer class, e.g. Conv2D), nor "use" to apply a layer again`, at);
       }
-      const type = this.string(typeNode, '"type"', at);
-      const nameNode = item.get('name', true);
-      const name = nameNode === undefined ? namer.next(kerasSnakeCase(type)) : this.string(nameNode, '"name"', at);
-      const from = this.readFrom(item, at, name, above, inputs.length);
+      const type = this.string(item.type, [...path, 'type'], '"type"');
+      const name = item.name === undefined ? namer.next(kerasSnakeCase(type)) : this.string(item.name, [...path, 'name'], '"name"');
+      const from = this.readFrom(item, path, name, above, inputs.length);
       const args: Record<string, unknown> = {};
       const argLocations: Record<string, SourceLocation> = {};
-      for (const pair of item.items as Pair<Node, Node>[]) {
-        const key = this.keyOf(pair);
+      for (const [key, value] of Object.entries(item)) {
         if (key === 'type' || key === 'name' || key === 'from') continue;
-        args[key] = pair.value === null ? null : (pair.value as Node).toJS(this.doc, { maxAliasCount: MAX_ALIASES });
-        argLocations[key] = this.positions.of(pair.key, at);
+        args[key] = value;
+        argLocations[key] = this.at([...path, key], 'key');
       }
       this.define(name, at);
       layerNames.add(name);
       calls.push({
         label: name,
         layer: name,
-        definition: { name, type, args, argLocations, at, typeAt: this.positions.of(typeNode, at) },
+        definition: { name, type, args, argLocations, at, typeAt: this.at([...path, 'type']) },
         from,
         at,
       });
@@ -201,39 +145,34 @@ class SpecReader {
     return calls;
   }
 
-  private readUse(item: YAMLMap, useNode: unknown, at: SourceLocation, layerNames: Set<string>, above: TensorRef | undefined): LayerCall {
-    this.checkKeys(item, USE_KEYS, 'a "use" entry');
-    const layer = this.string(useNode, '"use"', at);
-    const useAt = this.positions.of(useNode, at);
+  private readUse(item: Mapping, path: DocPath, layerNames: Set<string>, above: TensorRef | undefined): LayerCall {
+    this.checkKeys(item, path, USE_KEYS, 'a "use" entry');
+    const at = this.at(path);
+    const layer = this.string(item.use, [...path, 'use'], '"use"');
     if (!layerNames.has(layer)) {
       const why = this.defined.has(layer) ? `"${layer}" is an input, not a layer` : `no layer "${layer}" is defined above`;
-      throw new UserError(`use: ${why}; "use" applies an already defined layer again${suggest(layer, layerNames)}`, useAt);
+      throw new UserError(`use: ${why}; "use" applies an already defined layer again${suggest(layer, layerNames)}`, this.at([...path, 'use']));
     }
-    const nameNode = item.get('name', true);
-    const label = nameNode === undefined ? `${layer}@${this.defined.size}` : this.string(nameNode, '"name"', at);
-    const from = this.readFrom(item, at, label, above, 0);
+    const label = item.name === undefined ? `${layer}@${this.defined.size}` : this.string(item.name, [...path, 'name'], '"name"');
+    const from = this.readFrom(item, path, label, above, 0);
     this.define(label, at);
     return { label, layer, from, at };
   }
 
-  private readFrom(item: YAMLMap, at: SourceLocation, self: string, above: TensorRef | undefined, inputCount: number): TensorRef[] {
-    const fromNode = item.get('from', true);
-    if (fromNode === undefined) {
+  private readFrom(item: Mapping, path: DocPath, self: string, above: TensorRef | undefined, inputCount: number): TensorRef[] {
+    if (item.from === undefined) {
       if (above) return [above];
-      throw new UserError(
-        `the first layer needs "from" because the model has ${inputCount} inputs; name the input it takes`,
-        at,
-      );
+      throw new UserError(`the first layer needs "from" because the model has ${inputCount} inputs; name the input it takes`, this.at(path));
     }
-    const fromAt = this.positions.of(fromNode, at);
-    const nodes = isSeq(fromNode) ? fromNode.items : [fromNode];
-    if (nodes.length === 0) throw new UserError('"from" is an empty list; name at least one input or layer', fromAt);
-    return nodes.map((node) => this.tensorRef(node, fromAt, self));
+    const fromPath = [...path, 'from'];
+    if (!Array.isArray(item.from)) return [this.tensorRef(item.from, fromPath, self)];
+    if (item.from.length === 0) throw new UserError('"from" is an empty list; name at least one input or layer', this.at(fromPath));
+    return item.from.map((ref, i) => this.tensorRef(ref, [...fromPath, i], self));
   }
 
-  private tensorRef(node: unknown, fallback: SourceLocation, self: string | undefined): TensorRef {
-    const at = this.positions.of(node, fallback);
-    const text = this.string(node, 'a reference', at);
+  private tensorRef(value: unknown, path: DocPath, self: string | undefined): TensorRef {
+    const at = this.at(path);
+    const text = this.string(value, path, 'a reference');
     const match = /^(.*)\[(\d+)\]$/.exec(text);
     const ref: TensorRef = match ? { label: match[1], index: Number(match[2]), at } : { label: text, at };
     if (!this.defined.has(ref.label)) {
@@ -243,7 +182,7 @@ class SpecReader {
       const later = this.explicitNames.get(ref.label);
       if (later) {
         throw new UserError(
-          `"${describeRef(ref)}" is defined further down (line ${later.line}); a layer can only take inputs and layers defined above it`,
+          `"${describeRef(ref)}" is defined further down (line ${resolveLocation(later).line}); a layer can only take inputs and layers defined above it`,
           at,
         );
       }
@@ -252,71 +191,59 @@ class SpecReader {
     return ref;
   }
 
-  private readOutputs(top: YAMLMap, calls: LayerCall[]): TensorRef[] {
-    const node = top.get('outputs', true);
-    if (node === undefined) {
+  private readOutputs(top: Mapping, calls: LayerCall[]): TensorRef[] {
+    if (top.outputs === undefined) {
       const last = calls[calls.length - 1];
       return [{ label: last.label, at: last.at }];
     }
-    const at = this.positions.of(node);
-    const nodes = isSeq(node) ? node.items : [node];
-    if (nodes.length === 0) throw new UserError('"outputs" is an empty list; name at least one layer', at);
-    return nodes.map((item) => this.tensorRef(item, at, undefined));
+    if (!Array.isArray(top.outputs)) return [this.tensorRef(top.outputs, ['outputs'], undefined)];
+    if (top.outputs.length === 0) throw new UserError('"outputs" is an empty list; name at least one layer', this.at(['outputs']));
+    return top.outputs.map((ref, i) => this.tensorRef(ref, ['outputs', i], undefined));
   }
 
   private define(label: string, at: SourceLocation): void {
     const first = this.defined.get(label);
-    if (first) throw new UserError(`duplicate name "${label}" (first used at line ${first.line}); names must be unique`, at);
+    if (first) throw this.duplicate(label, first, at);
     this.defined.set(label, at);
   }
 
-  private shape(node: unknown, what: string, fallback: SourceLocation): Dim[] {
-    const at = this.positions.of(node, fallback);
-    if (!isSeq(node)) {
-      throw new UserError(`${what}: "shape" must be a list of dimensions without the batch dimension, e.g. [32, 32, 3]`, at);
+  private duplicate(name: string, first: SourceLocation, at: SourceLocation): UserError {
+    return new UserError(`duplicate name "${name}" (first used at line ${resolveLocation(first).line}); names must be unique`, at);
+  }
+
+  private shape(value: unknown, path: DocPath, what: string): Dim[] {
+    if (!Array.isArray(value)) {
+      throw new UserError(`${what}: "shape" must be a list of dimensions without the batch dimension, e.g. [32, 32, 3]`, this.at(path));
     }
-    return node.items.map((item, i) => {
-      const value = isScalar(item) ? item.value : undefined;
-      if (value === null) return null;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-        const shown = isScalar(item) ? JSON.stringify(item.value) : 'a nested value';
+    return value.map((dim, i) => {
+      if (dim === null) return null;
+      if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
+        const shown = typeof dim === 'object' ? 'a nested value' : JSON.stringify(dim);
         throw new UserError(
           `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number, or null for any size`,
-          this.positions.of(item, at),
+          this.at([...path, i]),
         );
       }
-      return value;
+      return dim;
     });
   }
 
-  private positiveInteger(node: unknown, what: string, fallback: SourceLocation): number {
-    const value = isScalar(node) ? node.value : undefined;
+  private positiveInteger(value: unknown, path: DocPath, what: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      throw new UserError(`${what} must be a positive whole number`, this.positions.of(node, fallback));
+      throw new UserError(`${what} must be a positive whole number`, this.at(path));
     }
     return value;
   }
 
-  private string(node: unknown, what: string, fallback: SourceLocation): string {
-    if (isScalar(node) && typeof node.value === 'string' && node.value.length > 0) return node.value;
-    throw new UserError(`${what} must be a non-empty string`, this.positions.of(node, fallback));
+  private string(value: unknown, path: DocPath, what: string): string {
+    if (typeof value === 'string' && value.length > 0) return value;
+    throw new UserError(`${what} must be a non-empty string`, this.at(path));
   }
 
-  private keyOf(pair: Pair<unknown, unknown>): string {
-    if (isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')) {
-      return String(pair.key.value);
-    }
-    throw new UserError('keys must be plain names', this.positions.of(pair.key));
-  }
-
-  private checkKeys(map: YAMLMap, allowed: string[], what: string): void {
-    for (const pair of map.items) {
-      const key = this.keyOf(pair);
+  private checkKeys(map: Mapping, path: DocPath, allowed: string[], what: string): void {
+    for (const key of Object.keys(map)) {
       if (!allowed.includes(key)) {
-        throw new UserError(
-          `${what}: unknown key "${key}"${suggest(key, allowed)} (allowed: ${allowed.join(', ')})`,
-          this.positions.of(pair.key),
-        );
+        throw new UserError(`${what}: unknown key "${key}"${suggest(key, allowed)} (allowed: ${allowed.join(', ')})`, this.at([...path, key], 'key'));
       }
     }
   }

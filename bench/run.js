@@ -1,0 +1,49 @@
+// npm run bench: wall time from process start to printed output, and peak
+// memory, on this machine. Prints figures; asserts nothing (timing belongs
+// here, not in tests). Compare the medians with the targets in the README.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'merge-summary.js');
+const preload = join(root, 'bench', 'peak-rss.cjs');
+
+function measure(args, runs) {
+  const times = [];
+  const peaks = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ['--require', preload, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
+    times.push(seconds);
+    peaks.push(Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)[1]) / 1024);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(runs / 2)], min: sorted[0], max: sorted[runs - 1], peakMiB: Math.max(...peaks), runs };
+}
+
+const cases = [
+  { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
+  { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
+  { name: 'ResNet50 summary (25,636,712 params, 177 layers)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
+  { name: 'node itself (node -e 0)', args: ['-e', '0'], runs: 15 },
+  { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
+];
+
+const results = [];
+for (const c of cases) {
+  const r = measure(c.args, c.runs);
+  results.push({ ...c, ...r });
+  const verdict = c.target ? (r.median <= c.target.seconds && r.peakMiB <= c.target.mib ? '  (within target)' : '  (OVER TARGET)') : '';
+  console.log(
+    `${c.name.padEnd(56)} median ${r.median.toFixed(3)} s  (min ${r.min.toFixed(3)}, max ${r.max.toFixed(3)}, ${r.runs} runs)  peak ${r.peakMiB.toFixed(0)} MiB${verdict}`,
+  );
+}
+const ours = results[0];
+const plain = results[results.length - 1];
+console.log(`\nVGG16: the plain tfjs build takes ${(plain.median / ours.median).toFixed(1)}x the time and ${(plain.peakMiB / ours.peakMiB).toFixed(1)}x the memory of merge-summary.`);
+mkdirSync(join(root, 'bench', 'out'), { recursive: true });
+writeFileSync(join(root, 'bench', 'out', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatBytes, formatPercent } from '../src/render/numbers.js';
+import { ROOT, fixture, runCli } from './helpers.js';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+const golden = (name: string) => readFileSync(join(ROOT, 'test', 'golden', 'render', name), 'utf8');
+
+describe('the summary table', () => {
+  it('matches the pinned rendering of the seed model (Keras 3 layout)', () => {
+    const result = runCli([fixture('seed-concat.yaml'), '--width', '100']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, golden('seed-concat.width100.txt'));
+  });
+
+  it('prints the footer as Keras 3 does, with sizes', () => {
+    const { stdout } = runCli([fixture('seed-concat.yaml')]);
+    assert.match(stdout, /^ Total params: 8,086,546 \(30\.85 MB\)$/m);
+    assert.match(stdout, /^ Trainable params: 8,086,290 \(30\.85 MB\)$/m);
+    assert.match(stdout, /^ Non-trainable params: 256 \(1\.00 KB\)$/m);
+  });
+
+  it('colours only when asked or on a terminal, and colour changes nothing else', () => {
+    const plain = runCli([fixture('seed-concat.yaml'), '--width', '100']).stdout;
+    assert.doesNotMatch(plain, ANSI, 'piped output has no colour');
+    const forced = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } }).stdout;
+    assert.match(forced, ANSI);
+    assert.equal(forced.replace(ANSI, ''), plain);
+    const off = runCli([fixture('seed-concat.yaml'), '--width', '100', '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout;
+    assert.equal(off, plain);
+    const noColorEnv = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout;
+    assert.equal(noColorEnv, plain);
+  });
+
+  for (const width of [40, 60, 80, 100, 140]) {
+    it(`fits ${width} columns with whole rows`, () => {
+      const { stdout, status } = runCli([fixture('resnet50.yaml'), '--width', String(width)]);
+      assert.equal(status, 0);
+      const tableLines = stdout.split('\n').filter((line) => /^[┏┃┡│├└]/.test(line));
+      const columns = tableLines[0].split('┳').length;
+      for (const line of tableLines) {
+        if (width >= 60) assert.ok([...line].length <= width, `${[...line].length} > ${width}: ${line}`);
+        const borders = line.match(/[┏┳┓┃┡╇┩│├┼┤└┴┘]/g) ?? [];
+        assert.equal(borders.length, columns + 1, `every line keeps its ${columns} columns: ${line}`);
+      }
+      if (width >= 80) {
+        for (const name of ['conv5_block3_out', 'conv4_block6_2_relu', 'predictions']) {
+          assert.match(stdout, new RegExp(`│ ${name}\\b`), `${name} is shown whole at width ${width}`);
+        }
+      }
+    });
+  }
+
+  it('sequential models leave out "Connected to", as Keras does', () => {
+    const { stdout } = runCli([fixture('vgg16.yaml')]);
+    assert.doesNotMatch(stdout, /Connected to/);
+    assert.match(runCli([fixture('seed-add.yaml')]).stdout, /Connected to/);
+  });
+});
+
+describe('numbers as Keras prints them', () => {
+  it('memory sizes in powers of 1024 with two decimals, ties to even as Python does', () => {
+    assert.equal(formatBytes(32_346_184), '30.85 MB');
+    assert.equal(formatBytes(1024), '1.00 KB');
+    assert.equal(formatBytes(0), '0.00 B');
+    assert.equal(formatBytes(1152), '1.12 KB'); // 1.125 exactly: Python's "{:.2f}" gives 1.12
+    assert.equal(formatBytes(138_357_544 * 4), '527.79 MB');
+  });
+  it('percentages with one decimal', () => {
+    assert.equal(formatPercent(-1_572_864, 8_086_546), '−19.5%');
+    assert.equal(formatPercent(1_572_864, 1_572_888 - 24), '+100%');
+    assert.equal(formatPercent(0, 5), '0%');
+  });
+});
+
+describe('--json', () => {
+  it('prints the merge-summary/1 document with exact numbers', () => {
+    const result = runCli([fixture('seed-concat.yaml'), '--json']);
+    assert.equal(result.status, 0);
+    const doc = JSON.parse(result.stdout);
+    assert.equal(doc.schema, 'merge-summary/1');
+    assert.equal(doc.name, 'seed-concat');
+    assert.equal(doc.source, fixture('seed-concat.yaml'));
+    assert.deepEqual(doc.totals, {
+      params: 8_086_546,
+      trainable: 8_086_290,
+      nonTrainable: 256,
+      bytes: 8_086_546 * 4,
+      trainableBytes: 8_086_290 * 4,
+      nonTrainableBytes: 256 * 4,
+    });
+    const merge = doc.layers.find((l: { name: string }) => l.name === 'concatenate');
+    assert.deepEqual(
+      { name: merge.name, type: merge.type, inputs: merge.inputs, inputShapes: merge.inputShapes, outputShape: merge.outputShape, params: merge.params },
+      { name: 'concatenate', type: 'Concatenate', inputs: ['conv2d_1', 'conv2d_3'], inputShapes: [[null, 32, 32, 64], [null, 32, 32, 64]], outputShape: [null, 32, 32, 128], params: 0 },
+    );
+    const input = doc.layers[0];
+    assert.deepEqual(input.inputs, []);
+    assert.equal(doc.layers.length, 15);
+  });
+
+  it('the source of standard input is "-"', () => {
+    const result = runCli(['-', '--json'], { input: readFileSync(fixture('seed-add.yaml'), 'utf8') });
+    const doc = JSON.parse(result.stdout);
+    assert.equal(doc.source, '-');
+    assert.equal(doc.totals.params, 6_513_682);
+  });
+});
