@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { describeError } from '../spec/locate.js';
 import { availableKernelBackend } from '../model/kernels.js';
@@ -93,13 +96,24 @@ export function terminalWidth(explicit?: number): number {
   return explicit ?? (process.stdout.columns || 100);
 }
 
+/** This package's package.json, from the sources or from the bundle in dist/. */
+function ownPackageJson(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('merge-summary cannot find its own package.json');
+    dir = parent;
+  }
+  return join(dir, 'package.json');
+}
+
 function write(text: string): void {
   process.stdout.write(text);
 }
 
 function versionText(): string {
   const require = createRequire(import.meta.url);
-  const { version } = require('../../package.json') as { version: string };
+  const { version } = JSON.parse(readFileSync(ownPackageJson(), 'utf8')) as { version: string };
   const tfjs = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
   return `merge-summary ${version}\ntfjs ${tfjs}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend()}\n`;
 }
