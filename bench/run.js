@@ -28,7 +28,8 @@ function measure(args, runs) {
 const cases = [
   { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
-  { name: 'ResNet50 summary (25,636,712 params, 177 layers)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
+  { name: 'ResNet50 summary (25,636,712 params, 177 layers, 16 Adds)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
+  { name: 'DenseNet121 full analysis (429 layers, 58 Concatenates)', args: [bin, 'fixtures/densenet121.yaml', '--merges', 'all'], runs: 9, target: { seconds: 1.5, mib: 1024 } },
   { name: 'node itself (node -e 0)', args: ['-e', '0'], runs: 15 },
   { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
 ];

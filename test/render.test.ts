@@ -2,17 +2,26 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatBytes, formatPercent } from '../src/render/numbers.js';
+import { formatBytes, formatPercentValue } from '../src/render/numbers.js';
 import { ROOT, fixture, runCli } from './helpers.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 const golden = (name: string) => readFileSync(join(ROOT, 'test', 'golden', 'render', name), 'utf8');
 
 describe('the summary table', () => {
-  it('matches the pinned rendering of the seed model (Keras 3 layout)', () => {
+  it('matches the pinned rendering of the seed model (Keras 3 layout, merge marks, merge impact)', () => {
     const result = runCli([fixture('seed-concat.yaml'), '--width', '100']);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, golden('seed-concat.width100.txt'));
+  });
+
+  it('matches the pinned rendering in colour', () => {
+    const result = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } });
+    assert.equal(result.stdout, golden('seed-concat.width100.color.txt'));
+  });
+
+  it('matches the pinned rendering of the residual block, whose footprint stops at a 1x1 convolution', () => {
+    assert.equal(runCli([fixture('residual-block.yaml'), '--width', '120']).stdout, golden('residual-block.width120.txt'));
   });
 
   it('prints the footer as Keras 3 does, with sizes', () => {
@@ -69,9 +78,9 @@ describe('numbers as Keras prints them', () => {
     assert.equal(formatBytes(138_357_544 * 4), '527.79 MB');
   });
   it('percentages with one decimal', () => {
-    assert.equal(formatPercent(-1_572_864, 8_086_546), '−19.5%');
-    assert.equal(formatPercent(1_572_864, 1_572_888 - 24), '+100%');
-    assert.equal(formatPercent(0, 5), '0%');
+    assert.equal(formatPercentValue((-1_572_864 / 8_086_546) * 100), '−19.5%');
+    assert.equal(formatPercentValue(100), '+100%');
+    assert.equal(formatPercentValue(0.04), '0%');
   });
 });
 

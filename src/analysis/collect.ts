@@ -2,6 +2,7 @@ import type { BuiltModel } from '../model/build.js';
 import type { Layer, LayersModel } from '../model/tf.js';
 import { isShapeList, type FullShape } from '../shapes.js';
 import { kerasClassName, layerParams } from './layer-facts.js';
+import { analyzeMerges } from './merges.js';
 import { modelTotals } from './totals.js';
 import type { Connection, LayerSummary, ModelSummary } from './types.js';
 
@@ -21,14 +22,17 @@ interface TfjsNode {
 export function summarize(built: BuiltModel): ModelSummary {
   const { model, graph } = built;
   const relevant = relevantNodeKeys(model);
-  const layers = model.layers.map((layer) => summarizeLayer(layer, relevant));
+  const collected = model.layers.map((layer) => summarizeLayer(layer, relevant));
+  const totals = modelTotals(model);
+  const { merges, dependsOn } = analyzeMerges(built, collected, totals);
+  const layers = collected.map((layer) => ({ ...layer, dependsOnMerges: dependsOn.get(layer.name) ?? [] }));
   return {
     schema: 'merge-summary/1',
     name: graph.name,
     source: graph.source,
     layers,
-    totals: modelTotals(model),
-    merges: [],
+    totals,
+    merges,
     sequentialLike: isSequentialLike(layers),
     warnings: [...built.warnings],
   };

@@ -52,26 +52,40 @@ export interface Totals {
   nonTrainableBytes: number;
 }
 
-/** One merge layer and what choosing it did to the model (filled by the merge analysis). */
+/** One merge layer and what choosing it did to the model. */
 export interface MergeSummary {
   name: string;
   type: string;
   inputShapes: FullShape[];
   outputShape: FullShape;
-  /** For Concatenate: the axis as written, with the sizes joined on it. */
-  axis?: number;
+  /** Elementwise merge of inputs of different shapes (e.g. (None, 1, 1, 64) x (None, 32, 32, 64)). */
   broadcasts: boolean;
+  /** For Concatenate: the axis as written, the sizes joined on it and their sum. */
+  concatenation?: { axis: number; inputSizes: (number | null)[]; outputSize: number | null };
+  /** The same model with this one merge swapped. */
   alternative: MergeAlternative;
+  /** Layers after the merge whose output shape or parameters differ in the alternative, in call order. */
   affected: AffectedLayer[];
+  /** Layers where the footprint ends: their input changed but their output shape did not. */
+  stopsAt: string[];
+  /** Model outputs whose shape the swap changes: the footprint does not stop inside the model. */
+  reachesOutputs: string[];
+  /** |parameter change| of the swap, -1 when it cannot be built: what "largest impact first" sorts by. */
+  impact: number;
 }
 
 export interface MergeAlternative {
   type: string | null;
   possible: boolean;
   reason?: string;
+  /** The layer after the merge that cannot take the alternative's output, when that is why. */
+  blockedBy?: string;
   outputShape?: FullShape;
   totalParams?: number;
   trainableParams?: number;
+  /** totalParams minus the model's. */
+  totalParamsChange?: number;
+  totalParamsPercent?: number;
 }
 
 export interface AffectedLayer {
@@ -81,4 +95,5 @@ export interface AffectedLayer {
   alternativeOutputShape: FullShape | FullShape[];
   params: number;
   alternativeParams: number;
+  paramsChange: number;
 }

@@ -3,7 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
+import { UserError, suggest } from '../errors.js';
+import { explainMerges } from '../analysis/explain.js';
+import { renderExplanation } from '../render/explain.js';
+import { renderMergeImpact, type MergeSelection } from '../render/merge-impact.js';
 import { describeError } from '../spec/locate.js';
 import { availableKernelBackend } from '../model/kernels.js';
 import { analyzeFile } from '../pipeline.js';
@@ -22,6 +25,11 @@ interface CommonOptions {
 
 /** Runs the CLI; resolves to the exit status. Output goes to stdout only once complete. */
 export async function main(argv: string[]): Promise<number> {
+  // `merge-summary model.yaml | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   const program = buildProgram();
   let debug = argv.includes('--debug');
   try {
@@ -60,8 +68,10 @@ function buildProgram(): Command {
       .command('summary', { isDefault: true })
       .description('print the summary table of a model (the default command)')
       .argument('[model]', 'a model spec (YAML), or - for standard input')
-      .option('--json', 'print the summary as JSON (schema merge-summary/1)'),
-  ).action((model: string | undefined, options: CommonOptions & { json?: boolean }) => {
+      .option('--json', 'print the summary as JSON (schema merge-summary/1)')
+      .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, or all)')
+      .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels'),
+  ).action(async (model: string | undefined, options: CommonOptions & { json?: boolean; merges?: string; explain?: boolean }) => {
     if (program.opts().version) {
       write(versionText());
       return;
@@ -69,12 +79,17 @@ function buildProgram(): Command {
     if (model === undefined) throw new UserError('no model given; usage: merge-summary MODEL.yaml (see --help)');
     const summary = analyzeFile(model);
     for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
+    const explanation = options.explain ? await explainMerges(summary) : undefined;
     if (options.json) {
-      write(renderJson(summary));
+      write(renderJson(explanation ? { ...summary, explanation } : summary));
       return;
     }
+    const selection = mergeSelection(options.merges, summary.merges.map((merge) => merge.name));
     const palette = makePalette(wantsColor(options.color, process.stdout));
-    write(renderSummary(summary, { palette, width: terminalWidth(options.width) }));
+    const width = terminalWidth(options.width);
+    const sections = [renderSummary(summary, { palette, width }), renderMergeImpact(summary, selection, { palette, width })];
+    if (explanation) sections.push(renderExplanation(explanation, { palette, width }));
+    write(sections.filter(Boolean).join('\n'));
   });
   return program;
 }
@@ -84,6 +99,19 @@ function addCommon(command: Command): Command {
     .option('--no-color', 'never colour the output (also NO_COLOR=1, or when piped)')
     .addOption(new Option('--width <columns>', 'fit tables in this many columns (default: the terminal, else 100)').argParser(parseWidth))
     .option('--debug', 'show stack traces of errors');
+}
+
+function mergeSelection(option: string | undefined, names: string[]): MergeSelection {
+  if (option === undefined) return { kind: 'default' };
+  if (option === 'all') return { kind: 'all' };
+  const wanted = option.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of wanted) {
+    if (!names.includes(name)) {
+      const known = names.length === 0 ? 'the model has no merge layers' : `its merges are ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
+      throw new UserError(`--merges: no merge layer "${name}"${suggest(name, names)}; ${known}`);
+    }
+  }
+  return { kind: 'named', names: wanted };
 }
 
 function parseWidth(value: string): number {

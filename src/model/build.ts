@@ -10,6 +10,10 @@ import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tf.js'
 export interface BuiltModel {
   model: LayersModel;
   graph: ModelGraph;
+  /** Every call's outputs, by the label `from` entries use. */
+  tensors: Map<string, SymbolicTensor[]>;
+  /** Every layer, by name. */
+  layers: Map<string, Layer>;
   /** The definition each layer was created from, by layer name. */
   definitions: Map<string, LayerDefinition>;
   /** Things worth telling the user that do not stop the summary. */
@@ -64,10 +68,10 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   } catch (error) {
     throw new UserError(`the model cannot be assembled: ${tfjsMessage(error)}`, graph.outputs[0]?.at ?? graph.at);
   }
-  return { model, graph, definitions, warnings: unusedWarnings(model, graph) };
+  return { model, graph, tensors, layers, definitions, warnings: unusedWarnings(model, graph) };
 }
 
-function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>): SymbolicTensor[] {
+export function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>): SymbolicTensor[] {
   const outputs = tensors.get(ref.label);
   if (!outputs) throw new UserError(`"${describeRef(ref)}" names no input or layer defined above`, ref.at);
   if (ref.index === undefined) return outputs;
@@ -78,7 +82,8 @@ function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>): Symbol
   return [outputs[ref.index]];
 }
 
-function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
+/** Applies a layer to tensors; a failure is a user error at the call, saying why in Keras's terms. */
+export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
   const type = layer.getClassName();
   const what = `layer "${call.layer}" (${type})`;
   try {

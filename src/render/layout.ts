@@ -29,11 +29,13 @@ export function drawTable(
   const line = (cells: string[], styles: ((text: string) => string)[], bar: string) =>
     bar + cells.map((text, i) => ` ${pad(text, styles[i](text), widths[i], columns[i].align)} `).join(bar) + bar;
 
-  const out = [
-    rule('┏', '━', '┳', '┓'),
-    line(columns.map((c) => c.header), columns.map(() => options.header), '┃'),
-    rule('┡', '━', '╇', '┩'),
-  ];
+  const headers = columns.map((c, i) => wrapCell(c.header, widths[i]).split('\n'));
+  const headerHeight = Math.max(...headers.map((lines) => lines.length));
+  const out = [rule('┏', '━', '┳', '┓')];
+  for (let k = 0; k < headerHeight; k++) {
+    out.push(line(headers.map((lines) => lines[k] ?? ''), columns.map(() => options.header), '┃'));
+  }
+  out.push(rule('┡', '━', '╇', '┩'));
   rows.forEach((row, r) => {
     if (r > 0) out.push(rule('├', '─', '┼', '┤'));
     const wrapped = row.map((cell, i) => wrapCell(cellText(cell), widths[i]).split('\n'));
@@ -72,8 +74,10 @@ export function fitWidths(columns: ColumnSpec[], rows: string[][], total: number
     .filter(({ column }) => column.minWidth !== undefined)
     .sort((a, b) => (a.column.shrinkOrder ?? 0) - (b.column.shrinkOrder ?? 0));
   // First down to each column's preferred minimum; only if that is not enough,
-  // down to its heading's width.
-  for (const floorOf of [(c: ColumnSpec) => Math.max(c.minWidth as number, c.header.length), (c: ColumnSpec) => c.header.length]) {
+  // down to its heading's width, and last to its heading's longest word.
+  const longestWord = (c: ColumnSpec) => Math.max(...c.header.split(' ').map((word) => word.length));
+  const floors = [(c: ColumnSpec) => Math.max(c.minWidth as number, c.header.length), (c: ColumnSpec) => c.header.length, longestWord];
+  for (const floorOf of floors) {
     for (const { column, i } of order) {
       if (excess <= 0) break;
       const give = Math.min(excess, Math.max(0, widths[i] - floorOf(column)));
@@ -117,4 +121,33 @@ function breakPoint(text: string, width: number): number {
 
 function maxLineWidth(text: string): number {
   return Math.max(0, ...text.split('\n').map((line) => [...line].length));
+}
+
+/** A run of prose in one style. */
+export type Segment = [text: string, style?: (text: string) => string];
+
+/**
+ * Wraps prose made of differently coloured runs to `width`, breaking at
+ * spaces; continuation lines are indented by `indent`. Each word keeps the
+ * colour of its run, so wrapping never splits a colour code.
+ */
+export function wrapSegments(segments: Segment[], width: number, indent = ''): string {
+  const words = segments.flatMap(([text, style]) =>
+    text.split(/(?<= )/).filter(Boolean).map((word) => ({ word, style: style ?? identity })),
+  );
+  const lines: string[] = [];
+  let line = '';
+  let plainLength = 0;
+  for (const { word, style } of words) {
+    const bare = word.trimEnd();
+    if (plainLength > indent.length && plainLength + bare.length > width) {
+      lines.push(line.trimEnd());
+      line = indent;
+      plainLength = indent.length;
+    }
+    line += style(bare) + word.slice(bare.length);
+    plainLength += word.length;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
 }

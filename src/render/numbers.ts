@@ -37,10 +37,8 @@ export function formatSignedCount(n: number): string {
   return `${n > 0 ? '+' : '−'}${formatCount(Math.abs(n))}`;
 }
 
-/** A change as a percentage of `base`, one decimal without a trailing ".0": "+100%", "−19.5%". */
-export function formatPercent(change: number, base: number): string {
-  if (base === 0) return change === 0 ? '0%' : 'new';
-  const percent = (change / base) * 100;
+/** A percentage, signed, one decimal without a trailing ".0": "+100%", "−19.5%". */
+export function formatPercentValue(percent: number): string {
   const text = Math.abs(percent).toFixed(1).replace(/\.0$/, '');
   if (text === '0') return '0%';
   return `${percent > 0 ? '+' : '−'}${text}%`;

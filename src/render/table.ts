@@ -1,4 +1,5 @@
-import type { ModelSummary, LayerSummary } from '../analysis/types.js';
+import type { LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
+import { DEPENDS_MARK, MERGE_MARK, mergeNotation } from './merge-notation.js';
 import { formatShapes } from '../shapes.js';
 import type { Palette } from './palette.js';
 import { drawTable, type Cell, type ColumnSpec } from './layout.js';
@@ -16,19 +17,35 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
   // Layer names stay whole; only their "(Type)" wraps onto the next line.
   const longestName = Math.min(40, Math.max(...summary.layers.map((layer) => layer.name.length)));
   const columns: ColumnSpec[] = [
-    { header: 'Layer (type)', minWidth: longestName, shrinkOrder: 1 },
+    { header: 'Layer (type)', minWidth: longestName, shrinkOrder: 2 },
     { header: 'Output Shape', minWidth: 10, shrinkOrder: 3 },
     { header: 'Param #', align: 'right' },
   ];
-  if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 10, shrinkOrder: 2 });
-  const rows = summary.layers.map((layer) => layerRow(layer, summary.sequentialLike, palette));
+  if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 10, shrinkOrder: 0 });
+  const hasMerges = summary.merges.length > 0;
+  if (hasMerges) columns.push({ header: 'Merge', minWidth: 16, shrinkOrder: 1 });
+  const merges = new Map(summary.merges.map((merge) => [merge.name, merge]));
+  const rows = summary.layers.map((layer) => {
+    const row = layerRow(layer, summary.sequentialLike, palette, merges.has(layer.name));
+    if (hasMerges) row.push(mergeCell(layer, merges.get(layer.name), palette));
+    return row;
+  });
   const table = drawTable(columns, rows, { width: options.width, header: palette.heading });
   return [`Model: "${summary.name}"`, table, renderTotals(summary, palette)].join('\n') + '\n';
 }
 
-function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette): Cell[] {
+/** Merges stand out; a layer whose shape or size depends on merges names them. */
+function mergeCell(layer: LayerSummary, merge: MergeSummary | undefined, palette: Palette): Cell {
+  if (merge) return { text: `${MERGE_MARK} ${mergeNotation(merge)}`, style: palette.merge };
+  const names = layer.dependsOnMerges;
+  if (names.length === 0) return '';
+  const shown = names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+  return { text: `${DEPENDS_MARK} ${shown}`, style: palette.affected };
+}
+
+function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette, isMerge: boolean): Cell[] {
   const row: Cell[] = [
-    { text: `${layer.name} (${layer.type})`, style: palette.layerName },
+    { text: `${layer.name} (${layer.type})`, style: isMerge ? palette.merge : palette.layerName },
     { text: formatShapes(layer.outputShape), style: palette.shape },
     { text: formatCount(layer.params), style: palette.number },
   ];

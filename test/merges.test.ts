@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { summarize } from '../src/analysis/collect.js';
+import type { ModelSummary } from '../src/analysis/types.js';
+import { buildModel } from '../src/model/build.js';
+import { readModelGraph } from '../src/spec/read.js';
+import { analyzeFile } from '../src/pipeline.js';
+import { ROOT, fixture, runCli } from './helpers.js';
+
+const mergeOf = (summary: ModelSummary, name: string) => {
+  const merge = summary.merges.find((m) => m.name === name);
+  assert.ok(merge, `no merge ${name}`);
+  return merge;
+};
+const keras = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'keras', `${name}.json`), 'utf8'));
+
+describe('merge impact: the same model with one merge swapped', () => {
+  it('seed Concatenate -> Add: the numbers of the question', () => {
+    const merge = mergeOf(analyzeFile(fixture('seed-concat.yaml')), 'concatenate');
+    assert.deepEqual(merge.outputShape, [null, 32, 32, 128]);
+    assert.deepEqual(merge.concatenation, { axis: -1, inputSizes: [64, 64], outputSize: 128 });
+    assert.equal(merge.alternative.type, 'Add');
+    assert.deepEqual(merge.alternative.outputShape, [null, 32, 32, 64]);
+    // Keras itself counts the Add version at 6,513,682 (test/golden/keras/seed-add.json).
+    assert.equal(merge.alternative.totalParams, keras('seed-add').totals.params);
+    assert.equal(merge.alternative.totalParamsChange, -1_572_864);
+    assert.equal(merge.alternative.totalParamsPercent!.toFixed(1), '-19.5');
+    assert.deepEqual(
+      merge.affected.map((a) => [a.name, a.outputShape, a.alternativeOutputShape, a.params, a.alternativeParams]),
+      [
+        ['flatten', [null, 131072], [null, 65536], 0, 0],
+        ['dense', [null, 24], [null, 24], 3_145_752, 1_572_888],
+      ],
+    );
+    assert.deepEqual(merge.stopsAt, ['dense']);
+    assert.deepEqual(merge.reachesOutputs, []);
+  });
+
+  it('seed Add -> Concatenate gives Keras\'s count of the Concatenate model', () => {
+    const merge = mergeOf(analyzeFile(fixture('seed-add.yaml')), 'add');
+    assert.equal(merge.alternative.totalParams, keras('seed-concat').totals.params);
+    assert.equal(merge.alternative.trainableParams, keras('seed-concat').totals.trainable);
+  });
+
+  it('a residual Add: the swap changes only the next ReLU\'s shape and the 1x1 conv\'s parameters', () => {
+    const summary = analyzeFile(fixture('residual-block.yaml'));
+    const merge = mergeOf(summary, 'residual');
+    assert.deepEqual(
+      merge.affected.map((a) => [a.name, a.alternativeOutputShape, a.params, a.alternativeParams]),
+      [
+        ['re_lu_1', [null, 32, 32, 128], 0, 0],
+        // (64 + 1) * 128 -> (128 + 1) * 128
+        ['project', [null, 32, 32, 128], 65 * 128, 129 * 128],
+      ],
+    );
+    assert.deepEqual(merge.stopsAt, ['project']);
+    assert.equal(merge.alternative.totalParamsChange, 64 * 128);
+    const marked = summary.layers.filter((l) => l.dependsOnMerges.includes('residual')).map((l) => l.name);
+    assert.deepEqual(marked, ['re_lu_1', 'project']);
+  });
+
+  it('a broadcasting Multiply (squeeze-and-excitation) says so, and cannot become a Concatenate', () => {
+    const summary = analyzeFile(fixture('squeeze-excite.yaml'));
+    const merge = mergeOf(summary, 'excite');
+    assert.equal(merge.broadcasts, true);
+    assert.deepEqual(merge.inputShapes, [[null, 32, 32, 64], [null, 1, 1, 64]]);
+    assert.equal(merge.alternative.possible, false);
+    assert.match(merge.alternative.reason!, /inputs have shapes \(None, 32, 32, 64\) and \(None, 1, 1, 64\); Concatenate needs/);
+    // Its width still decides what follows.
+    assert.deepEqual(summary.layers.filter((l) => l.dependsOnMerges.includes('excite')).map((l) => l.name), ['pool', 'logits']);
+  });
+
+  it('an impossible swap says why, with every shape: Concatenate of 64, 128, 32 and 32 channels', () => {
+    const merge = mergeOf(analyzeFile(fixture('inception-block.yaml')), 'mixed');
+    assert.deepEqual(merge.concatenation, { axis: -1, inputSizes: [64, 128, 32, 32], outputSize: 256 });
+    assert.equal(merge.alternative.possible, false);
+    assert.equal(
+      merge.alternative.reason,
+      'as Add it cannot be built: inputs have shapes (None, 28, 28, 64), (None, 28, 28, 128), (None, 28, 28, 32) and (None, 28, 28, 32); Add needs equal shapes (or shapes that broadcast)',
+    );
+    assert.equal(merge.impact, -1);
+  });
+
+  it('ResNet50: a mid-stage Add breaks the next residual Add; a stage\'s last Add can be swapped', () => {
+    const summary = analyzeFile(fixture('resnet50.yaml'));
+    assert.equal(summary.merges.length, 16);
+    const blocked = mergeOf(summary, 'conv2_block1_add');
+    assert.equal(blocked.alternative.blockedBy, 'conv2_block2_add');
+    assert.match(blocked.alternative.reason!, /\(None, 56, 56, 512\) and \(None, 56, 56, 256\)/);
+    const last = mergeOf(summary, 'conv2_block3_add');
+    // 256 more input channels into conv3_block1_0_conv (512 filters) and conv3_block1_1_conv (128 filters)
+    assert.equal(last.alternative.totalParamsChange, 256 * 512 + 256 * 128);
+    assert.deepEqual(last.stopsAt, ['conv3_block1_0_conv', 'conv3_block1_1_conv']);
+  });
+
+  it('DenseNet121: 58 Concatenates, none of which could be an Add', () => {
+    const summary = analyzeFile(fixture('densenet121.yaml'));
+    assert.equal(summary.merges.length, 58);
+    assert.ok(summary.merges.every((m) => m.type === 'Concatenate' && !m.alternative.possible));
+    assert.deepEqual(mergeOf(summary, 'conv2_block1_concat').concatenation!.inputSizes, [64, 32]);
+  });
+
+  it('the footprint found by propagation equals a full rebuild of the swapped model, for every fixture', () => {
+    for (const name of ['seed-add', 'seed-concat', 'residual-block', 'shared-encoder', 'resnet50']) {
+      const summary = analyzeFile(fixture(`${name}.yaml`));
+      for (const merge of summary.merges.filter((m) => m.alternative.possible)) {
+        const graph = readModelGraph(fixture(`${name}.yaml`));
+        const call = graph.calls.find((c) => c.layer === merge.name)!;
+        call.definition = { ...call.definition!, type: merge.alternative.type!, args: merge.alternative.type === 'Concatenate' ? { axis: -1 } : {} };
+        const rebuilt = summarize(buildModel(graph));
+        assert.equal(rebuilt.totals.params, merge.alternative.totalParams, `${name}/${merge.name} total`);
+        assert.equal(rebuilt.totals.trainable, merge.alternative.trainableParams, `${name}/${merge.name} trainable`);
+        const differing = rebuilt.layers.filter((layer) => {
+          const actual = summary.layers.find((l) => l.name === layer.name)!;
+          return layer.name !== merge.name && (JSON.stringify(layer.outputShape) !== JSON.stringify(actual.outputShape) || layer.params !== actual.params);
+        });
+        assert.deepEqual(
+          differing.map((l) => [l.name, l.outputShape, l.params]).sort(),
+          merge.affected.map((a) => [a.name, a.alternativeOutputShape, a.alternativeParams]).sort(),
+          `${name}/${merge.name} footprint`,
+        );
+      }
+    }
+  });
+});
+
+describe('merges in the output', () => {
+  it('--json fills "merges" as ../shared/summary-json.md describes', () => {
+    const doc = JSON.parse(runCli([fixture('seed-concat.yaml'), '--json']).stdout);
+    assert.equal(doc.merges.length, 1);
+    const [merge] = doc.merges;
+    assert.equal(merge.name, 'concatenate');
+    assert.equal(merge.type, 'Concatenate');
+    assert.deepEqual(merge.inputShapes, [[null, 32, 32, 64], [null, 32, 32, 64]]);
+    assert.deepEqual(merge.outputShape, [null, 32, 32, 128]);
+    assert.deepEqual(
+      { type: merge.alternative.type, possible: merge.alternative.possible, outputShape: merge.alternative.outputShape, totalParams: merge.alternative.totalParams },
+      { type: 'Add', possible: true, outputShape: [null, 32, 32, 64], totalParams: 6_513_682 },
+    );
+    assert.deepEqual(merge.affected[0], {
+      name: 'flatten', type: 'Flatten', outputShape: [null, 131072], alternativeOutputShape: [null, 65536], params: 0, alternativeParams: 0, paramsChange: 0,
+    });
+    assert.equal(merge.affected[1].alternativeParams, 1_572_888);
+    assert.deepEqual(doc.layers.find((l: { name: string }) => l.name === 'dense').dependsOnMerges, ['concatenate']);
+  });
+
+  it('the table marks merges and the layers that depend on them; the impact section follows', () => {
+    const { stdout } = runCli([fixture('seed-concat.yaml'), '--width', '140']);
+    assert.match(stdout, /│ concatenate \(Concatenate\) .*◆ 64 ⧺ 64 → 128 on axis -1/);
+    assert.match(stdout, /│ dense \(Dense\) .*↳ concatenate/);
+    assert.doesNotMatch(stdout, /│ dense_1 \(Dense\) .*↳/);
+    assert.match(stdout, /As Add: output \(None, 32, 32, 64\) instead of \(None, 32, 32, 128\); total params 8,086,546 → 6,513,682 \(−1,572,864, −19\.5%\)/);
+    assert.match(stdout, /flatten \(Flatten\) +│ \(None, 131072\) → \(None, 65536\)/);
+    assert.match(stdout, /3,145,752 → 1,572,888 \(−1,572,864\)/);
+    assert.match(stdout, /The footprint stops at dense \(Dense\)/);
+    assert.match(runCli([fixture('seed-add.yaml'), '--width', '160']).stdout, /◆ \(None, 32, 32, 64\) \+ \(None, 32, 32, 64\) → \(None, 32, 32, 64\)/);
+    assert.match(runCli([fixture('squeeze-excite.yaml'), '--width', '160']).stdout, /\(None, 32, 32, 64\) × \(None, 1, 1, 64\) → \(None, 32, 32, 64\), broadcasting/);
+  });
+
+  it('large models show the largest impacts in full and list the rest; --merges picks', () => {
+    const { stdout } = runCli([fixture('resnet50.yaml'), '--width', '160']);
+    assert.match(stdout, /13 more merges, largest impact first:/);
+    assert.match(stdout, /… and 5 more/);
+    const one = runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_add', '--width', '160']).stdout;
+    assert.match(one, /◆ conv2_block1_add \(Add\): .*\n  As Concatenate: not possible: as Concatenate it gives \(None, 56, 56, 512\), which layer "conv2_block2_add"/);
+    const all = runCli([fixture('resnet50.yaml'), '--merges', 'all', '--width', '160']).stdout;
+    assert.equal(all.match(/^◆ /gm)?.length, 16);
+    const bad = runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_ad']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--merges: no merge layer "conv2_block1_ad"; did you mean "conv2_block1_add"/);
+  });
+});
+
+describe('--explain computes each merge type present with real tfjs kernels', () => {
+  const spec = join(ROOT, 'test', 'golden', 'all-merges.yaml');
+  const expected: Record<string, { output: number[][]; shape: number[] }> = {
+    Add: { output: [[3, 5, 7]], shape: [1, 3] },
+    Subtract: { output: [[-3, -3, -3]], shape: [1, 3] },
+    Multiply: { output: [[0, 4, 10]], shape: [1, 3] },
+    Average: { output: [[1.5, 2.5, 3.5]], shape: [1, 3] },
+    Maximum: { output: [[3, 4, 5]], shape: [1, 3] },
+    Minimum: { output: [[0, 1, 2]], shape: [1, 3] },
+    Concatenate: { output: [[0, 1, 2, 3, 4, 5]], shape: [1, 6] },
+    Dot: { output: [[0 * 3 + 1 * 4 + 2 * 5]], shape: [1, 1] },
+  };
+  for (const backend of ['wasm', 'cpu']) {
+    it(`on the ${backend} backend`, () => {
+      const result = runCli([spec, '--json', '--explain'], { env: { MERGE_SUMMARY_BACKEND: backend } });
+      assert.equal(result.status, 0, result.stderr);
+      const { explanation } = JSON.parse(result.stdout);
+      assert.match(explanation.backend, backend === 'wasm' ? /WASM/ : /CPU/);
+      const got = Object.fromEntries(explanation.examples.map((e: { type: string; output: number[][]; outputShape: number[] }) => [e.type, { output: e.output, shape: e.outputShape }]));
+      assert.deepEqual(got, expected);
+    });
+  }
+  it('prints the examples after the summary', () => {
+    const { stdout } = runCli([fixture('seed-concat.yaml'), '--explain', '--width', '160']);
+    assert.match(stdout, /Concatenate │ \[\[0, 1, 2\]\] ⧺ \[\[3, 4, 5\]\] = \[\[0, 1, 2, 3, 4, 5\]\] │ \(1, 6\)/);
+    assert.doesNotMatch(stdout, /│ Add /, 'only the merge types present');
+  });
+});
