@@ -31,7 +31,8 @@ export function renderMergeImpact(summary: ModelSummary, selection: MergeSelecti
 
   const prose = (segments: Segment[], indent = '') => wrapSegments(segments, options.width, `${indent}  `);
   const lines = [
-    prose([['Merge impact: each merge against the same model with that merge swapped (Concatenate ↔ Add, others → Concatenate)', palette.heading]]),
+    palette.heading('Merge impact'),
+    prose([['Each merge against the same model with it swapped: Concatenate ↔ Add, others → Concatenate.', palette.dim]]),
   ];
   for (const merge of detailed) lines.push('', ...mergeDetail(merge, summary, options, prose));
   if (rest.length > 0) {
