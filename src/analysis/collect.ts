@@ -19,12 +19,12 @@ interface TfjsNode {
  * (tfjs orders model.layers as Keras does: by depth from the inputs, ties in
  * the order the graph was discovered).
  */
-export function summarize(built: BuiltModel): ModelSummary {
+export function summarize(built: BuiltModel, options: { merges: boolean } = { merges: true }): ModelSummary {
   const { model, graph } = built;
   const relevant = relevantNodeKeys(model);
   const collected = model.layers.map((layer) => summarizeLayer(layer, relevant));
   const totals = modelTotals(model);
-  const { merges, dependsOn } = analyzeMerges(built, collected, totals);
+  const { merges, dependsOn } = options.merges ? analyzeMerges(built, collected, totals) : { merges: [], dependsOn: new Map<string, string[]>() };
   const layers = collected.map((layer) => ({ ...layer, dependsOnMerges: dependsOn.get(layer.name) ?? [] }));
   return {
     schema: 'merge-summary/1',

@@ -1,0 +1,53 @@
+import type { Tolerance } from '../analysis/check.js';
+import { UserError } from '../errors.js';
+
+const COUNT_SUFFIX: Record<string, bigint> = { '': 1n, k: 1000n, m: 1_000_000n, b: 1_000_000_000n, g: 1_000_000_000n, t: 1_000_000_000_000n };
+/** Sizes in Keras's units (its summary footer): powers of 1024. */
+const SIZE_UNIT: Record<string, bigint> = {
+  '': 1n, b: 1n,
+  kb: 1024n, kib: 1024n, k: 1024n,
+  mb: 1024n ** 2n, mib: 1024n ** 2n, m: 1024n ** 2n,
+  gb: 1024n ** 3n, gib: 1024n ** 3n, g: 1024n ** 3n,
+  tb: 1024n ** 4n, tib: 1024n ** 4n,
+};
+
+/** A parameter count: 10M, 1.5B, 2.5k, 25_000_000, 25,000,000 or 25000000. */
+export function parseCount(text: string, option: string): number {
+  const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([kKmMbBgGtT]?)$/.exec(text.trim());
+  const multiplier = match ? COUNT_SUFFIX[match[3].toLowerCase()] : undefined;
+  if (!match || multiplier === undefined) {
+    throw new UserError(`${option} takes a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000; not "${text}"`);
+  }
+  return exactInteger(match[1], match[2], multiplier, option, text);
+}
+
+/** A memory size: 40MB, 1.5GB, 512KiB or a number of bytes; MB = 1024 x 1024 bytes, as in Keras's summary. */
+export function parseSize(text: string, option: string): number {
+  const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([a-zA-Z]*)$/.exec(text.trim());
+  const multiplier = match ? SIZE_UNIT[match[3].toLowerCase()] : undefined;
+  if (!match || multiplier === undefined) {
+    throw new UserError(`${option} takes a size such as 40MB, 1.5GB or 512KB (powers of 1024, as Keras prints sizes); not "${text}"`);
+  }
+  return exactInteger(match[1], match[2], multiplier, option, text);
+}
+
+/** A tolerance in percent: "2%", "2", "0.5%". */
+export function parseTolerance(text: string): Tolerance {
+  const match = /^(\d+)(?:\.(\d+))?\s*%?$/.exec(text.trim());
+  if (!match) throw new UserError(`--tolerance takes a percentage such as 2% or 0.5%; not "${text}"`);
+  const fraction = match[2] ?? '';
+  const scale = 10n ** BigInt(fraction.length);
+  const units = BigInt(match[1]) * scale + BigInt(fraction || '0');
+  return { text: text.trim().endsWith('%') ? text.trim() : `${text.trim()}%`, percent: Number(`${match[1]}.${fraction || '0'}`), units, scale };
+}
+
+function exactInteger(whole: string, fraction: string | undefined, multiplier: bigint, option: string, text: string): number {
+  const digits = whole.replace(/[_,]/g, '');
+  const decimals = fraction ?? '';
+  const scale = 10n ** BigInt(decimals.length);
+  const scaled = (BigInt(digits) * scale + BigInt(decimals || '0')) * multiplier;
+  if (scaled % scale !== 0n) throw new UserError(`${option}: "${text}" is not a whole number`);
+  const value = scaled / scale;
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError(`${option}: "${text}" is too large`);
+  return Number(value);
+}

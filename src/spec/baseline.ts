@@ -1,0 +1,63 @@
+import type { Baseline } from '../analysis/check.js';
+import { UserError, type DocPath } from '../errors.js';
+import { rememberSource } from './locate.js';
+import { readSource } from './read.js';
+
+/**
+ * Reads a baseline: a merge-summary/1 document (`merge-summary SPEC --json`).
+ * Fields beyond the ones a check needs are ignored, so baselines written by
+ * older or newer versions load; a missing or corrupt one is an error, never
+ * a pass.
+ */
+export function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readSource(path);
+  } catch (error) {
+    if (error instanceof UserError) {
+      const message = error.message.replace('cannot read the model', 'cannot read the baseline');
+      throw new UserError(`${message}; record one with "merge-summary check SPEC --write-baseline --baseline ${path}"`, error.location);
+    }
+    throw error;
+  }
+  rememberSource(path, text);
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`the baseline is not valid JSON: ${(error as Error).message}`, jsonErrorLocation(path, text, error as Error));
+  }
+  const at = (docPath: DocPath) => ({ file: path, path: docPath });
+  const need = (ok: boolean, message: string, docPath: DocPath) => {
+    if (!ok) throw new UserError(`not a merge-summary baseline: ${message} (write one with "merge-summary SPEC --json > ${path}" or "check --write-baseline")`, at(docPath));
+  };
+  need(isObject(document), 'the file must hold a JSON object', []);
+  const doc = document as Record<string, unknown>;
+  need(doc.schema === 'merge-summary/1', `"schema" must be "merge-summary/1", not ${JSON.stringify(doc.schema)}`, doc.schema === undefined ? [] : ['schema']);
+  need(isObject(doc.totals) && isCount((doc.totals as Record<string, unknown>).params), '"totals.params" must be a whole number', ['totals']);
+  need(Array.isArray(doc.layers), '"layers" must be a list', ['layers']);
+  const layers = (doc.layers as unknown[]).map((layer, i) => {
+    need(isObject(layer) && typeof layer.name === 'string' && isCount(layer.params), `layer ${i + 1} needs a "name" and a whole number of "params"`, ['layers', i]);
+    const { name, params } = layer as { name: string; params: number };
+    return { name, params };
+  });
+  return { source: path, totals: { params: (doc.totals as { params: number }).params }, layers };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** JSON.parse says "at position N" (Node 20) or "line L column C" (newer); turn either into a location. */
+function jsonErrorLocation(file: string, text: string, error: Error) {
+  const lineCol = /line (\d+) column (\d+)/.exec(error.message);
+  if (lineCol) return { file, line: Number(lineCol[1]), col: Number(lineCol[2]) };
+  const position = /position (\d+)/.exec(error.message);
+  const offset = position ? Number(position[1]) : text.length;
+  const before = text.slice(0, offset).split('\n');
+  return { file, line: before.length, col: before[before.length - 1].length + 1 };
+}
