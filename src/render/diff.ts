@@ -55,8 +55,8 @@ export function renderDiff(diff: ModelDiff, options: DiffOptions): string {
       drawTable(
         [
           { header: ' ' },
-          { header: 'Layer (type)', minWidth: 16, shrinkOrder: 0 },
-          { header: 'Output Shape', minWidth: 14, shrinkOrder: 1 },
+          { header: 'Layer (type)', minWidth: 16, shrinkOrder: 1 },
+          { header: 'Output Shape', minWidth: 20, shrinkOrder: 0 },
           { header: 'Param #', align: 'right', minWidth: 12, shrinkOrder: 2 },
         ],
         rows,
