@@ -1,7 +1,8 @@
 import type { BuiltModel } from '../model/build.js';
 import type { Layer, LayersModel } from '../model/tf.js';
 import { isShapeList, type FullShape } from '../shapes.js';
-import { kerasClassName, layerParams } from './layer-facts.js';
+import { kerasClassName } from '../model/keras-class.js';
+import { layerParams } from './layer-facts.js';
 import { analyzeMerges } from './merges.js';
 import { modelTotals } from './totals.js';
 import type { Connection, LayerSummary, ModelSummary } from './types.js';
@@ -25,7 +26,10 @@ export function summarize(built: BuiltModel, options: { merges: boolean } = { me
   const collected = model.layers.map((layer) => summarizeLayer(layer, relevant));
   const totals = modelTotals(model);
   const { merges, dependsOn } = options.merges ? analyzeMerges(built, collected, totals) : { merges: [], dependsOn: new Map<string, string[]>() };
-  const layers = collected.map((layer) => ({ ...layer, dependsOnMerges: dependsOn.get(layer.name) ?? [] }));
+  const layers = collected.map((layer) => {
+    const unverified = built.unverified?.get(layer.name);
+    return { ...layer, dependsOnMerges: dependsOn.get(layer.name) ?? [], ...(unverified ? { unverified } : {}) };
+  });
   return {
     schema: 'merge-summary/1',
     name: graph.name,
@@ -49,6 +53,8 @@ function summarizeLayer(layer: Layer, relevant: Set<string>): LayerSummary {
     if (node.inboundLayers.length > 0) inputShapes.push(...shapeList(node.inputShapes));
   }
   const last = nodes[nodes.length - 1];
+  const inner = (layer as unknown as { layers?: Layer[] }).layers;
+  const nested = Array.isArray(inner) ? inner.map((child) => summarizeLayer(child, relevantNodeKeys(layer as unknown as LayersModel))) : undefined;
   return {
     name: layer.name,
     type: kerasClassName(layer),
@@ -58,6 +64,7 @@ function summarizeLayer(layer: Layer, relevant: Set<string>): LayerSummary {
     outputShape: singleOrList(shapeList(last ? last.outputShapes : (layer.outputShape as FullShape | FullShape[]))),
     ...layerParams(layer),
     dependsOnMerges: [],
+    ...(nested ? { nested } : {}),
   };
 }
 

@@ -76,7 +76,13 @@ function analyzeMerge(
   }
   let alternativeOutputs: SymbolicTensor[];
   try {
-    const swapped = createLayer({ ...definition, type: alternativeType, args: alternativeType === 'Concatenate' ? { axis: -1 } : {}, argLocations: {} });
+    const swapped = createLayer({
+      ...definition,
+      type: alternativeType,
+      args: alternativeType === 'Concatenate' ? { axis: -1 } : {},
+      argLocations: {},
+      tfjs: undefined,
+    });
     alternativeOutputs = applyLayer(swapped, call, inputs);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

@@ -35,6 +35,10 @@ export interface LayerSummary {
   bytes: number;
   /** The merges whose choice changes this layer's output shape or parameters (by name). */
   dependsOnMerges: string[];
+  /** Why this row's shape is a guess (an unknown layer, or after one); absent when it is Keras's. */
+  unverified?: string;
+  /** For a model used as a layer: its own layers, as --expand-nested shows them. */
+  nested?: LayerSummary[];
 }
 
 export interface Connection {

@@ -18,6 +18,8 @@ export interface BuiltModel {
   definitions: Map<string, LayerDefinition>;
   /** Things worth telling the user that do not stop the summary. */
   warnings: string[];
+  /** Layers whose shapes are guesses (after an unknown layer), with why. */
+  unverified?: Map<string, string>;
 }
 
 /** tfjs's dtypes; Keras's others build as the nearest one (shapes do not depend on it). */

@@ -36,6 +36,7 @@ export function layerClasses(): Map<string, LayerConstructor> {
  * configs: snake_case keys and string values become camelCase.
  */
 export function createLayer(definition: LayerDefinition): Layer {
+  if (definition.tfjs) return fromTfjsConfig(definition.tfjs);
   const classes = layerClasses();
   const cls = classes.get(definition.type);
   const what = `layer "${definition.name}" (${definition.type})`;
@@ -85,6 +86,40 @@ function misspeltArgument(message: string, writtenAs: Map<string, string>): { ke
   return undefined;
 }
 
+type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => Layer;
+
+/**
+ * A layer from a configuration in tfjs's own form, through tfjs's registry
+ * (or the placeholders of --allow-unknown): how layers read from Keras and
+ * TF.js files are built, and built again for a merge's counterfactual.
+ */
+export function fromTfjsConfig(tfjs: NonNullable<LayerDefinition['tfjs']>): Layer {
+  registerKerasLayers();
+  return withPlaceholders(tfjs.customObjects ?? {}, () => {
+    const entry = tfc.serialization.SerializationMap.getMap().classNameMap[tfjs.className];
+    if (!entry) throw new Error(`tfjs has no layer class ${tfjs.className}`);
+    const [cls, fromConfig] = entry as unknown as [unknown, FromConfig];
+    return fromConfig(cls, structuredClone(tfjs.config));
+  });
+}
+
+/**
+ * Runs `build` with the placeholder classes of --allow-unknown in tfjs's
+ * registry, and takes them out again after, so that no later model finds
+ * them. (tfjs's own customObjects do not reach layers inside a nested
+ * Sequential.)
+ */
+export function withPlaceholders<T>(placeholders: Record<string, unknown>, build: () => T): T {
+  const registry = tfc.serialization.SerializationMap.getMap().classNameMap as Record<string, unknown>;
+  const added = Object.keys(placeholders).filter((name) => !(name in registry));
+  for (const name of added) registry[name] = [placeholders[name], (placeholders[name] as { fromConfig: unknown }).fromConfig];
+  try {
+    return build();
+  } finally {
+    for (const name of added) delete registry[name];
+  }
+}
+
 function rejectUnknownArgs(layer: Layer, writtenAs: Map<string, string>, definition: LayerDefinition, what: string): void {
   const accepted = new Set([...BASE_ARGS, ...Object.keys(layer.getConfig())]);
   for (const [camel, key] of writtenAs) {
@@ -109,7 +144,8 @@ export function toCamelCase(identifier: string): string {
  */
 export function kerasToTfjs(value: unknown, key?: string): unknown {
   if (typeof value === 'string') return key === 'name' ? value : toCamelCase(value);
-  if (Array.isArray(value)) return value.map((item) => kerasToTfjs(item, key));
+  // Layer names in a model's wiring stay as written, as tfjs's converter keeps them.
+  if (Array.isArray(value)) return value.map((item, i) => (i === 0 && typeof item === 'string' && WIRING_KEYS.has(key ?? '') ? item : kerasToTfjs(item, key)));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -120,6 +156,8 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
   }
   return value;
 }
+
+const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 
 /** tfjs errors carry their class in the message; users need only the sentence. */
 export function tfjsMessage(error: unknown): string {

@@ -47,6 +47,11 @@ export interface LayerDefinition {
   at: SourceLocation;
   /** Where the type is written, for "unknown layer type". */
   typeAt: SourceLocation;
+  /**
+   * For a layer read from a Keras or TF.js file: its class and configuration
+   * in tfjs's own form, which build it exactly as tfjs's loader did.
+   */
+  tfjs?: { className: string; config: object; customObjects?: Record<string, unknown> };
 }
 
 /** An input or a call's output; `index` picks one output of a multi-output layer. */

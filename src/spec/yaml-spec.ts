@@ -249,7 +249,8 @@ class SpecReader {
   }
 }
 
-function baseName(source: string): string {
+/** A model's default name: its file's name without the extension. */
+export function baseName(source: string): string {
   if (source === '-') return 'model';
   const file = source.split(/[\\/]/).pop() ?? source;
   return file.replace(/\.(ya?ml|json|keras)$/i, '');

@@ -1,13 +1,15 @@
 import { tfc } from '../tf.js';
 import { KerasFlatten } from './flatten.js';
+import { StringLookup } from './string-lookup.js';
 import { Subtract } from './subtract.js';
+import { TensorFlowOpLayer } from './tensorflow-op.js';
 
 /**
  * Keras layers that tfjs lacks, or where tfjs's semantics differ from Keras's.
  * Registered in tfjs's own serialization registry, so specs, Keras configs and
  * tfjs's model loader all find them by class name like any built-in layer.
  */
-const KERAS_LAYERS = [KerasFlatten, Subtract];
+const KERAS_LAYERS = [KerasFlatten, Subtract, StringLookup, TensorFlowOpLayer];
 
 let registered = false;
 
