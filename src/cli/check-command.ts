@@ -21,6 +21,7 @@ interface CheckOptions extends OutputOptions {
   tolerance?: Tolerance;
   perLayer?: boolean;
   writeBaseline?: boolean;
+  allowUnknown?: boolean;
 }
 
 const MODEL_FILE = /\.(ya?ml|json)$/i;
@@ -39,7 +40,8 @@ export function addCheckCommand(program: Command, setStatus: (status: number) =>
       .option('--baseline-dir <dir>', 'baselines for many specs: DIR/<spec name>.json')
       .addOption(new Option('--tolerance <percent>', 'growth allowed against the baseline (default 0%)').argParser(parseTolerance))
       .option('--per-layer', 'also fail when any single layer grew more than the tolerance')
-      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing'),
+      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing')
+      .option('--allow-unknown', 'take layers of unknown classes as shape-preserving'),
     ['text', 'markdown', 'json'],
   ).action((specArgs: string[], options: CheckOptions) => {
     const format = outputFormat(options);
@@ -55,7 +57,7 @@ export function addCheckCommand(program: Command, setStatus: (status: number) =>
     // Read every input before judging any, so bad input is exit 2 whatever else fails.
     const tolerance = options.tolerance ?? parseTolerance('0%');
     const compared = specs.map((spec, i) => {
-      const summary = analyzeFile(spec, { merges: Boolean(options.writeBaseline) });
+      const summary = analyzeFile(spec, { merges: Boolean(options.writeBaseline), allowUnknown: options.allowUnknown });
       const baselinePath = baselinePaths?.[i];
       if (options.writeBaseline && baselinePath) return { summary, baselinePath };
       return { summary, baseline: baselinePath ? readBaseline(baselinePath) : undefined };

@@ -11,6 +11,8 @@ import { addOutputOptions, outputFormat, terminal, write, type OutputOptions } f
 interface SummaryOptions extends OutputOptions {
   merges?: string;
   explain?: boolean;
+  expandNested?: boolean;
+  allowUnknown?: boolean;
 }
 
 export function addSummaryCommand(program: Command, versionText: () => string): void {
@@ -18,9 +20,11 @@ export function addSummaryCommand(program: Command, versionText: () => string): 
     program
       .command('summary', { isDefault: true })
       .description('print the summary table of a model and what each merge does (the default command)')
-      .argument('[model]', 'a model spec (YAML), or - for standard input')
+      .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .keras archive, TF.js model.json; - for standard input')
       .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, or all)')
-      .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels'),
+      .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels')
+      .option('--expand-nested', 'show the layers of models used as layers, as Keras does with expand_nested')
+      .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified'),
   ).action(async (model: string | undefined, options: SummaryOptions) => {
     if (program.opts().version) {
       write(versionText());
@@ -28,7 +32,7 @@ export function addSummaryCommand(program: Command, versionText: () => string): 
     }
     if (model === undefined) throw new UserError('no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
-    const summary = analyzeFile(model);
+    const summary = analyzeFile(model, { allowUnknown: options.allowUnknown });
     const selection = mergeSelection(options.merges, summary.merges.map((merge) => merge.name));
     for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
     const explanation = options.explain ? await explainMerges(summary) : undefined;
@@ -37,7 +41,7 @@ export function addSummaryCommand(program: Command, versionText: () => string): 
       return;
     }
     const view = terminal(options);
-    const sections = [renderSummary(summary, view), renderMergeImpact(summary, selection, view)];
+    const sections = [renderSummary(summary, { ...view, expandNested: Boolean(options.expandNested) }), renderMergeImpact(summary, selection, view)];
     if (explanation) sections.push(renderExplanation(explanation, view));
     write(sections.filter(Boolean).join('\n'));
   });

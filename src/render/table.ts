@@ -9,6 +9,16 @@ export interface RenderOptions {
   palette: Palette;
   /** Terminal columns to fit in. */
   width: number;
+  /** Show the layers of nested models under their row. */
+  expandNested?: boolean;
+}
+
+/** The rows to show: every layer, and with expandNested the layers of nested models under them. */
+function rowsOf(layers: LayerSummary[], expand: boolean, depth = 0): { layer: LayerSummary; depth: number }[] {
+  return layers.flatMap((layer) => [
+    { layer, depth },
+    ...(expand && layer.nested ? rowsOf(layer.nested, expand, depth + 1) : []),
+  ]);
 }
 
 /** Keras 3's model.summary(): title, table, and the footer of totals with their sizes. */
@@ -25,13 +35,17 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
   const hasMerges = summary.merges.length > 0;
   if (hasMerges) columns.push({ header: 'Merge', minWidth: 16, shrinkOrder: 1 });
   const merges = new Map(summary.merges.map((merge) => [merge.name, merge]));
-  const rows = summary.layers.map((layer) => {
-    const row = layerRow(layer, summary.sequentialLike, palette, merges.has(layer.name));
-    if (hasMerges) row.push(mergeCell(layer, merges.get(layer.name), palette));
+  const rows = rowsOf(summary.layers, Boolean(options.expandNested)).map(({ layer, depth }) => {
+    const row = layerRow(layer, summary.sequentialLike, palette, depth === 0 && merges.has(layer.name), depth);
+    if (hasMerges) row.push(depth === 0 ? mergeCell(layer, merges.get(layer.name), palette) : '');
     return row;
   });
   const table = drawTable(columns, rows, { width: options.width, header: palette.heading });
-  return [`Model: "${summary.name}"`, table, renderTotals(summary, palette)].join('\n') + '\n';
+  const unverified = summary.layers.filter((layer) => layer.unverified);
+  const note = unverified.length > 0
+    ? `\n ${palette.affected('?')} unverified: ${unverified.length} layer${unverified.length === 1 ? '' : 's'} of unknown class or after one; their shapes and counts are guesses (${unverified.map((l) => l.name).slice(0, 4).join(', ')}${unverified.length > 4 ? ', …' : ''})`
+    : '';
+  return [`Model: "${summary.name}"`, table, renderTotals(summary, palette) + note].join('\n') + '\n';
 }
 
 /** Merges stand out; a layer whose shape or size depends on merges names them. */
@@ -43,10 +57,11 @@ function mergeCell(layer: LayerSummary, merge: MergeSummary | undefined, palette
   return { text: `${DEPENDS_MARK} ${shown}`, style: palette.affected };
 }
 
-function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette, isMerge: boolean): Cell[] {
+function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette, isMerge: boolean, depth: number): Cell[] {
+  const indent = depth > 0 ? `${'  '.repeat(depth - 1)}└ ` : '';
   const row: Cell[] = [
-    { text: `${layer.name} (${layer.type})`, style: isMerge ? palette.merge : palette.layerName },
-    { text: formatShapes(layer.outputShape), style: palette.shape },
+    { text: `${indent}${layer.name} (${layer.type})`, style: isMerge ? palette.merge : depth > 0 ? palette.dim : palette.layerName },
+    { text: formatShapes(layer.outputShape) + (layer.unverified ? ' ?' : ''), style: layer.unverified ? palette.affected : palette.shape },
     { text: formatCount(layer.params), style: palette.number },
   ];
   if (!sequentialLike) {

@@ -72,6 +72,7 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
   const out: Json = { ...stripKeras3(config), layers };
   if (config.input_layers !== undefined) out.input_layers = refList(config.input_layers);
   if (config.output_layers !== undefined) out.output_layers = refList(config.output_layers);
+  if (model.class_name !== 'Sequential') checkWiring(out, layersPath, [...path, 'config'], file);
   return { class_name: model.class_name, config: out };
 }
 
@@ -137,6 +138,58 @@ function dropShapeNeutral(config: Json): Json {
     kept[key] = value;
   }
   return kept;
+}
+
+type NodeRef = [string, number, number, ...unknown[]];
+
+/**
+ * tfjs builds a functional model by calling each layer once the calls it
+ * takes exist, deferring the rest until none is left; a reference to a layer
+ * or call that never comes makes it loop forever. This runs the same order on
+ * the names alone, so such a file is an error that says which reference.
+ */
+function checkWiring(config: Json, layersPath: DocPath, configPath: DocPath, file: string): void {
+  const layers = config.layers as Json[];
+  const calls = new Map<string, number>();
+  const pending: { layer: string; index: number; nodes: NodeRef[][] }[] = [];
+  layers.forEach((layer, index) => {
+    const name = String(layer.name ?? (layer.config as Json).name);
+    // An input is called once by being; a nested model once by its construction.
+    calls.set(name, layer.class_name === 'InputLayer' || MODEL_CLASSES.has(String(layer.class_name)) ? 1 : 0);
+    const nodes = (Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes : []) as NodeRef[][];
+    if (nodes.length > 0) pending.push({ layer: name, index, nodes: [...nodes] });
+  });
+  const ready = (ref: NodeRef) => Array.isArray(ref) && (calls.get(String(ref[0])) ?? 0) > Number(ref[1]);
+  let progress = true;
+  while (progress && pending.some((p) => p.nodes.length > 0)) {
+    progress = false;
+    for (const entry of pending) {
+      while (entry.nodes.length > 0 && entry.nodes[0].every(ready)) {
+        entry.nodes.shift();
+        calls.set(entry.layer, (calls.get(entry.layer) ?? 0) + 1);
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => p.nodes.length > 0);
+  if (stuck) {
+    const ref = stuck.nodes[0].find((r) => !ready(r)) as NodeRef;
+    const node = (layers[stuck.index].inbound_nodes as unknown[]).length - stuck.nodes.length;
+    throw new UserError(`layer "${stuck.layer}" ${describeMissing(ref, calls)}`, { file, path: [...layersPath, stuck.index, 'inbound_nodes', node] });
+  }
+  for (const key of ['input_layers', 'output_layers']) {
+    const refs = (config[key] ?? []) as NodeRef[];
+    refs.forEach((ref, i) => {
+      if (!ready(ref)) throw new UserError(`the model's ${key.replace('_', ' ')} ${describeMissing(ref, calls).replace(/^takes/, 'name')}`, { file, path: [...configPath, key, i] });
+    });
+  }
+}
+
+function describeMissing(ref: NodeRef, calls: Map<string, number>): string {
+  if (!Array.isArray(ref) || typeof ref[0] !== 'string') return `takes ${JSON.stringify(ref)}, which is not a [layer, call, output] reference`;
+  const made = calls.get(ref[0]);
+  if (made === undefined) return `takes "${ref[0]}", which names no layer of the model`;
+  return `takes call ${ref[1]} of "${ref[0]}", which is never made (it has ${made}); a reference to a missing call, or a cycle`;
 }
 
 /** input_layers / output_layers: Keras 3 writes a single reference without the outer list. */

@@ -3,7 +3,7 @@ import jsyaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import type { ModelGraph } from './graph.js';
 import { isZip, readKerasArchive } from './keras-archive.js';
-import { isKerasDocument, readKerasTopology, type KerasTopology } from './keras-config.js';
+import { isKerasDocument, isObject, readKerasTopology, type KerasTopology } from './keras-config.js';
 import { rememberSource } from './locate.js';
 import { refuseDeepNesting } from './yaml-guard.js';
 import { readSpec } from './yaml-spec.js';
@@ -58,6 +58,12 @@ function parseModelDocument(text: string, source: string): ModelSource {
   const first = text.trimStart()[0];
   const doc = first === '{' || first === '"' ? parseJsonText(text, file) : parseYamlText(text, file);
   if (isKerasDocument(doc)) return { kind: 'keras', topology: readKerasTopology(doc as Record<string, unknown>, file) };
+  if (isObject(doc) && doc.inputs === undefined && doc.layers === undefined) {
+    throw new UserError(
+      'not a model: expected a merge-summary spec (with inputs and layers), a Keras model configuration (class_name and config), or a TF.js model.json (modelTopology)',
+      { file, path: [] },
+    );
+  }
   return { kind: 'spec', graph: readSpec(doc, file, source) };
 }
 
