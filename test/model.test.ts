@@ -117,4 +117,15 @@ describe('shapes and counts follow the arithmetic of each layer', () => {
     // 4 gates x (3 inputs + 5 recurrent + 1 bias) x 5 units
     assert.equal(summary.layers[1].params, 4 * (3 + 5 + 1) * 5);
   });
+
+  it('MultiHeadAttention(num_heads=2, key_dim=2) on (None, 8, 16) and (None, 4, 16): 284 params, as Keras documents', () => {
+    const summary = summaryOf(
+      'inputs:\n  - {name: q, shape: [8, 16]}\n  - {name: v, shape: [4, 16]}\nlayers:\n  - {type: MultiHeadAttention, from: [q, v], num_heads: 2, key_dim: 2}\n',
+    );
+    const mha = summary.layers[2];
+    assert.equal(mha.name, 'multi_head_attention');
+    assert.deepEqual(mha.outputShape, [null, 8, 16]);
+    // query, key and value projections: 16 x 2 x 2 + 2 x 2 = 68 each; output: 2 x 2 x 16 + 16 = 80
+    assert.equal(mha.params, 3 * 68 + 80);
+  });
 });

@@ -58,7 +58,8 @@ def build(spec):
             layer = getattr(keras.layers, kind)(**kwargs)
             layers[layer.name] = layer
             label = layer.name
-        output = layer(args)
+        # MultiHeadAttention takes query, value and key as separate arguments.
+        output = layer(*args) if kind_of(layer) == "MultiHeadAttention" else layer(args)
         if label is not None:
             tensors[label] = output
         previous = output
@@ -70,6 +71,10 @@ def build(spec):
         outputs = [pick(tensors, ref) for ref in refs]
         outputs = outputs[0] if len(outputs) == 1 else outputs
     return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs)
+
+
+def kind_of(layer):
+    return layer.__class__.__name__
 
 
 def pick(tensors, ref):

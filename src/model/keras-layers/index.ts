@@ -1,5 +1,8 @@
 import { tfc } from '../tf.js';
+import { AdditiveAttention, Attention, MultiHeadAttention } from './attention.js';
 import { KerasFlatten } from './flatten.js';
+import { GroupNormalization, Normalization, UnitNormalization } from './normalization.js';
+import * as spatial from './spatial.js';
 import { StringLookup } from './string-lookup.js';
 import { Subtract } from './subtract.js';
 import { TensorFlowOpLayer } from './tensorflow-op.js';
@@ -9,7 +12,19 @@ import { TensorFlowOpLayer } from './tensorflow-op.js';
  * Registered in tfjs's own serialization registry, so specs, Keras configs and
  * tfjs's model loader all find them by class name like any built-in layer.
  */
-const KERAS_LAYERS = [KerasFlatten, Subtract, StringLookup, TensorFlowOpLayer];
+const KERAS_LAYERS = [
+  KerasFlatten,
+  Subtract,
+  StringLookup,
+  TensorFlowOpLayer,
+  MultiHeadAttention,
+  Attention,
+  AdditiveAttention,
+  GroupNormalization,
+  UnitNormalization,
+  Normalization,
+  ...Object.values(spatial).filter((value) => typeof value === 'function'),
+];
 
 let registered = false;
 
