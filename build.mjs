@@ -17,7 +17,8 @@ await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
-  external: ['@tensorflow/*'],
+  // tfjs, and the picture libraries (WASM and native code) that only `graph` loads.
+  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js'],
   // The sources are ES modules that locate themselves with import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -8,6 +8,7 @@ import { availableKernelBackend } from '../model/kernels.js';
 import { describeError } from '../spec/locate.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
+import { addGraphCommand } from './graph-command.js';
 import { EXIT } from './output.js';
 import { addSummaryCommand } from './summary-command.js';
 
@@ -53,6 +54,7 @@ function buildProgram(setStatus: (status: number) => void): Command {
   addSummaryCommand(program, versionText);
   addDiffCommand(program, setStatus);
   addCheckCommand(program, setStatus);
+  addGraphCommand(program);
   return program;
 }
 

@@ -47,7 +47,7 @@ export function write(text: string): void {
 }
 
 /** Writes a file whole or not at all: to a temporary name first, then renamed. */
-export function writeFileAtomically(path: string, text: string): void {
+export function writeFileAtomically(path: string, text: string | Buffer): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, text);
