@@ -30,10 +30,15 @@ const cases = [
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'ResNet50 summary (25,636,712 params, 177 layers, 16 Adds)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
   { name: 'DenseNet121 full analysis (429 layers, 58 Concatenates)', args: [bin, 'fixtures/densenet121.yaml', '--merges', 'all'], runs: 9, target: { seconds: 1.5, mib: 1024 } },
+  { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
+  { name: 'DenseNet121 picture, every layer, SVG', args: [bin, 'graph', 'fixtures/densenet121.yaml', '--all-layers', '-o', 'bench/out/densenet121-all.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
+  { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', '../shared/real-models/inceptionv3-frozen-dense-head.json', '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
+  { name: 'InceptionV3 picture, PNG, LR', args: [bin, 'graph', '../shared/real-models/inceptionv3-frozen-dense-head.json', '--rankdir', 'LR', '-o', 'bench/out/inceptionv3.png'], runs: 3, target: { seconds: 3, mib: 1024 } },
   { name: 'node itself (node -e 0)', args: ['-e', '0'], runs: 15 },
   { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
 ];
 
+mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 const results = [];
 for (const c of cases) {
   const r = measure(c.args, c.runs);
