@@ -43,12 +43,7 @@ def build(spec):
     for entry in spec["layers"]:
         entry = dict(entry)
         source = entry.pop("from", None)
-        if source is None:
-            args = previous
-        else:
-            refs = source if isinstance(source, list) else [source]
-            args = [pick(tensors, ref) for ref in refs]
-            args = args[0] if len(args) == 1 else args
+        args = previous if source is None else pick_all(tensors, source)
         if "use" in entry:
             layer = layers[entry["use"]]
             label = entry.get("name")
@@ -64,13 +59,14 @@ def build(spec):
             tensors[label] = output
         previous = output
     outs = spec.get("outputs")
-    if outs is None:
-        outputs = previous
-    else:
-        refs = outs if isinstance(outs, list) else [outs]
-        outputs = [pick(tensors, ref) for ref in refs]
-        outputs = outputs[0] if len(outputs) == 1 else outputs
+    outputs = previous if outs is None else pick_all(tensors, outs)
     return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs)
+
+
+def pick_all(tensors, refs):
+    """A name or a list of names: the tensor, or the list of tensors."""
+    picked = [pick(tensors, ref) for ref in (refs if isinstance(refs, list) else [refs])]
+    return picked[0] if len(picked) == 1 else picked
 
 
 def kind_of(layer):

@@ -1,7 +1,8 @@
 import type { Baseline } from '../analysis/check.js';
 import { UserError, type DocPath } from '../errors.js';
 import { rememberSource } from './locate.js';
-import { readSource } from './read.js';
+import { isObject } from './keras-config.js';
+import { parseJson, readSource } from './read.js';
 
 /**
  * Reads a baseline: a merge-summary/1 document (`merge-summary SPEC --json`).
@@ -21,12 +22,7 @@ export function readBaseline(path: string): Baseline {
     throw error;
   }
   rememberSource(path, text);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`the baseline is not valid JSON: ${(error as Error).message}`, jsonErrorLocation(path, text, error as Error));
-  }
+  const document = parseJson(text, path, 'the baseline is not valid JSON');
   const at = (docPath: DocPath) => ({ file: path, path: docPath });
   const need = (ok: boolean, message: string, docPath: DocPath) => {
     if (!ok) throw new UserError(`not a merge-summary baseline: ${message} (write one with "merge-summary SPEC --json > ${path}" or "check --write-baseline")`, at(docPath));
@@ -44,20 +40,6 @@ export function readBaseline(path: string): Baseline {
   return { source: path, totals: { params: (doc.totals as { params: number }).params }, layers };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-/** JSON.parse says "at position N" (Node 20) or "line L column C" (newer); turn either into a location. */
-function jsonErrorLocation(file: string, text: string, error: Error) {
-  const lineCol = /line (\d+) column (\d+)/.exec(error.message);
-  if (lineCol) return { file, line: Number(lineCol[1]), col: Number(lineCol[2]) };
-  const position = /position (\d+)/.exec(error.message);
-  const offset = position ? Number(position[1]) : text.length;
-  const before = text.slice(0, offset).split('\n');
-  return { file, line: before.length, col: before[before.length - 1].length + 1 };
 }

@@ -78,7 +78,8 @@ function parseJsonText(text: string, file: string): unknown {
   return doc;
 }
 
-function parseJson(text: string, file: string): unknown {
+/** JSON.parse, with a syntax error located at its line and column. */
+export function parseJson(text: string, file: string, what = 'not valid JSON'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -89,7 +90,7 @@ function parseJson(text: string, file: string): unknown {
     const at = lineCol
       ? { file, line: Number(lineCol[1]), col: Number(lineCol[2]) }
       : { file, line: before.length, col: before[before.length - 1].length + 1 };
-    throw new UserError(`not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, at);
+    throw new UserError(`${what}: ${message.replace(/ in JSON at position \d+.*$/, '')}`, at);
   }
 }
 

@@ -2,6 +2,7 @@ import { UserError, suggest, type DocPath, type SourceLocation } from '../errors
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { describeRef } from './graph.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from './keras-names.js';
+import { isObject } from './keras-config.js';
 import { resolveLocation } from './locate.js';
 
 const TOP_LEVEL_KEYS = ['name', 'inputs', 'layers', 'outputs'];
@@ -20,9 +21,7 @@ export function readSpec(document: unknown, file: string, source: string): Model
   return new SpecReader(file, source).read(document);
 }
 
-export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isMapping = (value: unknown): value is Mapping => isObject(value);
 
 class SpecReader {
   /** Labels defined so far, with where. */
