@@ -128,4 +128,11 @@ describe('shapes and counts follow the arithmetic of each layer', () => {
     // query, key and value projections: 16 x 2 x 2 + 2 x 2 = 68 each; output: 2 x 2 x 16 + 16 = 80
     assert.equal(mha.params, 3 * 68 + 80);
   });
+
+  it('Keras 3 activations tfjs lacks (silu, leaky_relu, hard_silu, ...) do not stop a summary', () => {
+    const summary = summaryOf(
+      'inputs: [{shape: [8]}]\nlayers:\n  - {type: Dense, units: 4, activation: silu}\n  - {type: Dense, units: 3, activation: leaky_relu}\n  - {type: Activation, activation: hard_silu}\n  - {type: Activation, activation: exponential}\n',
+    );
+    assert.equal(summary.totals.params, (8 + 1) * 4 + (4 + 1) * 3);
+  });
 });

@@ -57,7 +57,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     ...unknown.map((u) => `layer "${u.name}" (${u.className}) is unknown; it is taken as keeping its input's shape, so its row and the rows after it are unverified`),
     ...manifestWarnings(model, topology),
   ];
-  return { model, graph, tensors, layers, definitions: new Map(), warnings, unverified };
+  return { model, graph, tensors, layers, warnings, unverified };
 }
 
 interface UnknownLayer {

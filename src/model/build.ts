@@ -14,8 +14,6 @@ export interface BuiltModel {
   tensors: Map<string, SymbolicTensor[]>;
   /** Every layer, by name. */
   layers: Map<string, Layer>;
-  /** The definition each layer was created from, by layer name. */
-  definitions: Map<string, LayerDefinition>;
   /** Things worth telling the user that do not stop the summary. */
   warnings: string[];
   /** Layers whose shapes are guesses (after an unknown layer), with why. */
@@ -39,7 +37,6 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   useShapeOnlyBackend();
   const tensors = new Map<string, SymbolicTensor[]>();
   const layers = new Map<string, Layer>();
-  const definitions = new Map<string, LayerDefinition>();
 
   const inputs = graph.inputs.map((input) => {
     const tensor = tfl.input({
@@ -57,7 +54,6 @@ export function buildModel(graph: ModelGraph): BuiltModel {
       const definition = call.definition as LayerDefinition;
       layer = createLayer(definition);
       layers.set(call.layer, layer);
-      definitions.set(call.layer, definition);
     }
     const callInputs = call.from.flatMap((ref) => resolve(ref, tensors));
     tensors.set(call.label, applyLayer(layer, call, callInputs));
@@ -70,7 +66,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   } catch (error) {
     throw new UserError(`the model cannot be assembled: ${tfjsMessage(error)}`, graph.outputs[0]?.at ?? graph.at);
   }
-  return { model, graph, tensors, layers, definitions, warnings: unusedWarnings(model, graph) };
+  return { model, graph, tensors, layers, warnings: unusedWarnings(model, graph) };
 }
 
 export function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>): SymbolicTensor[] {

@@ -1,4 +1,5 @@
 import { tfc } from '../tf.js';
+import { registerKerasActivations } from './activations.js';
 import { AdditiveAttention, Attention, MultiHeadAttention } from './attention.js';
 import { KerasFlatten } from './flatten.js';
 import { GroupNormalization, Normalization, UnitNormalization } from './normalization.js';
@@ -31,5 +32,6 @@ let registered = false;
 export function registerKerasLayers(): void {
   if (registered) return;
   for (const layer of KERAS_LAYERS) tfc.serialization.registerClass(layer as never);
+  registerKerasActivations();
   registered = true;
 }
