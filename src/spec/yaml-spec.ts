@@ -21,7 +21,7 @@ export function readSpec(document: unknown, file: string, source: string): Model
   return new SpecReader(file, source).read(document);
 }
 
-const isMapping = (value: unknown): value is Mapping => isObject(value);
+
 
 class SpecReader {
   /** Labels defined so far, with where. */
@@ -40,7 +40,7 @@ class SpecReader {
 
   read(top: unknown): ModelGraph {
     const topAt = this.at([]);
-    if (!isMapping(top)) {
+    if (!isObject(top)) {
       const found = Array.isArray(top) ? 'a list' : top === null || top === undefined ? 'nothing' : 'a single value';
       throw new UserError(`a model spec must be a mapping with "inputs" and "layers"; found ${found}`, topAt);
     }
@@ -59,7 +59,7 @@ class SpecReader {
       const list = top[section];
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
-        if (!isMapping(item) || typeof item.name !== 'string') return;
+        if (!isObject(item) || typeof item.name !== 'string') return;
         const at = this.at([section, i, 'name']);
         const first = this.explicitNames.get(item.name);
         if (first) throw this.duplicate(item.name, first, at);
@@ -77,7 +77,7 @@ class SpecReader {
     return list.map((item, i) => {
       const path = ['inputs', i];
       const at = this.at(path);
-      if (!isMapping(item)) throw new UserError(`input ${i + 1} must be a mapping with a "shape"`, at);
+      if (!isObject(item)) throw new UserError(`input ${i + 1} must be a mapping with a "shape"`, at);
       this.checkKeys(item, path, INPUT_KEYS, `input ${i + 1}`);
       const name = item.name === undefined ? namer.next(INPUT_PREFIX) : this.string(item.name, [...path, 'name'], '"name"');
       const what = `input "${name}"`;
@@ -107,7 +107,7 @@ class SpecReader {
     list.forEach((item, i) => {
       const path = ['layers', i];
       const at = this.at(path);
-      if (!isMapping(item)) throw new UserError(`layer ${i + 1} must be a mapping with a "type"`, at);
+      if (!isObject(item)) throw new UserError(`layer ${i + 1} must be a mapping with a "type"`, at);
       const previous = calls[calls.length - 1];
       const above: TensorRef | undefined = previous
         ? { label: previous.label, at }
