@@ -50,7 +50,21 @@ function buildProgram(setStatus: (status: number) => void): Command {
     .option('-V, --version', 'print the version and the kernel backend in use')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  merge-summary model.yaml                      the summary and what each merge does
+  merge-summary model.yaml --json               the same as JSON (schema merge-summary/1)
+  merge-summary diff add.yaml concat.yaml       what changes between two models
+  merge-summary check models/ --max-params 10M  fail a CI job when a model is over budget
+  merge-summary graph model.yaml -o model.png   a picture, merges and their footprint coloured
+
+Each command's options: merge-summary summary --help (--json, --merges, --explain,
+--expand-nested, --allow-unknown, --width, --no-color), merge-summary diff --help, ...
+Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
+    );
   addSummaryCommand(program, versionText);
   addDiffCommand(program, setStatus);
   addCheckCommand(program, setStatus);

@@ -16,12 +16,13 @@ export interface OutputOptions {
 
 /** Options every command shares. */
 export function addOutputOptions(command: Command, formats: ('text' | 'markdown' | 'json')[] = ['text', 'json']): Command {
+  const hasFormat = formats.includes('markdown');
   command
-    .option('--json', 'print JSON (the same as --format json)')
+    .option('--json', hasFormat ? 'print JSON (the same as --format json)' : 'print JSON')
     .option('--no-color', 'never colour the output (also NO_COLOR=1, or when piped)')
     .addOption(new Option('--width <columns>', 'fit tables in this many columns (default: the terminal, else 100)').argParser(parseWidth))
     .option('--debug', 'show stack traces of errors');
-  if (formats.includes('markdown')) {
+  if (hasFormat) {
     command.addOption(new Option('--format <format>', 'text, markdown (for a pull-request comment or job summary) or json').choices(formats));
   }
   return command;
