@@ -86,14 +86,14 @@ function analyzeMerge(
     alternativeOutputs = applyLayer(swapped, call, inputs);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const reason = `as ${alternativeType} it cannot be built: ${stripLayerPrefix(error.message)}`;
+    const reason = stripLayerPrefix(error.message);
     return impossible(base, { type: alternativeType, possible: false, reason }, built, call, outputShape, byName);
   }
   const alternativeShape = alternativeOutputs[0].shape as FullShape;
   const propagation = propagate(built, call, alternativeOutputs);
   if (propagation.failure) {
     const reason =
-      `as ${alternativeType} it gives ${shapeText(alternativeShape)}, which layer "${propagation.failure.layer}" after it cannot take: ` +
+      `it would give ${shapeText(alternativeShape)}, which layer "${propagation.failure.layer}" after it cannot take: ` +
       stripLayerPrefix(propagation.failure.message);
     const dependents = footprint(propagation, byName).affected.map((a) => a.name).concat(propagation.failure.layer);
     return {
