@@ -17,8 +17,9 @@ await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
-  // tfjs, and the picture libraries (WASM and native code) that only `graph` loads.
-  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js'],
+  // tfjs; the picture libraries (WASM and native code) that only `graph` loads;
+  // fflate, loaded only to read a .keras archive.
+  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate'],
   // The sources are ES modules that locate themselves with import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

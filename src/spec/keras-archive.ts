@@ -1,4 +1,4 @@
-import { unzipSync } from 'fflate';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { formatBytesPlain } from './sizes.js';
 
@@ -7,6 +7,8 @@ const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 /** JSON compresses about 5 to 20 times; a bomb compresses thousands of times. */
 const MAX_RATIO = 200;
 const WANTED = new Set(['config.json', 'metadata.json']);
+
+const require = createRequire(import.meta.url);
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -18,6 +20,8 @@ export function isZip(bytes: Uint8Array): boolean {
  * would expand beyond reason, or that names paths outside itself, is refused.
  */
 export function readKerasArchive(bytes: Uint8Array, file: string): { config: string; metadata?: string } {
+  // Loaded here, not at start-up: fflate builds its tables when loaded (~15 ms), and only archives need it.
+  const { unzipSync } = require('fflate') as typeof import('fflate');
   const names: string[] = [];
   let entries: Record<string, Uint8Array>;
   try {
