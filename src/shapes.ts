@@ -16,6 +16,16 @@ export function isShapeList(shape: FullShape | FullShape[]): shape is FullShape[
   return shape.length > 0 && Array.isArray(shape[0]);
 }
 
+/** A layer's input shape(s) as tfjs passes them (one shape, or a list): the first. */
+export function firstShape(shapes: FullShape | FullShape[]): FullShape {
+  return isShapeList(shapes) ? shapes[0] : shapes;
+}
+
+/** A layer's input shape(s) as tfjs passes them (one shape, or a list): always a list. */
+export function shapeList(shapes: FullShape | FullShape[]): FullShape[] {
+  return isShapeList(shapes) ? shapes : [shapes];
+}
+
 export function sameShape(a: FullShape | FullShape[], b: FullShape | FullShape[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

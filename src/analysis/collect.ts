@@ -1,6 +1,6 @@
 import type { BuiltModel } from '../model/build.js';
 import type { Layer, LayersModel } from '../model/tf.js';
-import { isShapeList, type FullShape } from '../shapes.js';
+import { shapeList, type FullShape } from '../shapes.js';
 import { kerasClassName } from '../model/keras-class.js';
 import { layerParams } from './layer-facts.js';
 import { analyzeMerges } from './merges.js';
@@ -66,11 +66,6 @@ function summarizeLayer(layer: Layer, relevant: Set<string>): LayerSummary {
     dependsOnMerges: [],
     ...(nested ? { nested } : {}),
   };
-}
-
-/** tfjs stores a node's shapes as one shape or a list of shapes, inconsistently; this always gives a list. */
-function shapeList(shapes: FullShape | FullShape[]): FullShape[] {
-  return isShapeList(shapes) ? shapes : [shapes];
 }
 
 function singleOrList(shapes: FullShape[]): FullShape | FullShape[] {

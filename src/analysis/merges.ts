@@ -3,7 +3,7 @@ import { applyLayer, resolve, type BuiltModel } from '../model/build.js';
 import { createLayer } from '../model/layer-factory.js';
 import { MERGE_KINDS, isMerge } from '../model/merges.js';
 import { tfl, type SymbolicTensor } from '../model/tf.js';
-import { sameShape, type FullShape } from '../shapes.js';
+import { formatShape, sameShape, type FullShape } from '../shapes.js';
 import type { LayerCall, LayerDefinition } from '../spec/graph.js';
 import { propagate, type Propagation } from './counterfactual.js';
 import type { AffectedLayer, LayerSummary, MergeAlternative, MergeSummary, Totals } from './types.js';
@@ -93,7 +93,7 @@ function analyzeMerge(
   const propagation = propagate(built, call, alternativeOutputs);
   if (propagation.failure) {
     const reason =
-      `it would give ${shapeText(alternativeShape)}, which layer "${propagation.failure.layer}" after it cannot take: ` +
+      `it would give ${formatShape(alternativeShape)}, which layer "${propagation.failure.layer}" after it cannot take: ` +
       stripLayerPrefix(propagation.failure.message);
     const dependents = footprint(propagation, byName).affected.map((a) => a.name).concat(propagation.failure.layer);
     return {
@@ -189,10 +189,6 @@ function concatenation(type: string, definition: LayerDefinition, inputShapes: F
 
 function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? rank + axis : axis;
-}
-
-function shapeText(shape: FullShape): string {
-  return `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')})`;
 }
 
 /** `layer "x" (Add): inputs have ...` -> `inputs have ...`: the merge is already named. */

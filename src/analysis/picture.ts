@@ -1,4 +1,4 @@
-import type { FullShape } from '../shapes.js';
+import { sameShape, type FullShape } from '../shapes.js';
 import type { ModelDiff } from './diff.js';
 import type { MergeSummary, ModelSummary } from './types.js';
 
@@ -100,7 +100,7 @@ function layerPicture(summary: ModelSummary, diff?: ModelDiff): Picture {
         .map((a) => ({
           merge: merge.name,
           type: merge.alternative.type as string,
-          ...(JSON.stringify(a.outputShape) !== JSON.stringify(a.alternativeOutputShape) ? { outputShape: a.alternativeOutputShape } : {}),
+          ...(!sameShape(a.outputShape, a.alternativeOutputShape) ? { outputShape: a.alternativeOutputShape } : {}),
           ...(a.paramsChange !== 0 ? { params: a.alternativeParams } : {}),
         })),
     );

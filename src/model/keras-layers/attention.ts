@@ -1,5 +1,6 @@
 import type { Shape } from '../tf.js';
-import { KerasLayer, many } from './keras-layer.js';
+import { firstShape, shapeList } from '../../shapes.js';
+import { KerasLayer } from './keras-layer.js';
 
 /**
  * Keras's MultiHeadAttention, called on [query, value] or [query, value, key].
@@ -28,12 +29,12 @@ export class MultiHeadAttention extends KerasLayer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const [query] = many(inputShape);
+    const [query] = shapeList(inputShape);
     return [...query.slice(0, -1), ...this.outputDims(query)];
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shapes = many(inputShape);
+    const shapes = shapeList(inputShape);
     const [query, value] = shapes;
     const key = shapes[2] ?? value;
     if (!value) throw new Error('MultiHeadAttention is called on [query, value] or [query, value, key]');
@@ -56,7 +57,7 @@ export class MultiHeadAttention extends KerasLayer {
 
 /** The query's shape with the value's last dimension: Attention and AdditiveAttention. */
 function attendedShape(inputShape: Shape | Shape[]): Shape {
-  const [query, value] = many(inputShape);
+  const [query, value] = shapeList(inputShape);
   if (!value) throw new Error('attention is called on [query, value] or [query, value, key]');
   return [...query.slice(0, -1), value[value.length - 1]];
 }
@@ -87,7 +88,7 @@ export class AdditiveAttention extends KerasLayer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const [query] = many(inputShape);
+    const [query] = shapeList(inputShape);
     if (this.args.useScale) this.addParams('scale', [query[query.length - 1] as number]);
     super.build(inputShape);
   }

@@ -1,4 +1,5 @@
 import { tfc, tfl, type Shape } from '../tf.js';
+import { firstShape } from '../../shapes.js';
 
 type TfFlatten = typeof import('@tensorflow/tfjs-layers/dist/layers/core.js').Flatten;
 const TfjsFlatten = tfl.layers.flatten().constructor as TfFlatten;
@@ -18,7 +19,7 @@ export class KerasFlatten extends TfjsFlatten {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     const rest = shape.slice(1);
     const flattened = rest.includes(null) ? null : rest.reduce<number>((product, dim) => product * (dim as number), 1);
     return [shape[0], flattened];

@@ -46,14 +46,6 @@ export abstract class KerasLayer extends Base {
   }
 }
 
-export function single(inputShape: Shape | Shape[]): Shape {
-  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-}
-
-export function many(inputShape: Shape | Shape[]): Shape[] {
-  return (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as Shape[];
-}
-
 /** Keras writes a per-dimension argument as one number for all, or one per dimension. */
 export function perDim(value: unknown, dims: number): number[] {
   return Array.isArray(value) ? (value as number[]) : Array(dims).fill(value as number);

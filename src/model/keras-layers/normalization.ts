@@ -1,5 +1,6 @@
 import type { Shape } from '../tf.js';
-import { KerasLayer, single } from './keras-layer.js';
+import { firstShape } from '../../shapes.js';
+import { KerasLayer } from './keras-layer.js';
 
 function axisSizes(shape: Shape, axis: unknown): number[] {
   const axes = (Array.isArray(axis) ? axis : [axis]) as number[];
@@ -12,11 +13,11 @@ export class GroupNormalization extends KerasLayer {
   static override defaults = { groups: 32, axis: -1, epsilon: 1e-3, center: true, scale: true };
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return single(inputShape);
+    return firstShape(inputShape);
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const [channels] = axisSizes(single(inputShape), this.args.axis);
+    const [channels] = axisSizes(firstShape(inputShape), this.args.axis);
     const groups = this.args.groups as number;
     if (channels % groups !== 0 || groups > channels) {
       throw new Error(`GroupNormalization: ${channels} channels cannot be split into ${groups} groups`);
@@ -33,7 +34,7 @@ export class UnitNormalization extends KerasLayer {
   static override defaults = { axis: -1 };
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return single(inputShape);
+    return firstShape(inputShape);
   }
 }
 
@@ -47,12 +48,12 @@ export class Normalization extends KerasLayer {
   static override defaults = { axis: -1, mean: null, variance: null, invert: false };
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return single(inputShape);
+    return firstShape(inputShape);
   }
 
   override build(inputShape: Shape | Shape[]): void {
     if (this.args.mean === null) {
-      const shape = this.args.axis === null ? [] : axisSizes(single(inputShape), this.args.axis);
+      const shape = this.args.axis === null ? [] : axisSizes(firstShape(inputShape), this.args.axis);
       this.addParams('mean', shape, false);
       this.addParams('variance', shape, false);
       this.addParams('count', [], false);

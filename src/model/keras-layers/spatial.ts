@@ -1,5 +1,6 @@
 import { tfl, type Shape } from '../tf.js';
-import { KerasLayer, pairs, perDim, plus, single, timesDim } from './keras-layer.js';
+import { firstShape } from '../../shapes.js';
+import { KerasLayer, pairs, perDim, plus, timesDim } from './keras-layer.js';
 
 /**
  * Keras's 1-D and 3-D padding, cropping and upsampling, which tfjs has only
@@ -16,7 +17,7 @@ function makeResize(className: string, dims: number, argument: string, fallback:
     static override defaults = { [argument]: fallback, ...(dims === 3 ? { dataFormat: 'channelsLast' } : {}) };
 
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-      const shape = [...single(inputShape)];
+      const shape = [...firstShape(inputShape)];
       const value = this.args[argument];
       const perAxis = argument === 'size' ? perDim(value, dims) : pairs(value, dims);
       spatialAxes(shape.length, dims, this.args.dataFormat).forEach((axis, i) => {
@@ -46,7 +47,7 @@ function makeGlobalPooling3D(className: string) {
     static override defaults = { dataFormat: 'channelsLast', keepdims: false };
 
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-      const shape = single(inputShape);
+      const shape = firstShape(inputShape);
       const channelsFirst = this.args.dataFormat === 'channelsFirst';
       const channels = channelsFirst ? shape[1] : shape[4];
       if (!this.args.keepdims) return [shape[0], channels];
@@ -65,7 +66,7 @@ function makeSpatialDropout(className: string) {
     static override defaults = { rate: 0.5, dataFormat: 'channelsLast', seed: null };
 
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-      return single(inputShape);
+      return firstShape(inputShape);
     }
   };
 }
@@ -94,7 +95,7 @@ export class Conv1DTranspose extends KerasLayer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const [batch, length, channels] = single(inputShape);
+    const [batch, length, channels] = firstShape(inputShape);
     const channelsFirst = this.args.dataFormat === 'channelsFirst';
     const steps = channelsFirst ? channels : length;
     const stride = perDim(this.args.strides, 1)[0];
@@ -110,7 +111,7 @@ export class Conv1DTranspose extends KerasLayer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = single(inputShape);
+    const shape = firstShape(inputShape);
     const channels = (this.args.dataFormat === 'channelsFirst' ? shape[1] : shape[2]) as number;
     this.addParams('kernel', [this.kernel, this.args.filters as number, channels]);
     if (this.args.useBias) this.addParams('bias', [this.args.filters as number]);
@@ -137,7 +138,7 @@ function withKeepdims(className: string, tfjsClass: TfGlobalPooling) {
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const pooled = super.computeOutputShape(inputShape) as Shape;
       if (!this.keepdims) return pooled;
-      const rank = single(inputShape).length;
+      const rank = firstShape(inputShape).length;
       return [pooled[0], ...Array(rank - 2).fill(1), pooled[1]];
     }
     override getConfig() {

@@ -1,4 +1,5 @@
 import { LayerClass, type Layer, type Shape } from '../tf.js';
+import { firstShape } from '../../shapes.js';
 
 const Base = LayerClass as unknown as new (config: object) => Layer;
 
@@ -34,7 +35,7 @@ export class StringLookup extends Base {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     const mode = this.config.outputMode ?? 'int';
     if (mode === 'int') return shape;
     const depth = this.vocabularySize();

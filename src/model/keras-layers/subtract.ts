@@ -1,3 +1,4 @@
+import { shapeList } from '../../shapes.js';
 import { tfc, MergeClass, type Shape } from '../tf.js';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
@@ -10,9 +11,8 @@ export class Subtract extends MergeClass {
   static className = 'Subtract';
 
   override build(inputShape: Shape | Shape[]): void {
-    if (!Array.isArray(inputShape[0]) || inputShape.length !== 2) {
-      throw new Error(`A Subtract layer should be called on exactly 2 inputs, got ${Array.isArray(inputShape[0]) ? inputShape.length : 1}`);
-    }
+    const inputs = shapeList(inputShape).length;
+    if (inputs !== 2) throw new Error(`A Subtract layer should be called on exactly 2 inputs, got ${inputs}`);
     super.build(inputShape);
   }
 

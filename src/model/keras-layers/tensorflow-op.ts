@@ -1,4 +1,5 @@
 import { tfc, LayerClass, type Layer, type Shape } from '../tf.js';
+import { firstShape } from '../../shapes.js';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
 const Base = LayerClass as unknown as new (config: object) => Layer;
@@ -40,7 +41,7 @@ export class TensorFlowOpLayer extends Base {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     return OPS[this.nodeDef.op as string](shape, this.nodeDef.attr ?? {});
   }
 

@@ -1,3 +1,4 @@
+import { firstShape } from '../../shapes.js';
 import { LayerClass, type Layer, type Shape } from '../tf.js';
 
 type LayerConstructor = new (config: object) => Layer;
@@ -19,7 +20,7 @@ export function unknownLayerClass(className: string): LayerConstructor {
       this.originalConfig = config;
     }
     override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-      return Array.isArray(inputShape[0]) ? (inputShape[0] as Shape) : inputShape;
+      return firstShape(inputShape);
     }
     override call(inputs: unknown): never {
       void inputs;
