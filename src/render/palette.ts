@@ -2,7 +2,6 @@ import { Chalk, supportsColor } from 'chalk';
 
 /** The colours of every renderer, in one place; all identity when colour is off. */
 export interface Palette {
-  enabled: boolean;
   heading: (text: string) => string;
   layerName: (text: string) => string;
   shape: (text: string) => string;
@@ -20,7 +19,6 @@ export function makePalette(color: boolean): Palette {
   const level = color ? Math.max(1, supportsColor ? supportsColor.level : 1) : 0;
   const chalk = new Chalk({ level: level as 0 | 1 | 2 | 3 });
   return {
-    enabled: color,
     heading: chalk.bold,
     layerName: (t) => t,
     shape: chalk.green,
