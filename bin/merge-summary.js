@@ -9,5 +9,5 @@ const nodeModule = require('node:module');
 if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
 else require('v8-compile-cache');
 
-const { main } = require('../dist/merge-summary.cjs');
-process.exitCode = await main(process.argv.slice(2));
+const { main, processIo } = require('../dist/merge-summary.cjs');
+process.exitCode = await main(process.argv.slice(2), processIo());

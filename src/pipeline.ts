@@ -1,10 +1,16 @@
-import { summarize } from './analysis/collect.js';
+import { summarize } from './analysis/summarize.js';
 import type { ModelSummary } from './analysis/types.js';
-import { buildModel, type BuiltModel } from './model/build.js';
 import { buildKerasModel } from './model/build-keras.js';
-import { readModel } from './spec/read.js';
+import { buildModel, type BuiltModel } from './model/build-spec.js';
+import { extractFacts } from './model/extract.js';
+import { mergeFacts } from './model/swaps.js';
+import { readModel, type ReadOptions } from './readers/read.js';
 
-export interface AnalyzeOptions {
+/**
+ * readers → model → analysis: the one path from a file the user names to
+ * the summary every command renders.
+ */
+export interface AnalyzeOptions extends ReadOptions {
   /** Merge counterfactuals; comparing sizes (diff, check) can leave them out. */
   merges?: boolean;
   /** Keep going past layers whose class is unknown, marking what they decide as unverified. */
@@ -13,11 +19,16 @@ export interface AnalyzeOptions {
 
 /** spec or Keras file -> model: every input kind ends as the same built model. */
 export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
-  const source = readModel(path);
+  const source = readModel(path, options);
   return source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
 }
 
-/** spec -> model -> analysis: the whole summary of one model file. */
+/** The summary of a built model, with or without the merges' counterfactuals. */
+export function analyzeModel(built: BuiltModel, options: { merges?: boolean } = {}): ModelSummary {
+  return summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built));
+}
+
+/** The whole summary of one model file. */
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): ModelSummary {
-  return summarize(loadModel(path, options), { merges: options.merges ?? true });
+  return analyzeModel(loadModel(path, options), options);
 }

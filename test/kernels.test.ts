@@ -7,7 +7,7 @@ import { ROOT, runCli } from './helpers.js';
 function addOnBackend(forced?: string): { backend: string; values: number[][] } {
   const script = `
     import { useKernelBackend } from './src/model/kernels.ts';
-    import { tfc } from './src/model/tf.ts';
+    import { tfc } from './src/model/tfjs.ts';
     const backend = await useKernelBackend();
     const values = tfc.add(tfc.tensor2d([[0, 1, 2]]), tfc.tensor2d([[3, 4, 5]])).arraySync();
     console.log(JSON.stringify({ backend: backend.name, values }));`;

@@ -2,17 +2,25 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { summarize } from '../src/analysis/collect.js';
-import type { ModelSummary } from '../src/analysis/types.js';
-import { buildModel } from '../src/model/build.js';
-import { readModelGraph } from '../src/spec/read.js';
-import { analyzeFile } from '../src/pipeline.js';
+
+import type { ImpossibleAlternative, MergeSummary, ModelSummary, PossibleAlternative } from '../src/analysis/types.js';
+import { buildModel } from '../src/model/build-spec.js';
+import { readModel } from '../src/readers/read.js';
+import { analyzeFile, analyzeModel } from '../src/pipeline.js';
 import { ROOT, fixture, runCli } from './helpers.js';
 
 const mergeOf = (summary: ModelSummary, name: string) => {
   const merge = summary.merges.find((m) => m.name === name);
   assert.ok(merge, `no merge ${name}`);
   return merge;
+};
+const possible = (merge: MergeSummary): PossibleAlternative => {
+  assert.ok(merge.alternative.possible, `${merge.name} can be swapped`);
+  return merge.alternative;
+};
+const impossible = (merge: MergeSummary): ImpossibleAlternative => {
+  assert.ok(!merge.alternative.possible, `${merge.name} cannot be swapped`);
+  return merge.alternative;
 };
 const keras = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'keras', `${name}.json`), 'utf8'));
 
@@ -24,9 +32,9 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.equal(merge.alternative.type, 'Add');
     assert.deepEqual(merge.alternative.outputShape, [null, 32, 32, 64]);
     // Keras itself counts the Add version at 6,513,682 (test/golden/keras/seed-add.json).
-    assert.equal(merge.alternative.totalParams, keras('seed-add').totals.params);
-    assert.equal(merge.alternative.totalParamsChange, -1_572_864);
-    assert.equal(merge.alternative.totalParamsPercent!.toFixed(1), '-19.5');
+    assert.equal(possible(merge).totalParams, keras('seed-add').totals.params);
+    assert.equal(possible(merge).totalParamsChange, -1_572_864);
+    assert.equal(possible(merge).totalParamsPercent!.toFixed(1), '-19.5');
     assert.deepEqual(
       merge.affected.map((a) => [a.name, a.outputShape, a.alternativeOutputShape, a.params, a.alternativeParams]),
       [
@@ -40,8 +48,8 @@ describe('merge impact: the same model with one merge swapped', () => {
 
   it('seed Add -> Concatenate gives Keras\'s count of the Concatenate model', () => {
     const merge = mergeOf(analyzeFile(fixture('seed-add.yaml')), 'add');
-    assert.equal(merge.alternative.totalParams, keras('seed-concat').totals.params);
-    assert.equal(merge.alternative.trainableParams, keras('seed-concat').totals.trainable);
+    assert.equal(possible(merge).totalParams, keras('seed-concat').totals.params);
+    assert.equal(possible(merge).trainableParams, keras('seed-concat').totals.trainable);
   });
 
   it('a residual Add: the swap changes only the next ReLU\'s shape and the 1x1 conv\'s parameters', () => {
@@ -56,7 +64,7 @@ describe('merge impact: the same model with one merge swapped', () => {
       ],
     );
     assert.deepEqual(merge.stopsAt, ['project']);
-    assert.equal(merge.alternative.totalParamsChange, 64 * 128);
+    assert.equal(possible(merge).totalParamsChange, 64 * 128);
     const marked = summary.layers.filter((l) => l.dependsOnMerges.includes('residual')).map((l) => l.name);
     assert.deepEqual(marked, ['re_lu_1', 'project']);
   });
@@ -67,7 +75,7 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.equal(merge.broadcasts, true);
     assert.deepEqual(merge.inputShapes, [[null, 32, 32, 64], [null, 1, 1, 64]]);
     assert.equal(merge.alternative.possible, false);
-    assert.match(merge.alternative.reason!, /inputs have shapes \(None, 32, 32, 64\) and \(None, 1, 1, 64\); Concatenate needs/);
+    assert.match(impossible(merge).reason, /inputs have shapes \(None, 32, 32, 64\) and \(None, 1, 1, 64\); Concatenate needs/);
     // Its width still decides what follows.
     assert.deepEqual(summary.layers.filter((l) => l.dependsOnMerges.includes('excite')).map((l) => l.name), ['pool', 'logits']);
   });
@@ -77,7 +85,7 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.deepEqual(merge.concatenation, { axis: -1, inputSizes: [64, 128, 32, 32], outputSize: 256 });
     assert.equal(merge.alternative.possible, false);
     assert.equal(
-      merge.alternative.reason,
+      impossible(merge).reason,
       'inputs have shapes (None, 28, 28, 64), (None, 28, 28, 128), (None, 28, 28, 32) and (None, 28, 28, 32); Add needs equal shapes (or shapes that broadcast)',
     );
     assert.equal(merge.impact, -1);
@@ -87,11 +95,11 @@ describe('merge impact: the same model with one merge swapped', () => {
     const summary = analyzeFile(fixture('resnet50.yaml'));
     assert.equal(summary.merges.length, 16);
     const blocked = mergeOf(summary, 'conv2_block1_add');
-    assert.equal(blocked.alternative.blockedBy, 'conv2_block2_add');
-    assert.match(blocked.alternative.reason!, /\(None, 56, 56, 512\) and \(None, 56, 56, 256\)/);
+    assert.equal(impossible(blocked).blockedBy, 'conv2_block2_add');
+    assert.match(impossible(blocked).reason, /\(None, 56, 56, 512\) and \(None, 56, 56, 256\)/);
     const last = mergeOf(summary, 'conv2_block3_add');
     // 256 more input channels into conv3_block1_0_conv (512 filters) and conv3_block1_1_conv (128 filters)
-    assert.equal(last.alternative.totalParamsChange, 256 * 512 + 256 * 128);
+    assert.equal(possible(last).totalParamsChange, 256 * 512 + 256 * 128);
     assert.deepEqual(last.stopsAt, ['conv3_block1_0_conv', 'conv3_block1_1_conv']);
   });
 
@@ -106,12 +114,15 @@ describe('merge impact: the same model with one merge swapped', () => {
     for (const name of ['seed-add', 'seed-concat', 'residual-block', 'shared-encoder', 'resnet50']) {
       const summary = analyzeFile(fixture(`${name}.yaml`));
       for (const merge of summary.merges.filter((m) => m.alternative.possible)) {
-        const graph = readModelGraph(fixture(`${name}.yaml`));
+        const source = readModel(fixture(`${name}.yaml`));
+        assert.ok(source.kind === 'spec' && merge.alternative.possible);
+        const graph = source.graph;
         const call = graph.calls.find((c) => c.layer === merge.name)!;
-        call.definition = { ...call.definition!, type: merge.alternative.type!, args: merge.alternative.type === 'Concatenate' ? { axis: -1 } : {} };
-        const rebuilt = summarize(buildModel(graph));
-        assert.equal(rebuilt.totals.params, merge.alternative.totalParams, `${name}/${merge.name} total`);
-        assert.equal(rebuilt.totals.trainable, merge.alternative.trainableParams, `${name}/${merge.name} trainable`);
+        assert.ok(call.definition?.kind === 'spec');
+        call.definition = { ...call.definition, type: merge.alternative.type, args: merge.alternative.type === 'Concatenate' ? { axis: -1 } : {} };
+        const rebuilt = analyzeModel(buildModel(graph), { merges: false });
+        assert.equal(rebuilt.totals.params, possible(merge).totalParams, `${name}/${merge.name} total`);
+        assert.equal(rebuilt.totals.trainable, possible(merge).trainableParams, `${name}/${merge.name} trainable`);
         const differing = rebuilt.layers.filter((layer) => {
           const actual = summary.layers.find((l) => l.name === layer.name)!;
           return layer.name !== merge.name && (JSON.stringify(layer.outputShape) !== JSON.stringify(actual.outputShape) || layer.params !== actual.params);
@@ -136,7 +147,7 @@ describe('merges in the output', () => {
     assert.deepEqual(merge.inputShapes, [[null, 32, 32, 64], [null, 32, 32, 64]]);
     assert.deepEqual(merge.outputShape, [null, 32, 32, 128]);
     assert.deepEqual(
-      { type: merge.alternative.type, possible: merge.alternative.possible, outputShape: merge.alternative.outputShape, totalParams: merge.alternative.totalParams },
+      { type: merge.alternative.type, possible: merge.alternative.possible, outputShape: merge.alternative.outputShape, totalParams: possible(merge).totalParams },
       { type: 'Add', possible: true, outputShape: [null, 32, 32, 64], totalParams: 6_513_682 },
     );
     assert.deepEqual(merge.affected[0], {
@@ -162,7 +173,7 @@ describe('merges in the output', () => {
   it('large models show the largest impacts in full and list the rest; --merges picks', () => {
     const { stdout } = runCli([fixture('resnet50.yaml'), '--width', '160']);
     assert.match(stdout, /13 more merges, largest impact first:/);
-    assert.match(stdout, /… and 5 more/);
+    assert.match(stdout, /12 cannot be swapped: as Concatenate each would break the layer after it \(conv2_block1_add, conv2_block2_add,/);
     const one = runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_add', '--width', '160']).stdout;
     assert.match(one, /◆ conv2_block1_add \(Add\): .*\n  As Concatenate: not possible: it would give \(None, 56, 56, 512\), which layer "conv2_block2_add"/);
     const all = runCli([fixture('resnet50.yaml'), '--merges', 'all', '--width', '160']).stdout;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { summarize } from '../src/analysis/collect.js';
-import { buildModel } from '../src/model/build.js';
+import { analyzeModel } from '../src/pipeline.js';
+import { buildModel } from '../src/model/build-spec.js';
 import { SHAPE_ONLY_BACKEND } from '../src/model/shape-only-backend.js';
-import { tfc } from '../src/model/tf.js';
-import { parseModelText } from '../src/spec/read.js';
+import { tfc } from '../src/model/tfjs.js';
+import { parseModelText } from '../src/readers/read.js';
 
-const summaryOf = (yaml: string) => summarize(buildModel(parseModelText(yaml, 'test.yaml')));
+const summaryOf = (yaml: string) => analyzeModel(buildModel(parseModelText(yaml, 'test.yaml')));
 
 describe('the storage-less build', () => {
   it('summarises ten billion parameters without allocating them', () => {
@@ -18,7 +18,7 @@ describe('the storage-less build', () => {
         'huge.yaml',
       ),
     );
-    const summary = summarize(built);
+    const summary = analyzeModel(built);
     // (1000+1)*100000 + (100000+1)*100000 + (100000+1)*1000
     assert.equal(summary.totals.params, 100_100_000 + 10_000_100_000 + 100_001_000);
     assert.equal(summary.totals.bytes, summary.totals.params * 4);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatBytes, formatPercentValue } from '../src/render/numbers.js';
+import { formatBytes, formatPercentValue } from '../src/core/numbers.js';
 import { ROOT, fixture, runCli } from './helpers.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;

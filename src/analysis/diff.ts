@@ -1,4 +1,4 @@
-import { sameShape, type FullShape } from '../shapes.js';
+import { sameShape, type FullShape } from '../core/shapes.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
 
 /** `merge-summary diff A B --json` (schema merge-summary-diff/1). */

@@ -1,32 +1,31 @@
-import { UserError } from '../errors.js';
-import { applyLayer, resolve, type BuiltModel } from '../model/build.js';
-import { createLayer } from '../model/layer-factory.js';
-import { MERGE_KINDS, isMerge } from '../model/merges.js';
-import { tfl, type SymbolicTensor } from '../model/tf.js';
-import { formatShape, sameShape, type FullShape } from '../shapes.js';
-import type { LayerCall, LayerDefinition } from '../spec/graph.js';
-import { propagate, type Propagation } from './counterfactual.js';
+import { MERGE_KINDS } from '../core/merge-kinds.js';
+import { formatShape, sameShape, type FullShape } from '../core/shapes.js';
+import type { LayerAt, MergeFacts, ModelPath, RebuiltLayer } from '../model/facts.js';
 import type { AffectedLayer, LayerSummary, MergeAlternative, MergeSummary, Totals } from './types.js';
-
-/**
- * The merge each merge is compared with: Concatenate against Add, the
- * elementwise merges against Concatenate on the last axis. Dot has none.
- */
-const ALTERNATIVE: Record<string, string | null> = {
-  Concatenate: 'Add',
-  Add: 'Concatenate',
-  Subtract: 'Concatenate',
-  Multiply: 'Concatenate',
-  Average: 'Concatenate',
-  Maximum: 'Concatenate',
-  Minimum: 'Concatenate',
-  Dot: null,
-};
 
 export interface MergeAnalysis {
   merges: MergeSummary[];
-  /** For each layer, the merges its output shape or parameters depend on. */
+  /** For each layer (by layerKey), the merges its output shape or parameters depend on (by mergeId). */
   dependsOn: Map<string, string[]>;
+}
+
+/** A layer's identity across nesting: its path and its name. */
+export function layerKey(at: LayerAt): string {
+  return [...at.path, at.name].join('\u0000');
+}
+
+/** How a merge is named where several models are involved: NAME, or MODEL/NAME inside a nested model. */
+export function mergeId(merge: { name: string; within?: string[] }): string {
+  return [...(merge.within ?? []), merge.name].join('/');
+}
+
+/** Every layer of a summary and of the models nested in it, by layerKey. */
+export function layersByKey(layers: LayerSummary[], path: ModelPath = [], into = new Map<string, LayerSummary>()): Map<string, LayerSummary> {
+  for (const layer of layers) {
+    into.set(layerKey({ name: layer.name, path }), layer);
+    if (layer.nested) layersByKey(layer.nested, [...path, layer.name], into);
+  }
+  return into;
 }
 
 /**
@@ -34,164 +33,118 @@ export interface MergeAnalysis {
  * merge swapped for its alternative: which layers after it change shape or
  * parameters (its footprint), where the change stops, and the totals.
  */
-export function analyzeMerges(built: BuiltModel, layers: LayerSummary[], totals: Totals): MergeAnalysis {
-  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+export function analyzeMerges(facts: MergeFacts[], layers: LayerSummary[], totals: Totals, outputLayers: string[]): MergeAnalysis {
+  const byKey = layersByKey(layers);
   const merges: MergeSummary[] = [];
   const dependsOn = new Map<string, string[]>();
-  for (const call of built.graph.calls) {
-    const definition = call.definition;
-    const layer = byName.get(call.layer);
-    if (!definition || !layer || !isMerge(definition.type)) continue;
-    const merge = analyzeMerge(built, call, definition, layer, byName, totals);
-    merges.push(merge.summary);
-    for (const name of merge.dependents) dependsOn.set(name, [...(dependsOn.get(name) ?? []), call.layer]);
+  for (const merge of facts) {
+    const layer = byKey.get(layerKey(merge));
+    if (!layer) continue;
+    const { summary, dependents } = analyzeMerge(merge, layer, byKey, totals, new Set(outputLayers));
+    merges.push(summary);
+    const id = mergeId(summary);
+    for (const dependent of dependents) {
+      const key = layerKey(dependent);
+      dependsOn.set(key, [...(dependsOn.get(key) ?? []), id]);
+    }
   }
   return { merges, dependsOn };
 }
 
 function analyzeMerge(
-  built: BuiltModel,
-  call: LayerCall,
-  definition: LayerDefinition,
+  merge: MergeFacts,
   layer: LayerSummary,
-  byName: Map<string, LayerSummary>,
+  byKey: Map<string, LayerSummary>,
   totals: Totals,
-): { summary: MergeSummary; dependents: string[] } {
-  const type = definition.type;
+  outputLayers: Set<string>,
+): { summary: MergeSummary; dependents: LayerAt[] } {
   const outputShape = layer.outputShape as FullShape;
-  const inputs = call.from.flatMap((ref) => resolve(ref, built.tensors));
+  const kind = MERGE_KINDS[merge.type];
   const base = {
-    name: layer.name,
-    type,
+    name: merge.name,
+    type: merge.type,
+    ...(merge.path.length > 0 ? { within: merge.path } : {}),
     inputShapes: layer.inputShapes,
     outputShape,
-    broadcasts: MERGE_KINDS[type].elementwise && !layer.inputShapes.every((shape) => sameShape(shape, layer.inputShapes[0])),
-    ...concatenation(type, definition, layer.inputShapes, outputShape),
+    broadcasts: kind.elementwise && !layer.inputShapes.every((shape) => sameShape(shape, layer.inputShapes[0])),
+    ...concatenation(merge, layer.inputShapes, outputShape),
   };
-
-  const alternativeType = ALTERNATIVE[type];
-  if (alternativeType === null) {
-    const reason = `${type} has no natural alternative: it contracts its inputs on the dot axes, which no other merge does`;
-    return impossible(base, { type: null, possible: false, reason }, built, call, outputShape, byName);
-  }
-  let alternativeOutputs: SymbolicTensor[];
-  try {
-    const swapped = createLayer({
-      ...definition,
-      type: alternativeType,
-      args: alternativeType === 'Concatenate' ? { axis: -1 } : {},
-      argLocations: {},
-      tfjs: undefined,
-    });
-    alternativeOutputs = applyLayer(swapped, call, inputs);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    const reason = stripLayerPrefix(error.message);
-    return impossible(base, { type: alternativeType, possible: false, reason }, built, call, outputShape, byName);
-  }
-  const alternativeShape = alternativeOutputs[0].shape as FullShape;
-  const propagation = propagate(built, call, alternativeOutputs);
-  if (propagation.failure) {
-    const reason =
-      `it would give ${formatShape(alternativeShape)}, which layer "${propagation.failure.layer}" after it cannot take: ` +
-      stripLayerPrefix(propagation.failure.message);
-    const dependents = footprint(propagation, byName).affected.map((a) => a.name).concat(propagation.failure.layer);
+  const swap = merge.swap;
+  const unbuilt = { affected: [], stopsAt: [], reachesOutputs: [], impact: -1 };
+  if (swap.kind === 'built') {
+    const { affected, stopsAt, params, trainable } = footprint(swap.rebuilt, byKey);
+    const reachesOutputs = affected.filter((a) => !a.within && outputLayers.has(a.name) && !stopsAt.includes(a.name)).map((a) => a.name);
+    const alternative: MergeAlternative = {
+      type: swap.alternative,
+      possible: true,
+      outputShape: swap.outputShape,
+      totalParams: totals.params + params,
+      trainableParams: totals.trainable + trainable,
+      totalParamsChange: params,
+      totalParamsPercent: totals.params === 0 ? 0 : (params / totals.params) * 100,
+    };
     return {
-      summary: {
-        ...base,
-        alternative: { type: alternativeType, possible: false, reason, blockedBy: propagation.failure.layer, outputShape: alternativeShape },
-        affected: [],
-        stopsAt: [],
-        reachesOutputs: [],
-        impact: -1,
-      },
+      summary: { ...base, alternative, affected, stopsAt, reachesOutputs, impact: Math.abs(params) },
+      dependents: affected.map((a) => ({ name: a.name, path: a.within ?? [] })),
+    };
+  }
+  if (swap.kind === 'blocked') {
+    const reason = `it would give ${formatShape(swap.outputShape)}, which layer "${swap.blockedBy.name}" after it cannot take: ${swap.reason}`;
+    const dependents = [...changedLayers(swap.rebuilt, byKey), swap.blockedBy];
+    return {
+      summary: { ...base, alternative: { type: swap.alternative, possible: false, reason, blockedBy: swap.blockedBy.name, outputShape: swap.outputShape }, ...unbuilt },
       dependents,
     };
   }
-  const { affected, stopsAt, params, trainable } = footprint(propagation, byName);
-  const outputs = new Set(built.model.outputLayers.map((output) => output.name));
-  const reachesOutputs = affected.filter((a) => outputs.has(a.name) && !stopsAt.includes(a.name)).map((a) => a.name);
-  const totalParams = totals.params + params;
-  const alternative: MergeAlternative = {
-    type: alternativeType,
-    possible: true,
-    outputShape: alternativeShape,
-    totalParams,
-    trainableParams: totals.trainable + trainable,
-    totalParamsChange: params,
-    totalParamsPercent: totals.params === 0 ? 0 : (params / totals.params) * 100,
-  };
-  return {
-    summary: { ...base, alternative, affected, stopsAt, reachesOutputs, impact: Math.abs(params) },
-    dependents: affected.map((a) => a.name),
-  };
-}
-
-/**
- * A merge whose swap cannot be built still decides the shapes after it: what
- * depends on it is found by giving its consumers a width one larger on the
- * axis it writes, and seeing which layers change.
- */
-function impossible(
-  base: Omit<MergeSummary, 'alternative' | 'affected' | 'stopsAt' | 'reachesOutputs' | 'impact'>,
-  alternative: MergeAlternative,
-  built: BuiltModel,
-  call: LayerCall,
-  outputShape: FullShape,
-  byName: Map<string, LayerSummary>,
-): { summary: MergeSummary; dependents: string[] } {
-  const summary: MergeSummary = { ...base, alternative, affected: [], stopsAt: [], reachesOutputs: [], impact: -1 };
-  const axis = normalizeAxis(base.concatenation?.axis ?? -1, outputShape.length);
-  if (outputShape[axis] === null) return { summary, dependents: [] };
-  const widened = outputShape.map((dim, i) => (i === axis ? (dim as number) + 1 : dim));
-  const probe = tfl.input({ batchShape: widened });
-  const propagation = propagate(built, call, [probe]);
-  const dependents = footprint(propagation, byName).affected.map((a) => a.name);
-  if (propagation.failure) dependents.push(propagation.failure.layer);
-  return { summary, dependents };
+  const alternative: MergeAlternative =
+    swap.kind === 'rejected'
+      ? { type: swap.alternative, possible: false, reason: swap.reason }
+      : { type: null, possible: false, reason: kind.noAlternative ?? `${merge.type} has no natural alternative` };
+  const probe = merge.dependents ?? { rebuilt: [] };
+  const dependents = [...changedLayers(probe.rebuilt, byKey), ...(probe.blockedBy ? [probe.blockedBy] : [])];
+  return { summary: { ...base, alternative, ...unbuilt }, dependents };
 }
 
 /** The rebuilt layers that differ from the model, and the parameter change over all of them. */
-function footprint(propagation: Propagation, byName: Map<string, LayerSummary>) {
+function footprint(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>) {
   const affected: AffectedLayer[] = [];
   const stopsAt: string[] = [];
   let params = 0;
   let trainable = 0;
-  for (const rebuilt of propagation.rebuilt) {
-    const actual = byName.get(rebuilt.name);
+  for (const layer of rebuilt) {
+    const actual = byKey.get(layerKey(layer));
     if (!actual) continue;
-    params += rebuilt.params - actual.params;
-    trainable += rebuilt.trainable - actual.trainable;
-    const shapeChanged = !sameShape(rebuilt.outputShape, actual.outputShape);
-    if (!shapeChanged) stopsAt.push(rebuilt.name);
-    if (shapeChanged || rebuilt.params !== actual.params) {
+    params += layer.params - actual.params;
+    trainable += layer.trainable - actual.trainable;
+    const shapeChanged = !sameShape(layer.outputShape, actual.outputShape);
+    if (!shapeChanged) stopsAt.push(layer.name);
+    if (shapeChanged || layer.params !== actual.params) {
       affected.push({
-        name: rebuilt.name,
+        name: layer.name,
+        ...(layer.path.length > 0 ? { within: layer.path } : {}),
         type: actual.type,
         outputShape: actual.outputShape,
-        alternativeOutputShape: rebuilt.outputShape,
+        alternativeOutputShape: layer.outputShape,
         params: actual.params,
-        alternativeParams: rebuilt.params,
-        paramsChange: rebuilt.params - actual.params,
+        alternativeParams: layer.params,
+        paramsChange: layer.params - actual.params,
       });
     }
   }
   return { affected, stopsAt, params, trainable };
 }
 
-function concatenation(type: string, definition: LayerDefinition, inputShapes: FullShape[], outputShape: FullShape) {
-  if (type !== 'Concatenate') return {};
-  const written = definition.args.axis;
-  const axis = typeof written === 'number' ? written : -1;
-  const index = normalizeAxis(axis, outputShape.length);
+/** The layers among `rebuilt` whose shape or parameters differ from the model's. */
+function changedLayers(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>): LayerAt[] {
+  return rebuilt.filter((layer) => {
+    const actual = byKey.get(layerKey(layer));
+    return actual !== undefined && (!sameShape(layer.outputShape, actual.outputShape) || layer.params !== actual.params);
+  });
+}
+
+function concatenation(merge: MergeFacts, inputShapes: FullShape[], outputShape: FullShape) {
+  if (merge.type !== 'Concatenate') return {};
+  const axis = merge.axis ?? -1;
+  const index = axis < 0 ? outputShape.length + axis : axis;
   return { concatenation: { axis, inputSizes: inputShapes.map((shape) => shape[index]), outputSize: outputShape[index] } };
-}
-
-function normalizeAxis(axis: number, rank: number): number {
-  return axis < 0 ? rank + axis : axis;
-}
-
-/** `layer "x" (Add): inputs have ...` -> `inputs have ...`: the merge is already named. */
-function stripLayerPrefix(message: string): string {
-  return message.replace(/^layer "[^"]*" \(\w+\): /, '');
 }

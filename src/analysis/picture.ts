@@ -1,4 +1,4 @@
-import { sameShape, type FullShape } from '../shapes.js';
+import { sameShape, type FullShape } from '../core/shapes.js';
 import type { ModelDiff } from './diff.js';
 import type { MergeSummary, ModelSummary } from './types.js';
 

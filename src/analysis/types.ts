@@ -1,4 +1,6 @@
-import type { FullShape } from '../shapes.js';
+import type { MergeType } from '../core/merge-kinds.js';
+import type { FullShape } from '../core/shapes.js';
+import type { Warning } from '../core/warnings.js';
 
 /**
  * The analysis result: plain data, which is also what `--json` prints
@@ -14,7 +16,7 @@ export interface ModelSummary {
   merges: MergeSummary[];
   /** True when the model is a plain chain (Keras then leaves out "Connected to"). */
   sequentialLike: boolean;
-  warnings: string[];
+  warnings: Warning[];
 }
 
 export interface LayerSummary {
@@ -33,7 +35,7 @@ export interface LayerSummary {
   nonTrainable: number;
   /** Parameter memory at each weight's dtype. */
   bytes: number;
-  /** The merges whose choice changes this layer's output shape or parameters (by name). */
+  /** The merges whose choice changes this layer's output shape or parameters: by name, or as MODEL/NAME for a merge inside a nested model. */
   dependsOnMerges: string[];
   /** Why this row's shape is a guess (an unknown layer, or after one); absent when it is Keras's. */
   unverified?: string;
@@ -59,7 +61,9 @@ export interface Totals {
 /** One merge layer and what choosing it did to the model. */
 export interface MergeSummary {
   name: string;
-  type: string;
+  type: MergeType;
+  /** For a merge inside a nested model: the models it is in, outermost first. */
+  within?: string[];
   inputShapes: FullShape[];
   outputShape: FullShape;
   /** Elementwise merge of inputs of different shapes (e.g. (None, 1, 1, 64) x (None, 32, 32, 64)). */
@@ -78,22 +82,36 @@ export interface MergeSummary {
   impact: number;
 }
 
-export interface MergeAlternative {
-  type: string | null;
-  possible: boolean;
-  reason?: string;
+export type MergeAlternative = PossibleAlternative | ImpossibleAlternative;
+
+/** The swapped model builds: its output and totals. */
+export interface PossibleAlternative {
+  type: MergeType;
+  possible: true;
+  outputShape: FullShape;
+  totalParams: number;
+  trainableParams: number;
+  /** totalParams minus the model's. */
+  totalParamsChange: number;
+  totalParamsPercent: number;
+}
+
+/** The swap cannot be built, and why. */
+export interface ImpossibleAlternative {
+  /** null when the merge has no natural alternative (Dot). */
+  type: MergeType | null;
+  possible: false;
+  reason: string;
   /** The layer after the merge that cannot take the alternative's output, when that is why. */
   blockedBy?: string;
+  /** The alternative's own output, when the alternative itself builds. */
   outputShape?: FullShape;
-  totalParams?: number;
-  trainableParams?: number;
-  /** totalParams minus the model's. */
-  totalParamsChange?: number;
-  totalParamsPercent?: number;
 }
 
 export interface AffectedLayer {
   name: string;
+  /** For a layer inside a nested model: the models it is in, outermost first. */
+  within?: string[];
   type: string;
   outputShape: FullShape | FullShape[];
   alternativeOutputShape: FullShape | FullShape[];

@@ -3,31 +3,33 @@ import { diffModels } from '../analysis/diff.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderDiff, renderDiffMarkdown } from '../render/diff.js';
 import { renderJson } from '../render/json.js';
-import { EXIT, addOutputOptions, outputFormat, terminal, write, type OutputOptions } from './output.js';
+import { EXIT, type Io } from './io.js';
+import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type ModelOptions, type OutputOptions } from './output.js';
 
-interface DiffOptions extends OutputOptions {
+interface DiffOptions extends OutputOptions, ModelOptions {
   all?: boolean;
-  allowUnknown?: boolean;
   exitCode?: boolean;
 }
 
-export function addDiffCommand(program: Command, setStatus: (status: number) => void): void {
-  addOutputOptions(
-    program
-      .command('diff')
-      .description('compare two models layer by layer: output shapes, parameters, totals')
-      .argument('<a>', 'the first model (YAML spec)')
-      .argument('<b>', 'the second model')
-      .option('--all', 'also show the layers that did not change')
-      .option('--exit-code', 'exit 1 when the models differ, like git diff --exit-code')
-      .option('--allow-unknown', 'take layers of unknown classes as shape-preserving'),
-    ['text', 'markdown', 'json'],
+export function addDiffCommand(program: Command, io: Io, setStatus: (status: number) => void): void {
+  addModelOptions(
+    addOutputOptions(
+      program
+        .command('diff')
+        .description('compare two models layer by layer: output shapes, parameters, totals')
+        .argument('<a>', 'the first model')
+        .argument('<b>', 'the second model')
+        .option('--all', 'also show the layers that did not change')
+        .option('--exit-code', 'exit 1 when the models differ, like git diff --exit-code'),
+      ['text', 'markdown', 'json'],
+    ),
   ).action((a: string, b: string, options: DiffOptions) => {
     const format = outputFormat(options);
-    const diff = diffModels(analyzeFile(a, { merges: false, allowUnknown: options.allowUnknown }), analyzeFile(b, { merges: false, allowUnknown: options.allowUnknown }));
-    if (format === 'json') write(renderJson(diff));
-    else if (format === 'markdown') write(renderDiffMarkdown(diff, { all: Boolean(options.all) }));
-    else write(renderDiff(diff, { ...terminal(options), all: Boolean(options.all) }));
+    const read = { ...readOptions(options), merges: false };
+    const diff = diffModels(analyzeFile(a, read), analyzeFile(b, read));
+    if (format === 'json') io.stdout.write(renderJson(diff));
+    else if (format === 'markdown') io.stdout.write(renderDiffMarkdown(diff, { all: Boolean(options.all) }));
+    else io.stdout.write(renderDiff(diff, { ...terminal(options, io), all: Boolean(options.all) }));
     setStatus(options.exitCode && !diff.identical ? EXIT.failed : EXIT.ok);
   });
 }

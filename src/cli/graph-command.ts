@@ -2,22 +2,21 @@ import { Option, type Command } from 'commander';
 import { extname } from 'node:path';
 import { diffModels } from '../analysis/diff.js';
 import { pictureOf } from '../analysis/picture.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderDot, type DotOptions } from '../render/dot.js';
 import { pngFromSvg, svgFromDot } from '../render/images.js';
 import { renderMermaid } from '../render/mermaid.js';
-import { write, writeFileAtomically } from './output.js';
+import type { Io } from './io.js';
+import { addModelOptions, readOptions, writeFileAtomically, type ModelOptions } from './output.js';
 
-interface GraphOptions {
+interface GraphOptions extends ModelOptions {
   output?: string;
   rankdir: 'TB' | 'LR';
   shapes: boolean;
   params?: boolean;
   compare?: string;
   allLayers?: boolean;
-  allowUnknown?: boolean;
-  debug?: boolean;
 }
 
 const FORMATS = ['.svg', '.png', '.dot', '.gv', '.mmd'];
@@ -25,8 +24,9 @@ const FORMATS = ['.svg', '.png', '.dot', '.gv', '.mmd'];
 /** Big pictures are rasterised at a smaller scale, so that a PNG stays a usable size. */
 const pngScale = (nodes: number) => (nodes > 150 ? 1 : 2);
 
-export function addGraphCommand(program: Command): void {
-  program
+export function addGraphCommand(program: Command, io: Io): void {
+  addModelOptions(
+    program
     .command('graph')
     .description('draw the model like Keras plot_model, with merges and what they decide coloured')
     .argument('<model>', 'a model spec or Keras / TF.js file')
@@ -35,14 +35,12 @@ export function addGraphCommand(program: Command): void {
     .option('--no-shapes', 'leave out the input and output shapes')
     .option('--params', 'show each layer\'s parameter count')
     .option('--compare <model>', 'mark the layers that differ from this other model')
-    .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block')
-    .option('--allow-unknown', 'take layers of unknown classes as shape-preserving')
-    .option('--debug', 'show stack traces of errors')
-    .action(async (model: string, options: GraphOptions) => {
+    .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block'),
+  ).action(async (model: string, options: GraphOptions) => {
       const format = options.output ? extname(options.output).toLowerCase() : '.dot';
-      if (!FORMATS.includes(format)) throw new UserError(`-o ${options.output}: the extension picks the format, one of ${FORMATS.join(', ')}`);
-      const summary = analyzeFile(model, { allowUnknown: options.allowUnknown });
-      const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { merges: false, allowUnknown: options.allowUnknown })) : undefined;
+      if (!FORMATS.includes(format)) throw new UserError('usage', `-o ${options.output}: the extension picks the format, one of ${FORMATS.join(', ')}`);
+      const summary = analyzeFile(model, readOptions(options));
+      const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { ...readOptions(options), merges: false })) : undefined;
       const picture = pictureOf(summary, diff, { allLayers: options.allLayers });
       const dotOptions: DotOptions = { rankdir: options.rankdir, shapes: options.shapes, params: Boolean(options.params) };
       let content: string | Buffer;
@@ -56,10 +54,10 @@ export function addGraphCommand(program: Command): void {
         }
       }
       if (!options.output) {
-        write(content as string);
+        io.stdout.write(content);
         return;
       }
       writeFileAtomically(options.output, content);
-      process.stderr.write(`wrote ${options.output} (${picture.nodes.length} nodes for ${summary.layers.length} layers)\n`);
+      io.stderr.write(`wrote ${options.output} (${picture.nodes.length} nodes for ${summary.layers.length} layers)\n`);
     });
 }

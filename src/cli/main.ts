@@ -3,54 +3,75 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
+import { UserError, closestNames } from '../core/errors.js';
 import { availableKernelBackend } from '../model/kernels.js';
-import { describeError } from '../spec/locate.js';
+import { describeError, forgetSources } from '../readers/locate.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addGraphCommand } from './graph-command.js';
-import { EXIT } from './output.js';
+import { EXIT, processIo, type Io } from './io.js';
 import { addSummaryCommand } from './summary-command.js';
 
-export { EXIT };
+export { EXIT, processIo };
+export type { Io };
 
-/** Runs the CLI; resolves to the exit status. Output goes to stdout only once complete. */
-export async function main(argv: string[]): Promise<number> {
-  // `merge-summary model.yaml | head` closes the pipe early; that is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT.ok);
-    throw error;
-  });
+const COMMANDS = ['summary', 'diff', 'check', 'graph'];
+
+/**
+ * Runs the CLI and resolves to its exit status. Every output goes through
+ * `io`, whole reports only once complete; tests pass captured streams and
+ * run it in-process.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  forgetSources();
   let status: number = EXIT.ok;
-  const program = buildProgram((value) => (status = value));
-  const debug = argv.includes('--debug');
+  const program = buildProgram(io, (value) => (status = value));
   try {
+    refuseMistypedCommand(argv);
     await program.parseAsync(argv, { from: 'user' });
     return status;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    const debug = Boolean(program.opts().debug);
     if (error instanceof UserError) {
-      process.stderr.write(`${describeError(error)}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      io.stderr.write(`${describeError(error)}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return EXIT.error;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`merge-summary: internal error: ${message}\n`);
-    process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'run again with --debug to see where\n');
+    io.stderr.write(`merge-summary: internal error: ${message}\n`);
+    io.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'run again with --debug to see where\n');
     return EXIT.error;
   }
 }
 
-function buildProgram(setStatus: (status: number) => void): Command {
+/**
+ * `merge-summary summry x.yaml` would otherwise run the default command on
+ * a model called "summry": a first word that is no file but close to a
+ * command's name is a mistyped command.
+ */
+function refuseMistypedCommand(argv: string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || COMMANDS.includes(first) || first === 'help' || existsSync(first)) return;
+  const [close] = closestNames(first, COMMANDS, 1);
+  if (close && argv.length > 1) throw new UserError('usage', `unknown command "${first}"; did you mean "${close}"? (see merge-summary --help)`);
+}
+
+function buildProgram(io: Io, setStatus: (status: number) => void): Command {
   const program = new Command('merge-summary');
   program
     .description(
-      "Keras-faithful summaries of a model spec: shapes, parameter counts, and what each merge (Add, Concatenate, ...) does to the layers after it.",
+      "Keras-faithful summaries of a model: shapes, parameter counts, and what each merge (Add, Concatenate, ...) does to the layers after it.",
     )
-    .option('-V, --version', 'print the version and the kernel backend in use')
+    .option('-V, --version', 'print the version and the kernel backend available')
+    .option('--debug', 'show the stack trace of an error')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showSuggestionAfterError(true)
+    .on('option:version', () => {
+      io.stdout.write(versionText());
+      throw new CommanderError(EXIT.ok, 'merge-summary.version', '');
+    })
     .addHelpText(
       'after',
       `
@@ -65,13 +86,14 @@ Each command's options: merge-summary summary --help (--json, --merges, --explai
 --expand-nested, --allow-unknown, --width, --no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
-  addSummaryCommand(program, versionText);
-  addDiffCommand(program, setStatus);
-  addCheckCommand(program, setStatus);
-  addGraphCommand(program);
+  addSummaryCommand(program, io);
+  addDiffCommand(program, io, setStatus);
+  addCheckCommand(program, io, setStatus);
+  addGraphCommand(program, io);
   return program;
 }
 
+/** The version on a line of its own, then what it runs on. */
 function versionText(): string {
   const require = createRequire(import.meta.url);
   const { version } = JSON.parse(readFileSync(ownPackageJson(), 'utf8')) as { version: string };

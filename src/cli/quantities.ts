@@ -1,5 +1,5 @@
 import type { Tolerance } from '../analysis/check.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 const COUNT_SUFFIX: Record<string, bigint> = { '': 1n, k: 1000n, m: 1_000_000n, b: 1_000_000_000n, g: 1_000_000_000n, t: 1_000_000_000_000n };
 /** Sizes in Keras's units (its summary footer): powers of 1024. */
@@ -16,7 +16,7 @@ export function parseCount(text: string, option: string): number {
   const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([kKmMbBgGtT]?)$/.exec(text.trim());
   const multiplier = match ? COUNT_SUFFIX[match[3].toLowerCase()] : undefined;
   if (!match || multiplier === undefined) {
-    throw new UserError(`${option} takes a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000; not "${text}"`);
+    throw new UserError('usage', `${option} takes a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000; not "${text}"`);
   }
   return exactInteger(match[1], match[2], multiplier, option, text);
 }
@@ -26,7 +26,7 @@ export function parseSize(text: string, option: string): number {
   const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([a-zA-Z]*)$/.exec(text.trim());
   const multiplier = match ? SIZE_UNIT[match[3].toLowerCase()] : undefined;
   if (!match || multiplier === undefined) {
-    throw new UserError(`${option} takes a size such as 40MB, 1.5GB or 512KB (powers of 1024, as Keras prints sizes); not "${text}"`);
+    throw new UserError('usage', `${option} takes a size such as 40MB, 1.5GB or 512KB (powers of 1024, as Keras prints sizes); not "${text}"`);
   }
   return exactInteger(match[1], match[2], multiplier, option, text);
 }
@@ -34,7 +34,7 @@ export function parseSize(text: string, option: string): number {
 /** A tolerance in percent: "2%", "2", "0.5%". */
 export function parseTolerance(text: string): Tolerance {
   const match = /^(\d+)(?:\.(\d+))?\s*%?$/.exec(text.trim());
-  if (!match) throw new UserError(`--tolerance takes a percentage such as 2% or 0.5%; not "${text}"`);
+  if (!match) throw new UserError('usage', `--tolerance takes a percentage such as 2% or 0.5%; not "${text}"`);
   const fraction = match[2] ?? '';
   const scale = 10n ** BigInt(fraction.length);
   const units = BigInt(match[1]) * scale + BigInt(fraction || '0');
@@ -46,8 +46,8 @@ function exactInteger(whole: string, fraction: string | undefined, multiplier: b
   const decimals = fraction ?? '';
   const scale = 10n ** BigInt(decimals.length);
   const scaled = (BigInt(digits) * scale + BigInt(decimals || '0')) * multiplier;
-  if (scaled % scale !== 0n) throw new UserError(`${option}: "${text}" is not a whole number`);
+  if (scaled % scale !== 0n) throw new UserError('usage', `${option}: "${text}" is not a whole number`);
   const value = scaled / scale;
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError(`${option}: "${text}" is too large`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError('usage', `${option}: "${text}" is too large`);
   return Number(value);
 }

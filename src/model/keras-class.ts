@@ -1,4 +1,4 @@
-import type { Layer } from './tf.js';
+import type { Layer } from './tfjs.js';
 
 /** tfjs names some classes differently from Keras 3. */
 const KERAS_CLASS_NAMES: Record<string, string> = { Model: 'Functional' };

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { tfc } from './tf.js';
+import { tfc } from './tfjs.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,11 +1,9 @@
-import { UserError, closestNames, suggest } from '../errors.js';
-import type { LayerDefinition } from '../spec/graph.js';
-import { kerasSnakeCase } from '../spec/keras-names.js';
+import { UserError, closestNames, suggest } from '../core/errors.js';
+import { kerasSnakeCase } from '../core/keras-names.js';
+import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
 import { wrongKind } from './arg-kinds.js';
-import { registerKerasLayers } from './keras-layers/index.js';
-import { LayerClass, tfc, type Layer } from './tf.js';
-
-type LayerConstructor = new (config: object) => Layer;
+import { registerKerasLayers } from './layers/index.js';
+import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
 const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
@@ -15,19 +13,27 @@ const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequentia
 
 let knownClasses: Map<string, LayerConstructor> | undefined;
 
-/** Every layer class tfjs's serialization registry knows, by Keras class name. */
+/** Every layer class a configuration can name: tfjs's and the Keras layers added to it, by Keras class name. */
 export function layerClasses(): Map<string, LayerConstructor> {
   if (knownClasses) return knownClasses;
   registerKerasLayers();
-  const classes = new Map<string, LayerConstructor>();
-  const registry = tfc.serialization.SerializationMap.getMap().classNameMap;
-  for (const [name, [cls]] of Object.entries(registry)) {
-    if ((cls as { prototype: unknown }).prototype instanceof (LayerClass as unknown as typeof Object)) {
-      classes.set(name, cls as unknown as LayerConstructor);
-    }
-  }
-  knownClasses = classes;
-  return classes;
+  knownClasses = registeredLayerClasses();
+  return knownClasses;
+}
+
+/** The layer a definition describes: a spec entry, or a configuration read from a file. */
+export function createLayer(definition: LayerDefinition): Layer {
+  return definition.kind === 'config' ? fromConfiguration(definition) : fromSpec(definition);
+}
+
+/**
+ * A layer from a configuration in tfjs's own form, through tfjs's registry
+ * (with the stand-ins of --allow-unknown): how layers read from Keras and
+ * TF.js files are built, and built again for a merge's counterfactual.
+ */
+function fromConfiguration(definition: ConfiguredLayer): Layer {
+  registerKerasLayers();
+  return withTemporaryClasses(definition.customObjects as never, () => deserialize<Layer>(definition.className, structuredClone(definition.config)));
 }
 
 /**
@@ -35,14 +41,13 @@ export function layerClasses(): Map<string, LayerConstructor> {
  * and with Keras's argument names converted the way tfjs converts Keras
  * configs: snake_case keys and string values become camelCase.
  */
-export function createLayer(definition: LayerDefinition): Layer {
-  if (definition.tfjs) return fromTfjsConfig(definition.tfjs);
+function fromSpec(definition: SpecLayer): Layer {
   const classes = layerClasses();
   const cls = classes.get(definition.type);
   const what = `layer "${definition.name}" (${definition.type})`;
   if (!cls || NOT_SPEC_LAYERS.has(definition.type)) {
     const known = [...classes.keys()].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError(`unknown layer type "${definition.type}"${suggest(definition.type, known)}`, definition.typeAt);
+    throw new UserError('unknown-class', `unknown layer type "${definition.type}"${suggest(definition.type, known)}`, definition.typeAt);
   }
   const config: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();
@@ -50,84 +55,70 @@ export function createLayer(definition: LayerDefinition): Layer {
     const at = definition.argLocations[key] ?? definition.at;
     const camel = toCamelCase(key);
     const earlier = writtenAs.get(camel);
-    if (earlier !== undefined) throw new UserError(`${what}: "${key}" repeats "${earlier}"`, at);
+    if (earlier !== undefined) throw new UserError('spec', `${what}: "${key}" repeats "${earlier}"`, at);
     writtenAs.set(camel, key);
     const problem = wrongKind(kerasSnakeCase(camel), value);
-    if (problem) throw new UserError(`${what}: ${problem}`, at);
+    if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at);
     config[camel] = kerasToTfjs(value);
   }
-  let layer: Layer;
+  rejectUnknownArgs(cls, writtenAs, definition, what);
   try {
-    layer = new cls({ ...config, name: definition.name });
+    return new cls({ ...config, name: definition.name });
   } catch (error) {
-    const message = tfjsMessage(error);
-    const misspelt = misspeltArgument(message, writtenAs);
-    if (misspelt) {
-      throw new UserError(`${what}: unknown argument "${misspelt.key}"; did you mean "${kerasSnakeCase(misspelt.meant)}"?`, definition.argLocations[misspelt.key]);
+    throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
+  }
+}
+
+const acceptedArgs = new Map<LayerConstructor, Set<string>>();
+
+/**
+ * The arguments a class takes: what its getConfig() lists, learnt once per
+ * class from an instance made with arguments every layer of that class
+ * accepts. Asked before the user's arguments are used, so that a misspelt
+ * one ("unit" for "units") is named as such, not as whatever tfjs misses.
+ */
+function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
+  if (acceptedArgs.has(cls)) return acceptedArgs.get(cls);
+  const probe = PROBE_ARGS.find((args) => {
+    try {
+      new cls(args);
+      return true;
+    } catch {
+      return false;
     }
-    throw new UserError(`${what}: ${message}`, definition.at);
-  }
-  rejectUnknownArgs(layer, writtenAs, definition, what);
-  return layer;
-}
-
-/**
- * tfjs refuses a layer with a missing required argument before its config can
- * be asked which arguments it takes; when the argument it names is a near miss
- * of one the user wrote ("unit" for "units"), the real problem is the spelling.
- */
-function misspeltArgument(message: string, writtenAs: Map<string, string>): { key: string; meant: string } | undefined {
-  const mentioned = new Set(message.match(/\b[a-z][A-Za-z0-9]*\b/g) ?? []);
-  for (const [camel, key] of writtenAs) {
-    if (mentioned.has(camel)) continue;
-    const [meant] = closestNames(camel, mentioned, 1);
-    if (meant && meant.length >= 3) return { key, meant };
-  }
-  return undefined;
-}
-
-type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => Layer;
-
-/**
- * A layer from a configuration in tfjs's own form, through tfjs's registry
- * (or the placeholders of --allow-unknown): how layers read from Keras and
- * TF.js files are built, and built again for a merge's counterfactual.
- */
-export function fromTfjsConfig(tfjs: NonNullable<LayerDefinition['tfjs']>): Layer {
-  registerKerasLayers();
-  return withPlaceholders(tfjs.customObjects ?? {}, () => {
-    const entry = tfc.serialization.SerializationMap.getMap().classNameMap[tfjs.className];
-    if (!entry) throw new Error(`tfjs has no layer class ${tfjs.className}`);
-    const [cls, fromConfig] = entry as unknown as [unknown, FromConfig];
-    return fromConfig(cls, structuredClone(tfjs.config));
   });
+  if (!probe) return undefined;
+  const accepted = new Set([...BASE_ARGS, ...Object.keys(new cls(probe).getConfig())]);
+  acceptedArgs.set(cls, accepted);
+  return accepted;
 }
 
-/**
- * Runs `build` with the placeholder classes of --allow-unknown in tfjs's
- * registry, and takes them out again after, so that no later model finds
- * them. (tfjs's own customObjects do not reach layers inside a nested
- * Sequential.)
- */
-export function withPlaceholders<T>(placeholders: Record<string, unknown>, build: () => T): T {
-  const registry = tfc.serialization.SerializationMap.getMap().classNameMap as Record<string, unknown>;
-  const added = Object.keys(placeholders).filter((name) => !(name in registry));
-  for (const name of added) registry[name] = [placeholders[name], (placeholders[name] as { fromConfig: unknown }).fromConfig];
-  try {
-    return build();
-  } finally {
-    for (const name of added) delete registry[name];
-  }
-}
+/** Constructor arguments that make a valid instance of every layer class with required arguments. */
+const PROBE_ARGS: object[] = [
+  {},
+  { units: 1 },
+  { filters: 1, kernelSize: 1 },
+  { kernelSize: 1 },
+  { inputDim: 1, outputDim: 1 },
+  { targetShape: [1] },
+  { dims: [1] },
+  { n: 1 },
+  { rate: 0.5 },
+  { numHeads: 1, keyDim: 1 },
+  { height: 1, width: 1 },
+  { numTokens: 1 },
+  { cell: { className: 'SimpleRNNCell', config: { units: 1 } } },
+];
 
-function rejectUnknownArgs(layer: Layer, writtenAs: Map<string, string>, definition: LayerDefinition, what: string): void {
-  const accepted = new Set([...BASE_ARGS, ...Object.keys(layer.getConfig())]);
+function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>, definition: SpecLayer, what: string): void {
+  const accepted = argumentsOf(cls);
+  if (!accepted) return;
   for (const [camel, key] of writtenAs) {
     if (accepted.has(camel)) continue;
     const names = [...accepted].filter((name) => !BASE_ARGS.has(name) || name === 'trainable').map(kerasSnakeCase);
     const close = closestNames(kerasSnakeCase(camel), names, 3);
     const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : `; it takes ${names.sort().join(', ')}`;
-    throw new UserError(`${what}: unknown argument "${key}"${hint}`, definition.argLocations[key] ?? definition.at);
+    throw new UserError('layer-config', `${what}: unknown argument "${key}"${hint}`, definition.argLocations[key] ?? definition.at);
   }
 }
 

@@ -1,4 +1,4 @@
-import { tfc, LayerClass } from './tf.js';
+import { installWeightFactory, registerBackendOnce, tensorFromDataId, tfc, useBackendNow, weightDataId, type LayerVariable } from './tfjs.js';
 
 /**
  * A tfjs backend whose tensors carry a shape and a dtype but no data.
@@ -16,6 +16,11 @@ type DataId = object;
 
 class ShapeOnlyBackend extends tfc.KernelBackend {
   private readonly refCounts = new Map<DataId, number>();
+
+  /** Whether this backend handed out `dataId` (so the tensor behind it holds no data). */
+  holds(dataId: DataId): boolean {
+    return this.refCounts.has(dataId);
+  }
 
   override write(): DataId {
     const dataId = {};
@@ -66,42 +71,29 @@ class ShapeOnlyBackend extends tfc.KernelBackend {
   }
 }
 
-let installed = false;
+let backend: ShapeOnlyBackend | undefined;
 
-/** Makes the shape-only backend current and weights shape-only while it is. */
+/** Makes the shape-only backend current, and weights data-less while it is. */
 export function useShapeOnlyBackend(): void {
-  if (!installed) {
-    tfc.registerBackend(SHAPE_ONLY_BACKEND, () => new ShapeOnlyBackend(), 0);
-    giveWeightsNoValuesOnShapeOnlyBackend();
-    installed = true;
+  if (!backend) {
+    registerBackendOnce(SHAPE_ONLY_BACKEND, () => (backend = new ShapeOnlyBackend()));
+    installWeightFactory(
+      () => tfc.getBackend() === SHAPE_ONLY_BACKEND,
+      (shape, dtype) => tensorFromDataId(tfc.engine().backend.write(null as never, shape, dtype as never), shape, dtype),
+    );
   }
-  if (tfc.getBackend() !== SHAPE_ONLY_BACKEND) {
-    // setBackend is async only to await a backend's initialisation; ours has none.
-    void tfc.setBackend(SHAPE_ONLY_BACKEND);
-  }
+  useBackendNow(SHAPE_ONLY_BACKEND);
 }
 
 /**
- * tfjs initialisers build their values in JavaScript arrays before any backend
- * sees them (a Dense of 100000 x 100000 would need 40 GB), so replacing the
- * backend alone is not enough: while the shape-only backend is current, every
- * weight a layer adds is created from a data-less tensor of the same shape.
- * With any other backend current (the kernel examples of --explain), layers
- * behave exactly as tfjs defines them.
+ * The guarantee the summary rests on: no weight was given values. A weight
+ * built while another backend was current would have been initialised (and,
+ * for a large model, have exhausted memory first); this is checked, not assumed.
  */
-function giveWeightsNoValuesOnShapeOnlyBackend(): void {
-  const proto = LayerClass.prototype;
-  const addWeight = proto.addWeight;
-  const shapeOnlyInitializer = {
-    apply(shape: number[], dtype: 'float32' | 'int32' | 'bool' = 'float32') {
-      const engine = tfc.engine();
-      const backend = engine.backend;
-      const dataId = backend.write(null as never, shape, dtype);
-      return engine.makeTensorFromDataId(dataId, shape, dtype, backend);
-    },
-  };
-  proto.addWeight = function (this: unknown, name: unknown, shape: unknown, dtype: unknown, initializer: unknown, ...rest: unknown[]) {
-    const onShapeOnly = tfc.getBackend() === SHAPE_ONLY_BACKEND;
-    return addWeight.call(this, name, shape, dtype, onShapeOnly ? shapeOnlyInitializer : initializer, ...rest);
-  };
+export function assertDataless(weights: LayerVariable[]): void {
+  for (const weight of weights) {
+    if (!backend?.holds(weightDataId(weight))) {
+      throw new Error(`weight ${weight.name} was built with values; the storage-less build must never allocate weights`);
+    }
+  }
 }

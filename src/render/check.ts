@@ -1,6 +1,6 @@
 import type { Breach, CheckReport, ResponsibleLayer, SpecCheck } from '../analysis/check.js';
 import { code, markdownTable } from './markdown.js';
-import { formatBytes, formatCount, formatPercentValue, formatSignedCount } from './numbers.js';
+import { formatBytes, formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
 import { wrapSegments } from './layout.js';
 

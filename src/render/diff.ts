@@ -1,8 +1,8 @@
 import type { CountChange, LayerDiff, LayerSide, ModelDiff } from '../analysis/diff.js';
-import { formatShapes } from '../shapes.js';
+import { formatShapes } from '../core/shapes.js';
 import { drawTable, type Cell } from './layout.js';
 import { code, markdownTable } from './markdown.js';
-import { formatCount, formatPercentValue, formatSignedCount } from './numbers.js';
+import { formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
 
 const MARK = { changed: '~', added: '+', removed: '−', unchanged: ' ' } as const;

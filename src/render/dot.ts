@@ -1,7 +1,7 @@
 import type { Picture, PictureNode } from '../analysis/picture.js';
-import { formatShape, formatShapes } from '../shapes.js';
+import { formatShape, formatShapes } from '../core/shapes.js';
 import { DEPENDS_MARK, MERGE_MARK, mergeNotation } from './merge-notation.js';
-import { formatCount } from './numbers.js';
+import { formatCount } from '../core/numbers.js';
 
 export interface DotOptions {
   rankdir: 'TB' | 'LR';

@@ -1,8 +1,9 @@
-import type { AffectedLayer, MergeSummary, ModelSummary } from '../analysis/types.js';
-import { formatShapes, sameShape } from '../shapes.js';
+import { mergeId } from '../analysis/merges.js';
+import type { AffectedLayer, LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
+import { formatShapes, sameShape } from '../core/shapes.js';
 import { drawTable, wrapSegments, type Cell, type Segment } from './layout.js';
 import { MERGE_MARK, mergeNotation } from './merge-notation.js';
-import { formatCount, formatPercentValue, formatSignedCount } from './numbers.js';
+import { formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
 
 /** Which merges to show in full: the largest impacts (default), every one, or those named. */
@@ -25,9 +26,11 @@ export function renderMergeImpact(summary: ModelSummary, selection: MergeSelecti
     selection.kind === 'all' || (selection.kind === 'default' && summary.merges.length <= DETAILED_BY_DEFAULT + 1)
       ? summary.merges
       : selection.kind === 'named'
-        ? summary.merges.filter((m) => selection.names.includes(m.name))
+        ? summary.merges.filter((m) => selection.names.includes(mergeId(m)))
         : ranked.slice(0, DETAILED_BY_DEFAULT);
   const rest = ranked.filter((m) => !detailed.includes(m));
+  const swappable = rest.filter((m) => m.alternative.possible);
+  const unswappable = rest.filter((m) => !m.alternative.possible);
 
   const prose = (segments: Segment[], indent = '') => wrapSegments(segments, options.width, `${indent}  `);
   const lines = [
@@ -36,12 +39,38 @@ export function renderMergeImpact(summary: ModelSummary, selection: MergeSelecti
   ];
   for (const merge of detailed) lines.push('', ...mergeDetail(merge, summary, options, prose));
   if (rest.length > 0) {
-    lines.push('', prose([[selection.kind === 'named' ? 'Other merges:' : `${rest.length} more merges, largest impact first:`, palette.heading]]));
-    for (const merge of rest.slice(0, COMPACT_LINES)) lines.push(prose([['  '], ...compactLine(merge, palette)], '  '));
-    if (rest.length > COMPACT_LINES) lines.push(`  … and ${rest.length - COMPACT_LINES} more`);
+    const heading = selection.kind === 'named' ? 'Other merges:' : swappable.length > 0 ? `${rest.length} more merges, largest impact first:` : `${rest.length} more merges:`;
+    lines.push('', prose([[heading, palette.heading]]));
+    // When most merges cannot be swapped (every Concatenate of a DenseNet), listing them one by one says nothing: one line does.
+    const grouped = unswappable.length > COMPACT_LINES / 2 || unswappable.length > swappable.length;
+    const listed = grouped ? swappable : [...swappable, ...unswappable];
+    for (const merge of listed.slice(0, COMPACT_LINES)) lines.push(prose([['  '], ...compactLine(merge, palette)], '  '));
+    if (listed.length > COMPACT_LINES) lines.push(`  … and ${listed.length - COMPACT_LINES} more`);
+    if (grouped) lines.push(prose([['  '], ...unswappableLine(unswappable, palette)], '  '));
     lines.push(prose([['  (--merges NAME shows one in full, --merges all every one)', palette.dim]], '  '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One line for many merges that cannot be swapped: how many, and why, most common reason first. */
+function unswappableLine(merges: MergeSummary[], palette: Palette): Segment[] {
+  const reasons = new Map<string, string[]>();
+  for (const merge of merges) {
+    const why = whyNot(merge);
+    reasons.set(why, [...(reasons.get(why) ?? []), mergeId(merge)]);
+  }
+  const examples = (names: string[]) => `(${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
+  const groups = [...reasons].sort((a, b) => b[1].length - a[1].length);
+  const parts = groups.length === 1 ? [`${groups[0][0]} ${examples(groups[0][1])}`] : groups.map(([why, names]) => `${names.length} ${why} ${examples(names)}`);
+  return [[`${merges.length} cannot be swapped: `], [parts.join('; '), palette.dim]];
+}
+
+/** Why a merge's swap cannot be built, in a few words. */
+function whyNot(merge: MergeSummary): string {
+  const alt = merge.alternative;
+  if (alt.possible) return '';
+  if (alt.type === null) return `${merge.type} has no alternative`;
+  return alt.blockedBy ? `as ${alt.type} each would break the layer after it` : `as ${alt.type} each cannot take its inputs`;
 }
 
 type Prose = (segments: Segment[], indent?: string) => string;
@@ -49,21 +78,21 @@ type Prose = (segments: Segment[], indent?: string) => string;
 function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { palette: Palette; width: number }, prose: Prose): string[] {
   const { palette } = options;
   const alt = merge.alternative;
-  const lines = [prose([[`${MERGE_MARK} ${merge.name} (${merge.type})`, palette.merge], [`: ${mergeNotation(merge)}`]])];
+  const lines = [prose([[`${MERGE_MARK} ${mergeId(merge)} (${merge.type})`, palette.merge], [`: ${mergeNotation(merge)}`]])];
   if (!alt.possible) {
     lines.push(prose([[`  As ${alt.type ?? 'another merge'}: `], ['not possible', palette.fail], [`: ${alt.reason}`]], '  '));
-    const dependents = summary.layers.filter((layer) => layer.dependsOnMerges.includes(merge.name)).map((layer) => layer.name);
+    const dependents = dependentsOf(summary.layers, mergeId(merge));
     if (dependents.length > 0) lines.push(prose([[`  Layers whose shape or size depends on its output: ${dependents.join(', ')}`]], '  '));
     return lines;
   }
-  const change = alt.totalParamsChange as number;
+  const change = alt.totalParamsChange;
   const changeStyle = change > 0 ? palette.growth : change < 0 ? palette.shrink : palette.dim;
   lines.push(
     prose(
       [
-        [`  As ${alt.type}: output ${formatShapes(alt.outputShape!)} instead of ${formatShapes(merge.outputShape)}; `],
-        [`total params ${formatCount(summary.totals.params)} → ${formatCount(alt.totalParams!)} `],
-        [`(${formatSignedCount(change)}, ${formatPercentValue(alt.totalParamsPercent!)})`, changeStyle],
+        [`  As ${alt.type}: output ${formatShapes(alt.outputShape)} instead of ${formatShapes(merge.outputShape)}; `],
+        [`total params ${formatCount(summary.totals.params)} → ${formatCount(alt.totalParams)} `],
+        [`(${formatSignedCount(change)}, ${formatPercentValue(alt.totalParamsPercent)})`, changeStyle],
       ],
       '  ',
     ),
@@ -97,7 +126,7 @@ function affectedRow(layer: AffectedLayer, palette: Palette): Cell[] {
       ? formatCount(layer.params)
       : `${formatCount(layer.params)} → ${formatCount(layer.alternativeParams)} (${formatSignedCount(layer.paramsChange)})`;
   return [
-    { text: `${layer.name} (${layer.type})`, style: palette.affected },
+    { text: `${[...(layer.within ?? []), layer.name].join('/')} (${layer.type})`, style: palette.affected },
     { text: shapes, style: palette.shape },
     { text: params, style: layer.paramsChange > 0 ? palette.growth : layer.paramsChange < 0 ? palette.shrink : palette.number },
   ];
@@ -116,12 +145,16 @@ function stopsText(merge: MergeSummary): string {
 
 function compactLine(merge: MergeSummary, palette: Palette): Segment[] {
   const operation = merge.concatenation ? mergeNotation(merge) : `output ${formatShapes(merge.outputShape)}`;
-  const head: Segment[] = [[`${MERGE_MARK} ${merge.name}`, palette.merge], [` (${merge.type}, ${operation}): `]];
+  const head: Segment[] = [[`${MERGE_MARK} ${mergeId(merge)}`, palette.merge], [` (${merge.type}, ${operation}): `]];
   const alt = merge.alternative;
   if (!alt.possible) {
     const why = alt.type === null ? 'no alternative' : alt.blockedBy ? `as ${alt.type} it breaks ${alt.blockedBy}` : `not possible as ${alt.type}: input shapes differ`;
     return [...head, [why, palette.dim]];
   }
-  const change = alt.totalParamsChange as number;
-  return [...head, [`as ${alt.type} ${formatSignedCount(change)} params (${formatPercentValue(alt.totalParamsPercent!)}), ${merge.affected.length} layers change`]];
+  return [...head, [`as ${alt.type} ${formatSignedCount(alt.totalParamsChange)} params (${formatPercentValue(alt.totalParamsPercent)}), ${merge.affected.length} layers change`]];
+}
+
+/** The layers, at any depth of nesting, whose shape or size depends on a merge. */
+function dependentsOf(layers: LayerSummary[], id: string): string[] {
+  return layers.flatMap((layer) => [...(layer.dependsOnMerges.includes(id) ? [layer.name] : []), ...(layer.nested ? dependentsOf(layer.nested, id) : [])]);
 }

@@ -1,5 +1,5 @@
 import type { MergeSummary } from '../analysis/types.js';
-import { formatShape } from '../shapes.js';
+import { formatShape } from '../core/shapes.js';
 
 /** How each merge writes its operation between its inputs. */
 const SYMBOL: Record<string, string> = {

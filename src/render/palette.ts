@@ -37,9 +37,9 @@ export function makePalette(color: boolean): Palette {
  * Colour when the output is a terminal that supports it; never with
  * --no-color, NO_COLOR, or when piped. FORCE_COLOR turns it on (tests).
  */
-export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream): boolean {
+export function wantsColor(flag: boolean | undefined, stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
   if (flag === false) return false;
-  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && supportsColor !== false;
 }

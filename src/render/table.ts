@@ -1,9 +1,9 @@
 import type { LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
 import { DEPENDS_MARK, MERGE_MARK, mergeNotation } from './merge-notation.js';
-import { formatShapes } from '../shapes.js';
+import { formatShapes } from '../core/shapes.js';
 import type { Palette } from './palette.js';
 import { drawTable, type Cell, type ColumnSpec } from './layout.js';
-import { formatBytes, formatCount } from './numbers.js';
+import { formatBytes, formatCount } from '../core/numbers.js';
 
 export interface RenderOptions {
   palette: Palette;

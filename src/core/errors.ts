@@ -1,0 +1,125 @@
+import { distance as editDistance } from 'fastest-levenshtein';
+
+/** A place in a parsed document: keys and list indexes from its top. */
+export type DocPath = (string | number)[];
+
+/**
+ * Where in a user's file something is: a 1-based line and column, or a path
+ * in the document that is turned into one only when an error is shown
+ * (finding positions costs a second, slower parse; summaries never need it).
+ */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+  path?: DocPath;
+  /** Point at the key of the entry at `path` rather than at its value. */
+  part?: 'key' | 'value';
+}
+
+/**
+ * What kind of problem an error is. Programs branch on this, never on the
+ * wording of a message.
+ */
+export type ErrorCode =
+  | 'usage' // the command line
+  | 'file' // a file that cannot be read or written
+  | 'too-large' // an input beyond the size limit
+  | 'syntax' // YAML or JSON that does not parse
+  | 'not-a-model' // a document of another kind
+  | 'spec' // a spec that breaks the format's rules
+  | 'keras-config' // a Keras / TF.js configuration that breaks its format
+  | 'wiring' // a reference to a missing layer, call or output; a cycle
+  | 'unknown-class' // a layer class with no shape rule
+  | 'layer-config' // arguments Keras would reject
+  | 'layer-call' // a layer that cannot take its inputs
+  | 'model' // a model that cannot be assembled
+  | 'inexact' // a count that cannot be represented exactly
+  | 'baseline'; // a baseline that is missing or not one
+
+/**
+ * A problem in the user's input or command line. The CLI prints it as
+ * `FILE:LINE:COL: message` and exits 2, without a stack trace.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/**
+ * A layer that cannot take its inputs: which layer, and why in Keras's
+ * terms. The reason stays a field of its own, so that a merge analysis can
+ * quote it without the layer's name in front.
+ */
+export class LayerCallError extends UserError {
+  constructor(
+    readonly layer: string,
+    readonly layerType: string,
+    readonly reason: string,
+    location?: SourceLocation,
+  ) {
+    super('layer-call', `layer "${layer}" (${layerType}): ${reason}`, location);
+  }
+}
+
+/** Why a file could not be read. */
+export type FileProblem = 'missing' | 'directory' | 'permission' | 'other';
+
+export class FileReadError extends UserError {
+  constructor(
+    readonly path: string,
+    readonly problem: FileProblem,
+    readonly detail: string,
+    what = 'the file',
+  ) {
+    super('file', `cannot read ${what}: ${detail}`, { file: path });
+  }
+}
+
+export function formatLocation(at: SourceLocation): string {
+  if (at.line === undefined) return at.file;
+  return at.col === undefined ? `${at.file}:${at.line}` : `${at.file}:${at.line}:${at.col}`;
+}
+
+/** Beyond this length a word is not compared with names: nobody misspells a 200-character name. */
+const MAX_SUGGESTED_LENGTH = 200;
+
+/** "did you mean" text for a misspelt name, or "" when nothing is close. */
+export function suggest(word: string, candidates: Iterable<string>, max = 3): string {
+  const close = closestNames(word, candidates, max);
+  if (close.length === 0) return '';
+  return `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?`;
+}
+
+export function closestNames(word: string, candidates: Iterable<string>, max = 3): string[] {
+  if (word.length > MAX_SUGGESTED_LENGTH) return [];
+  const target = word.toLowerCase();
+  const scored: { name: string; distance: number }[] = [];
+  for (const name of candidates) {
+    if (name.length > MAX_SUGGESTED_LENGTH) continue;
+    const lower = name.toLowerCase();
+    const distance = lower === target ? 0 : editDistance(target, lower);
+    const limit = Math.max(2, Math.floor(Math.max(target.length, lower.length) / 3));
+    if (distance <= limit || (target.length >= 3 && lower.includes(target))) {
+      scored.push({ name, distance });
+    }
+  }
+  scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
+  return scored.slice(0, max).map((s) => s.name);
+}
+
+/** A plain object (a mapping), not an array or null. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether `key` is an own key of `object`: user text as a key must never reach a prototype ("constructor"). */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}

@@ -1,0 +1,62 @@
+import { shapeList, type FullShape } from '../core/shapes.js';
+import type { BuiltModel } from './build-spec.js';
+import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
+import { kerasClassName } from './keras-class.js';
+import { assertDataless } from './shape-only-backend.js';
+import { isContainer, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
+
+/**
+ * Reads everything the analysis needs off a built model, once, as plain
+ * data: each layer in Keras's order (tfjs orders model.layers as Keras
+ * does), its calls within the model with their shapes, its weights, and
+ * the same for every model nested in it.
+ */
+export function extractFacts(built: BuiltModel): ModelFacts {
+  const facts = modelFacts(built.model, built.unverified);
+  assertDataless([...built.model.trainableWeights, ...built.model.nonTrainableWeights]);
+  return { ...facts, name: built.graph.name, source: built.graph.source, warnings: [...built.warnings] };
+}
+
+function modelFacts(model: Container, unverified: Map<string, string>): ModelFacts {
+  const relevant = modelNodes(model);
+  return {
+    name: model.name,
+    source: '',
+    layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified)),
+    trainableWeights: model.trainableWeights.map(weightFact),
+    nonTrainableWeights: model.nonTrainableWeights.map(weightFact),
+    outputs: outputReferences(model).map((ref) => ({ layer: ref.layer.name, node: ref.node, tensor: ref.tensor })),
+    warnings: [],
+  };
+}
+
+function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string, string>): LayerFacts {
+  const calls: CallFact[] = [];
+  layer.inboundNodes.forEach((node, index) => {
+    if (!relevant.has(node)) return;
+    calls.push({
+      index,
+      inputs: node.inboundLayers.map((inbound, i) => ({ layer: inbound.name, node: node.nodeIndices[i], tensor: node.tensorIndices[i] })),
+      inputShapes: node.inboundLayers.length > 0 ? shapeList(node.inputShapes as FullShape | FullShape[]) : [],
+      outputShapes: shapeList(node.outputShapes as FullShape | FullShape[]),
+    });
+  });
+  if (calls.length === 0) calls.push({ index: 0, inputs: [], inputShapes: [], outputShapes: shapeList(layer.outputShape as FullShape | FullShape[]) });
+  const reason = unverified.get(layer.name);
+  return {
+    name: layer.name,
+    type: kerasClassName(layer),
+    calls,
+    trainableWeights: layer.trainableWeights.map(weightFact),
+    nonTrainableWeights: layer.nonTrainableWeights.map(weightFact),
+    trainable: layer.trainable,
+    // A nested model's configuration is its whole graph; its layers have their own.
+    config: isContainer(layer) ? {} : (layer.getConfig() as Record<string, unknown>),
+    ...(reason ? { unverified: reason } : {}),
+    ...(isContainer(layer) ? { nested: modelFacts(layer, new Map()) } : {}),
+  };
+}
+
+export function weightFact(weight: LayerVariable): WeightFact {
+  return { id: weight.id, name: weight.name, shape: weight.shape.map((dim) => dim ?? 0), dtype: weight.dtype };
+}

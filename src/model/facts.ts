@@ -1,0 +1,103 @@
+import type { MergeType } from '../core/merge-kinds.js';
+import type { FullShape } from '../core/shapes.js';
+import type { Warning } from '../core/warnings.js';
+
+/**
+ * What the model layer hands to the analysis: plain data, read off the
+ * built tfjs model once. Nothing here refers to tfjs, so everything that
+ * reasons about a model (summary, merge impact, diff, check, costs) is a
+ * pure function of it.
+ */
+
+export interface WeightFact {
+  /** Identifies the weight: a weight shared by several layers has one id, and is counted once. */
+  id: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+/** An input of a call: which call of which layer produced it, and which of that call's outputs it is. */
+export interface ConnectionFact {
+  layer: string;
+  node: number;
+  tensor: number;
+}
+
+/** One call (a node, in Keras's terms) of a layer, within its model. */
+export interface CallFact {
+  /** Which call of its layer this is (the node index). */
+  index: number;
+  inputs: ConnectionFact[];
+  inputShapes: FullShape[];
+  outputShapes: FullShape[];
+}
+
+export interface LayerFacts {
+  name: string;
+  /** The Keras class name. */
+  type: string;
+  /** The calls that belong to the model, in order. */
+  calls: CallFact[];
+  trainableWeights: WeightFact[];
+  nonTrainableWeights: WeightFact[];
+  /** Whether the layer itself is trainable (Keras's layer.trainable). */
+  trainable: boolean;
+  /** Its configuration in tfjs's form (camelCase keys), for rules that need an argument. */
+  config: Record<string, unknown>;
+  /** Why its shapes are a guess (an unknown layer, or after one). */
+  unverified?: string;
+  /** For a model used as a layer: its own layers. */
+  nested?: ModelFacts;
+}
+
+export interface ModelFacts {
+  name: string;
+  source: string;
+  /** In Keras's order: by depth from the inputs, ties in the order the graph was discovered. */
+  layers: LayerFacts[];
+  /** The model's weights, each once (shared weights are counted once, as Keras counts them). */
+  trainableWeights: WeightFact[];
+  nonTrainableWeights: WeightFact[];
+  outputs: ConnectionFact[];
+  warnings: Warning[];
+}
+
+/** Where a layer is: the names of the models it is nested in, outermost first ([] for the model itself). */
+export type ModelPath = string[];
+
+export interface LayerAt {
+  name: string;
+  path: ModelPath;
+}
+
+/** A layer built again downstream of a changed merge, as it would be in the changed model. */
+export interface RebuiltLayer extends LayerAt {
+  type: string;
+  outputShape: FullShape | FullShape[];
+  params: number;
+  trainable: number;
+}
+
+/** What swapping one merge for its alternative gives. */
+export type SwapOutcome =
+  /** The merge has no natural alternative (Dot). */
+  | { kind: 'no-alternative' }
+  /** The alternative merge cannot take the merge's inputs. */
+  | { kind: 'rejected'; alternative: MergeType; reason: string }
+  /** The alternative builds, but a layer after it cannot take its output. */
+  | { kind: 'blocked'; alternative: MergeType; outputShape: FullShape; blockedBy: LayerAt; reason: string; rebuilt: RebuiltLayer[] }
+  /** The swapped model builds: every layer that had to be built again. */
+  | { kind: 'built'; alternative: MergeType; outputShape: FullShape; rebuilt: RebuiltLayer[] };
+
+export interface MergeFacts extends LayerAt {
+  type: MergeType;
+  /** Concatenate's axis as configured. */
+  axis?: number;
+  swap: SwapOutcome;
+  /**
+   * For a swap that cannot be built: what the merge's output decides all
+   * the same, found by widening that output by one on its merge axis.
+   */
+  dependents?: { rebuilt: RebuiltLayer[]; blockedBy?: LayerAt };
+}

@@ -1,0 +1,32 @@
+import { tfc, tfl, type Shape } from '../tfjs.js';
+import { firstShape } from '../../core/shapes.js';
+
+type TfFlatten = typeof import('@tensorflow/tfjs-layers/dist/layers/core.js').Flatten;
+const TfjsFlatten = tfl.layers.flatten().constructor as TfFlatten;
+
+/**
+ * Keras's Flatten. tfjs refuses inputs of fewer than three dimensions and
+ * inputs with an unknown dimension; Keras flattens a (None, 10) tensor to
+ * (None, 10), a (None,) tensor to (None, 1), and gives None where any
+ * flattened dimension is unknown. The seed model ends with such a Flatten.
+ */
+export class KerasFlatten extends TfjsFlatten {
+  static override className = 'Flatten';
+
+  constructor(args?: ConstructorParameters<TfFlatten>[0]) {
+    super(args);
+    this.inputSpec = [{ minNDim: 1 }];
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = firstShape(inputShape);
+    const rest = shape.slice(1);
+    const flattened = rest.includes(null) ? null : rest.reduce<number>((product, dim) => product * (dim as number), 1);
+    return [shape[0], flattened];
+  }
+
+  override call(inputs: import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[]) {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tfc.reshape(input, [input.shape[0], -1]);
+  }
+}

@@ -1,0 +1,165 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The one module that touches TensorFlow.js beyond its documented API:
+ * the serialization registry, the graph of a built model, the weight factory
+ * of every layer, and backend switching. Everything here is pinned by
+ * test/tfjs-contract.test.ts, so an upgrade of tfjs that changes any of it
+ * fails there, not silently in a summary. The rest of the code imports tfjs
+ * only through this module.
+ */
+
+// tfjs ships CommonJS bundles without an "exports" map. Importing them from ESM
+// makes Node scan each multi-megabyte bundle for named exports (about 0.6 s);
+// require() skips that scan, which keeps the whole summary under 0.25 s.
+const require = createRequire(import.meta.url);
+
+export type TfCore = typeof import('@tensorflow/tfjs-core');
+export type TfLayers = typeof import('@tensorflow/tfjs-layers');
+
+export const tfc: TfCore = require('@tensorflow/tfjs-core');
+export const tfl: TfLayers = require('@tensorflow/tfjs-layers');
+
+export type Layer = import('@tensorflow/tfjs-layers').layers.Layer;
+export type SymbolicTensor = import('@tensorflow/tfjs-layers').SymbolicTensor;
+export type LayersModel = import('@tensorflow/tfjs-layers').LayersModel;
+export type LayerVariable = import('@tensorflow/tfjs-layers').LayerVariable;
+export type Container = import('@tensorflow/tfjs-layers/dist/engine/container.js').Container;
+export type TfNode = import('@tensorflow/tfjs-layers/dist/engine/topology.js').Node;
+export type Tensor = import('@tensorflow/tfjs-core').Tensor;
+export type Shape = (number | null)[];
+export type DataType = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
+
+/** The class every tfjs layer extends (public: tf.layers.Layer). */
+export const LayerBase = tfl.layers.Layer;
+
+/** The base of tfjs's merge layers (Add, Concatenate, ...): it holds their shape rules, as Keras's Merge does. */
+export const MergeBase = Object.getPrototypeOf(tfl.layers.add().constructor) as new (args?: object) => Layer & {
+  mergeFunction(inputs: Tensor[]): Tensor;
+};
+
+export type LayerConstructor = new (config: object) => Layer;
+type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => unknown;
+type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
+
+/** tfjs's registry of serializable classes: class name → [class, fromConfig]. */
+function registry(): Record<string, RegistryEntry | undefined> {
+  return tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+}
+
+/** Registers a class (a layer, an activation) under its static className, as tfjs's own classes are. */
+export function registerClass(cls: unknown): void {
+  tfc.serialization.registerClass(cls as never);
+}
+
+export function isRegistered(className: string): boolean {
+  return Object.prototype.hasOwnProperty.call(registry(), className);
+}
+
+/** Every registered layer class, by class name. */
+export function registeredLayerClasses(): Map<string, LayerConstructor> {
+  const classes = new Map<string, LayerConstructor>();
+  for (const [name, entry] of Object.entries(registry())) {
+    if (entry && (entry[0] as { prototype: unknown }).prototype instanceof LayerBase) classes.set(name, entry[0] as LayerConstructor);
+  }
+  return classes;
+}
+
+/**
+ * Runs `work` with extra classes in the registry and takes them out again
+ * after, so that no later model finds them. (tfjs's own customObjects do not
+ * reach layers inside a nested Sequential: its Sequential.fromConfig drops them.)
+ */
+export function withTemporaryClasses<T>(classes: Record<string, LayerConstructor & { fromConfig: unknown }>, work: () => T): T {
+  const map = registry();
+  const added = Object.keys(classes).filter((name) => !isRegistered(name));
+  for (const name of added) map[name] = [classes[name], classes[name].fromConfig as FromConfig];
+  try {
+    return work();
+  } finally {
+    for (const name of added) delete map[name];
+  }
+}
+
+/** A layer or model from a configuration in tfjs's form, through the registry, as tfjs's loader builds it. */
+export function deserialize<T = Layer>(className: string, config: object): T {
+  const entry = registry()[className];
+  if (!entry || !isRegistered(className)) throw new Error(`tfjs has no class ${className}`);
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, config) as T;
+}
+
+/** A model used as a layer (Functional, Sequential): it has layers and a graph of its own. */
+export function isContainer(layer: Layer): layer is Container {
+  const candidate = layer as Partial<Container>;
+  return Array.isArray(candidate.layers) && typeof candidate.nodesByDepth === 'object' && candidate.nodesByDepth !== null;
+}
+
+/** The nodes (calls of layers) that belong to a model, from its inputs to its outputs. */
+export function modelNodes(model: Container): Set<TfNode> {
+  return new Set(Object.values(model.nodesByDepth).flat());
+}
+
+/** A model's nodes in an order where each node's inputs come first (deepest first, as Keras runs them). */
+export function nodesInExecutionOrder(model: Container): TfNode[] {
+  const depths = Object.keys(model.nodesByDepth).map(Number).sort((a, b) => b - a);
+  return depths.flatMap((depth) => model.nodesByDepth[depth]);
+}
+
+/** Which call (node index) of its layer a node is. */
+export function nodeIndex(node: TfNode): number {
+  return node.outboundLayer.inboundNodes.indexOf(node);
+}
+
+/** The model's outputs as [layer, node, tensor] references. */
+export function outputReferences(model: Container): { layer: Layer; node: number; tensor: number }[] {
+  return model.outputLayers.map((layer, i) => ({ layer, node: model.outputLayersNodeIndices[i], tensor: model.outputLayersTensorIndices[i] }));
+}
+
+type AddWeight = (name: string, shape: Shape, dtype?: string, initializer?: unknown, ...rest: unknown[]) => LayerVariable;
+
+let weightFactoryInstalled = false;
+
+/**
+ * tfjs initialisers build their values in JavaScript arrays before any
+ * backend sees them (a Dense of 100000 × 100000 would need 40 GB), so a
+ * storage-less backend alone is not enough: while `dataless()` holds, every
+ * weight a layer adds is created from `makeDataless` instead of its
+ * initialiser. Otherwise layers behave exactly as tfjs defines them.
+ */
+export function installWeightFactory(dataless: () => boolean, makeDataless: (shape: number[], dtype: string) => Tensor): void {
+  if (weightFactoryInstalled) return;
+  const proto = LayerBase.prototype as unknown as { addWeight: AddWeight };
+  const original = proto.addWeight;
+  const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
+  proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
+    return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
+  };
+  weightFactoryInstalled = true;
+}
+
+/** A tensor of the current backend made from a data id that backend handed out. */
+export function tensorFromDataId(dataId: object, shape: number[], dtype: string): Tensor {
+  const engine = tfc.engine();
+  return engine.makeTensorFromDataId(dataId, shape, dtype as never, engine.backend);
+}
+
+/** The data id behind a weight's current value (to ask its backend whether it holds data). */
+export function weightDataId(weight: LayerVariable): object {
+  return weight.read().dataId;
+}
+
+/**
+ * Makes `name` the current backend now. tfjs's setBackend is async only to
+ * await a backend's initialisation; a backend that needs none (the
+ * storage-less one) is current when it returns, which is checked.
+ */
+export function useBackendNow(name: string): void {
+  if (tfc.getBackend() === name) return;
+  void tfc.setBackend(name);
+  if (tfc.getBackend() !== name) throw new Error(`tfjs did not switch to the ${name} backend synchronously`);
+}
+
+export function registerBackendOnce(name: string, factory: () => import('@tensorflow/tfjs-core').KernelBackend): void {
+  if (!tfc.findBackendFactory(name)) tfc.registerBackend(name, factory, 0);
+}
