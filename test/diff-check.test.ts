@@ -9,8 +9,8 @@ const ADD = fixture('seed-add.yaml');
 const CONCAT = fixture('seed-concat.yaml');
 
 describe('merge-summary diff', () => {
-  it('shows the seed models\' differences: the merge, the flatten, the first dense, the totals', () => {
-    const result = runCli(['diff', ADD, CONCAT, '--width', '160']);
+  it('shows the seed models\' differences: the merge, the flatten, the first dense, the totals', async () => {
+    const result = await runCli(['diff', ADD, CONCAT, '--width', '160']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /~ │ add \(Add\) → concatenate \(Concatenate\) +│ \(None, 32, 32, 64\) → \(None, 32, 32, 128\)/);
     assert.match(result.stdout, /~ │ flatten \(Flatten\) +│ \(None, 65536\) → \(None, 131072\)/);
@@ -18,11 +18,11 @@ describe('merge-summary diff', () => {
     assert.match(result.stdout, /Total params: 6,513,682 → 8,086,546 \(\+1,572,864, \+24\.1%\)/);
     assert.match(result.stdout, /3 changed, 0 added, 0 removed, 12 unchanged/);
     assert.doesNotMatch(result.stdout, /dense_1/, 'unchanged layers fold into a count');
-    assert.match(runCli(['diff', ADD, CONCAT, '--all', '--width', '160']).stdout, /│ dense_1 \(Dense\)/);
+    assert.match((await runCli(['diff', ADD, CONCAT, '--all', '--width', '160'])).stdout, /│ dense_1 \(Dense\)/);
   });
 
-  it('--json (merge-summary-diff/1) pairs the renamed merge and counts exactly', () => {
-    const diff = JSON.parse(runCli(['diff', ADD, CONCAT, '--json']).stdout);
+  it('--json (merge-summary-diff/1) pairs the renamed merge and counts exactly', async () => {
+    const diff = JSON.parse((await runCli(['diff', ADD, CONCAT, '--json'])).stdout);
     assert.equal(diff.schema, 'merge-summary-diff/1');
     assert.equal(diff.identical, false);
     const merge = diff.layers.find((l: { a: { name: string } | null }) => l.a?.name === 'add');
@@ -35,26 +35,26 @@ describe('merge-summary diff', () => {
     assert.deepEqual(diff.counts, { changed: 3, added: 0, removed: 0, unchanged: 12 });
   });
 
-  it('added and removed layers', () => {
+  it('added and removed layers', async () => {
     const longer = writeTemp('longer.yaml', readFileSync(ADD, 'utf8').replace('  - {type: Flatten}\n  - {type: Dense, units: 24', '  - {type: Flatten}\n  - {type: Dropout, rate: 0.5}\n  - {type: Dense, units: 24'));
-    const diff = JSON.parse(runCli(['diff', ADD, longer, '--json']).stdout);
+    const diff = JSON.parse((await runCli(['diff', ADD, longer, '--json'])).stdout);
     assert.deepEqual(diff.counts, { changed: 0, added: 1, removed: 0, unchanged: 15 });
     assert.equal(diff.layers.find((l: { status: string }) => l.status === 'added').b.name, 'dropout');
-    const back = JSON.parse(runCli(['diff', longer, ADD, '--json']).stdout);
+    const back = JSON.parse((await runCli(['diff', longer, ADD, '--json'])).stdout);
     assert.equal(back.counts.removed, 1);
   });
 
-  it('exit 0 after a comparison; --exit-code gives 1 when the models differ and 0 when not', () => {
-    assert.equal(runCli(['diff', ADD, CONCAT]).status, 0);
-    assert.equal(runCli(['diff', ADD, CONCAT, '--exit-code']).status, 1);
-    const same = runCli(['diff', ADD, ADD, '--exit-code']);
+  it('exit 0 after a comparison; --exit-code gives 1 when the models differ and 0 when not', async () => {
+    assert.equal((await runCli(['diff', ADD, CONCAT])).status, 0);
+    assert.equal((await runCli(['diff', ADD, CONCAT, '--exit-code'])).status, 1);
+    const same = await runCli(['diff', ADD, ADD, '--exit-code']);
     assert.equal(same.status, 0);
     assert.match(same.stdout, /identical layer for layer \(15 layers\)/);
-    assert.equal(runCli(['diff', ADD, 'no/such.yaml']).status, 2);
+    assert.equal((await runCli(['diff', ADD, 'no/such.yaml'])).status, 2);
   });
 
-  it('--format markdown', () => {
-    const { stdout } = runCli(['diff', ADD, CONCAT, '--format', 'markdown']);
+  it('--format markdown', async () => {
+    const { stdout } = await runCli(['diff', ADD, CONCAT, '--format', 'markdown']);
     assert.match(stdout, /^### merge-summary diff: `seed-add` → `seed-concat`/);
     assert.match(stdout, /\| ~ \| dense \(Dense\) \| \(None, 24\) \| 1,572,888 → 3,145,752 \(\+1,572,864, \+100%\) \|/);
     assert.match(stdout, /\*\*Total params:\*\* 6,513,682 → 8,086,546 \(\+1,572,864, \+24\.1%\)/);
@@ -62,109 +62,109 @@ describe('merge-summary diff', () => {
 });
 
 describe('merge-summary check', () => {
-  it('exit 0 within budget, 1 over it, 2 for bad input or usage', () => {
-    assert.equal(runCli(['check', ADD, '--max-params', '8M']).status, 0);
-    const over = runCli(['check', ADD, CONCAT, '--max-params', '8M']);
+  it('exit 0 within budget, 1 over it, 2 for bad input or usage', async () => {
+    assert.equal((await runCli(['check', ADD, '--max-params', '8M'])).status, 0);
+    const over = await runCli(['check', ADD, CONCAT, '--max-params', '8M']);
     assert.equal(over.status, 1);
     assert.match(over.stdout, /^PASS .*seed-add\.yaml/m);
     assert.match(over.stdout, /^FAIL .*seed-concat\.yaml \("seed-concat"\): 8,086,546 params/m);
     assert.match(over.stdout, /✗ total params 8,086,546 exceed --max-params 8,000,000 \(over by 86,546, \+1\.1%\)/);
     assert.match(over.stdout, /largest layers: dense \(Dense\) 3,145,752; conv2d_1 \(Conv2D\) 2,359,360/);
-    assert.equal(runCli(['check', writeTemp('broken.yaml', 'inputs: [\n'), '--max-params', '1B']).status, 2);
-    assert.equal(runCli(['check', ADD]).status, 2, 'nothing to check against');
-    assert.equal(runCli(['check', ADD, '--max-params', 'lots']).status, 2);
-    assert.equal(runCli(['check', ADD, '--no-such-option']).status, 2);
+    assert.equal((await runCli(['check', writeTemp('broken.yaml', 'inputs: [\n'), '--max-params', '1B'])).status, 2);
+    assert.equal((await runCli(['check', ADD])).status, 2, 'nothing to check against');
+    assert.equal((await runCli(['check', ADD, '--max-params', 'lots'])).status, 2);
+    assert.equal((await runCli(['check', ADD, '--no-such-option'])).status, 2);
   });
 
-  it('every budget: trainable, size, per layer', () => {
-    const trainable = runCli(['check', CONCAT, '--max-trainable', '8,086,289']);
+  it('every budget: trainable, size, per layer', async () => {
+    const trainable = await runCli(['check', CONCAT, '--max-trainable', '8,086,289']);
     assert.equal(trainable.status, 1);
     assert.match(trainable.stdout, /trainable params 8,086,290 exceed --max-trainable 8,086,289 \(over by 1,/);
-    assert.equal(runCli(['check', CONCAT, '--max-trainable', '8,086,290']).status, 0, 'exactly at the limit passes');
+    assert.equal((await runCli(['check', CONCAT, '--max-trainable', '8,086,290'])).status, 0, 'exactly at the limit passes');
     // 8,086,546 float32 params = 32,346,184 bytes = 30.85 MB
-    assert.equal(runCli(['check', CONCAT, '--max-size', '30MB']).status, 1);
-    assert.equal(runCli(['check', CONCAT, '--max-size', '31MB']).status, 0);
-    assert.equal(runCli(['check', CONCAT, '--max-size', '32346184']).status, 0);
-    assert.equal(runCli(['check', CONCAT, '--max-size', '32346183']).status, 1);
-    const layer = runCli(['check', CONCAT, '--max-layer-params', '2.5M']);
+    assert.equal((await runCli(['check', CONCAT, '--max-size', '30MB'])).status, 1);
+    assert.equal((await runCli(['check', CONCAT, '--max-size', '31MB'])).status, 0);
+    assert.equal((await runCli(['check', CONCAT, '--max-size', '32346184'])).status, 0);
+    assert.equal((await runCli(['check', CONCAT, '--max-size', '32346183'])).status, 1);
+    const layer = await runCli(['check', CONCAT, '--max-layer-params', '2.5M']);
     assert.equal(layer.status, 1);
     assert.match(layer.stdout, /1 layer has more than --max-layer-params 2,500,000 params \(largest 3,145,752/);
   });
 
-  it('baselines: grew beyond the tolerance fails, naming the layers that grew most', () => {
+  it('baselines: grew beyond the tolerance fails, naming the layers that grew most', async () => {
     const dir = writeTemp('baselines', '');
     const baseline = `${dir}-add.json`;
-    assert.equal(runCli(['check', ADD, '--write-baseline', '--baseline', baseline]).status, 0);
+    assert.equal((await runCli(['check', ADD, '--write-baseline', '--baseline', baseline])).status, 0);
     const grown = writeTemp('grown.yaml', readFileSync(CONCAT, 'utf8'));
-    const result = runCli(['check', grown, '--baseline', baseline, '--tolerance', '2%', '--per-layer']);
+    const result = await runCli(['check', grown, '--baseline', baseline, '--tolerance', '2%', '--per-layer']);
     assert.equal(result.status, 1);
     assert.match(result.stdout, /total params grew 6,513,682 → 8,086,546 \(\+24\.1%\), more than --tolerance 2% .*allows \(at most 6,643,955;/s);
     assert.match(result.stdout, /grew most: dense \(Dense\) 1,572,888 → 3,145,752 \(\+1,572,864\)/);
     assert.match(result.stdout, /1 layer grew more than --tolerance 2%/);
-    assert.equal(runCli(['check', grown, '--baseline', baseline, '--tolerance', '25%']).status, 0);
+    assert.equal((await runCli(['check', grown, '--baseline', baseline, '--tolerance', '25%'])).status, 0);
   });
 
-  it('tolerance edges are exact: at the limit passes, one parameter over fails', () => {
+  it('tolerance edges are exact: at the limit passes, one parameter over fails', async () => {
     // 8,000,000 x (1 + 1.081825%) = 8,086,546, the seed-concat total, exactly.
     const baseline = writeTemp('edge.json', JSON.stringify({ schema: 'merge-summary/1', totals: { params: 8_000_000 }, layers: [] }));
-    assert.equal(runCli(['check', CONCAT, '--baseline', baseline, '--tolerance', '1.081825%']).status, 0);
-    assert.equal(runCli(['check', CONCAT, '--baseline', baseline, '--tolerance', '1.081824%']).status, 1);
+    assert.equal((await runCli(['check', CONCAT, '--baseline', baseline, '--tolerance', '1.081825%'])).status, 0);
+    assert.equal((await runCli(['check', CONCAT, '--baseline', baseline, '--tolerance', '1.081824%'])).status, 1);
     const same = writeTemp('same.json', JSON.stringify({ schema: 'merge-summary/1', totals: { params: 8_086_546 }, layers: [] }));
-    assert.equal(runCli(['check', CONCAT, '--baseline', same]).status, 0, 'no growth passes a 0% tolerance');
+    assert.equal((await runCli(['check', CONCAT, '--baseline', same])).status, 0, 'no growth passes a 0% tolerance');
   });
 
-  it('a baseline from an older run with extra fields still loads', () => {
-    const doc = JSON.parse(runCli([ADD, '--json']).stdout);
+  it('a baseline from an older run with extra fields still loads', async () => {
+    const doc = JSON.parse((await runCli([ADD, '--json'])).stdout);
     doc.generator = { name: 'merge-summary', version: '0.0.1' };
     doc.layers[0].notes = 'extra';
     delete doc.merges;
     delete doc.totals.bytes;
     const baseline = writeTemp('older.json', JSON.stringify(doc));
-    const result = runCli(['check', ADD, '--baseline', baseline]);
+    const result = await runCli(['check', ADD, '--baseline', baseline]);
     assert.equal(result.status, 0, result.stderr);
   });
 
-  it('a missing or corrupt baseline is an error (exit 2), never a pass', () => {
-    const missing = runCli(['check', ADD, '--baseline', 'no/such/baseline.json']);
+  it('a missing or corrupt baseline is an error (exit 2), never a pass', async () => {
+    const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json']);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /^no\/such\/baseline\.json: cannot read the baseline: no such file/);
     const truncated = writeTemp('truncated.json', '{"schema": "merge-summary/1", "totals": {');
-    const corrupt = runCli(['check', ADD, '--baseline', truncated]);
+    const corrupt = await runCli(['check', ADD, '--baseline', truncated]);
     assert.equal(corrupt.status, 2);
     assert.match(corrupt.stderr, /truncated\.json:1:\d+: the baseline is not valid JSON/);
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
-    assert.match(runCli(['check', ADD, '--baseline', wrong]).stderr, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
+    assert.match((await runCli(['check', ADD, '--baseline', wrong])).stderr, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
     const noParams = writeTemp('noparams.json', '{\n  "schema": "merge-summary/1",\n  "totals": {"params": "many"},\n  "layers": []\n}\n');
-    const bad = runCli(['check', ADD, '--baseline', noParams]);
+    const bad = await runCli(['check', ADD, '--baseline', noParams]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
   });
 
-  it('a folder of specs against a folder of baselines, in one call', () => {
+  it('a folder of specs against a folder of baselines, in one call', async () => {
     const models = writeTemp('models', '');
     const baselines = `${models}-baselines`;
     mkdirSync(`${models}-specs`);
     writeFileSync(join(`${models}-specs`, 'a.yaml'), readFileSync(ADD));
     writeFileSync(join(`${models}-specs`, 'b.yaml'), readFileSync(CONCAT));
-    const written = runCli(['check', `${models}-specs`, '--baseline-dir', baselines, '--write-baseline']);
+    const written = await runCli(['check', `${models}-specs`, '--baseline-dir', baselines, '--write-baseline']);
     assert.equal(written.status, 0, written.stderr);
     assert.equal(JSON.parse(readFileSync(join(baselines, 'b.json'), 'utf8')).totals.params, 8_086_546);
-    assert.equal(runCli(['check', join(`${models}-specs`, 'a.yaml'), join(`${models}-specs`, 'b.yaml'), '--baseline-dir', baselines]).status, 0);
+    assert.equal((await runCli(['check', join(`${models}-specs`, 'a.yaml'), join(`${models}-specs`, 'b.yaml'), '--baseline-dir', baselines])).status, 0);
     writeFileSync(join(`${models}-specs`, 'a.yaml'), readFileSync(CONCAT));
-    const grown = runCli(['check', `${models}-specs`, '--baseline-dir', baselines, '--json']);
+    const grown = await runCli(['check', `${models}-specs`, '--baseline-dir', baselines, '--json']);
     assert.equal(grown.status, 1);
     const report = JSON.parse(grown.stdout);
     assert.equal(report.schema, 'merge-summary-check/1');
     assert.deepEqual(report.results.map((r: { passed: boolean }) => r.passed), [false, true]);
     assert.equal(report.results[0].breaches[0].kind, 'baseline-total');
     writeFileSync(join(`${models}-specs`, 'c.yaml'), readFileSync(ADD));
-    const noBaseline = runCli(['check', `${models}-specs`, '--baseline-dir', baselines]);
+    const noBaseline = await runCli(['check', `${models}-specs`, '--baseline-dir', baselines]);
     assert.equal(noBaseline.status, 2);
     assert.match(noBaseline.stderr, /c\.json: cannot read the baseline: no such file; record one with/);
   });
 
-  it('--format markdown reads well in a pull-request comment', () => {
-    const { stdout } = runCli(['check', ADD, CONCAT, '--max-params', '8M', '--format', 'markdown']);
+  it('--format markdown reads well in a pull-request comment', async () => {
+    const { stdout } = await runCli(['check', ADD, CONCAT, '--max-params', '8M', '--format', 'markdown']);
     assert.match(stdout, /^### merge-summary check: ❌ 1 of 2 over budget/);
     assert.match(stdout, /\| `.*seed-concat\.yaml` \| seed-concat \| 8,086,546 \| 30\.85 MB \| ❌ 1 breach \|/);
     assert.match(stdout, /- \*\*--max-params\*\*: total params 8,086,546 exceed --max-params 8,000,000 \(over by 86,546, \+1\.1%\)\. Largest layers: dense/);
@@ -172,7 +172,7 @@ describe('merge-summary check', () => {
 });
 
 describe('numbers as users write them', () => {
-  it('parameter counts', () => {
+  it('parameter counts', async () => {
     assert.equal(parseCount('10M', 'x'), 10_000_000);
     assert.equal(parseCount('1.5B', 'x'), 1_500_000_000);
     assert.equal(parseCount('2.5k', 'x'), 2_500);
@@ -183,14 +183,14 @@ describe('numbers as users write them', () => {
     assert.throws(() => parseCount('25,00,000', 'x'), /takes a parameter count/);
     assert.throws(() => parseCount('-5', 'x'), /takes a parameter count/);
   });
-  it('sizes in powers of 1024, as Keras prints them', () => {
+  it('sizes in powers of 1024, as Keras prints them', async () => {
     assert.equal(parseSize('40MB', 'x'), 40 * 1024 * 1024);
     assert.equal(parseSize('1.5GB', 'x'), 1.5 * 1024 ** 3);
     assert.equal(parseSize('512 KiB', 'x'), 512 * 1024);
     assert.equal(parseSize('1000', 'x'), 1000);
     assert.throws(() => parseSize('40 parsecs', 'x'), /takes a size/);
   });
-  it('tolerances', () => {
+  it('tolerances', async () => {
     assert.deepEqual(parseTolerance('2%'), { text: '2%', percent: 2, units: 2n, scale: 1n });
     assert.deepEqual(parseTolerance('0.5'), { text: '0.5%', percent: 0.5, units: 5n, scale: 10n });
     assert.throws(() => parseTolerance('-1%'), /takes a percentage/);

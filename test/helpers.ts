@@ -1,11 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { capturingIo } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'merge-summary.js');
+
+/**
+ * The third-party model files of ../shared/real-models (unknown licence, so
+ * never in the repository): present in CI and on developers' machines,
+ * absent in a user's clone. MERGE_SUMMARY_SHARED points elsewhere.
+ */
+export const SHARED = process.env.MERGE_SUMMARY_SHARED ?? join(ROOT, '..', 'shared');
+export const REAL_MODELS = join(SHARED, 'real-models');
+export const HAS_REAL_MODELS = existsSync(join(REAL_MODELS, 'SOURCES.md'));
 
 export function fixture(name: string): string {
   return join(ROOT, 'fixtures', name);
@@ -17,13 +29,31 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, with colour off unless the test turns it on. */
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): CliResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+/** The environment of a run: the test's own, without colour settings unless a test sets them. */
+function cliEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, COLUMNS: undefined, ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return merged;
+}
+
+/**
+ * Runs the CLI as a user would, in this process (main with captured streams):
+ * the same code as the binary, without a process start per test.
+ */
+export async function runCli(args: string[], options: { env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  const captured = capturingIo(cliEnv(options.env));
+  const status = await main(args, captured.io);
+  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+/**
+ * Runs the built binary in a process of its own: for what only a process
+ * shows (standard input, signals, pipes, the exit status the shell sees).
+ */
+export function spawnCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
-    env: env as NodeJS.ProcessEnv,
+    env: cliEnv(options.env) as NodeJS.ProcessEnv,
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
   });
@@ -32,10 +62,21 @@ export function runCli(args: string[], options: { input?: string; env?: Record<s
 
 let scratch: string | undefined;
 
-/** Writes a file in a fresh temporary folder and gives its path. */
-export function writeTemp(name: string, text: string | Buffer): string {
+// Registered when this module loads, outside any test: a hook of the whole
+// file, run once its last test has ended.
+after(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder for this test file, removed when its tests end. */
+export function scratchDir(): string {
   scratch ??= mkdtempSync(join(tmpdir(), 'merge-summary-test-'));
-  const path = join(scratch, name);
+  return scratch;
+}
+
+/** Writes a file in this test file's temporary folder and gives its path. */
+export function writeTemp(name: string, text: string | Buffer): string {
+  const path = join(scratchDir(), name);
   writeFileSync(path, text);
   return path;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, spawnCli } from './helpers.js';
 
 /** Each case runs in its own process: the backend chosen is per process. */
 function addOnBackend(forced?: string): { backend: string; values: number[][] } {
@@ -24,25 +24,25 @@ function tfjsNodeInstalled(): boolean {
 }
 
 describe('kernel backends: tfjs-node, else WASM, else pure JS', () => {
-  it('uses the best backend that loads', () => {
+  it('uses the best backend that loads', async () => {
     const { backend, values } = addOnBackend();
     assert.equal(backend, tfjsNodeInstalled() ? 'tensorflow' : 'wasm');
     assert.deepEqual(values, [[3, 5, 7]]);
   });
 
-  it('falls back to WASM, which computes the same', () => {
+  it('falls back to WASM, which computes the same', async () => {
     assert.deepEqual(addOnBackend('wasm'), { backend: 'wasm', values: [[3, 5, 7]] });
   });
 
-  it('falls back to the pure-JS CPU backend, which computes the same', () => {
+  it('falls back to the pure-JS CPU backend, which computes the same', async () => {
     assert.deepEqual(addOnBackend('cpu'), { backend: 'cpu', values: [[3, 5, 7]] });
   });
 
-  it('--version says which backend is available', () => {
-    const result = runCli(['--version']);
+  it('--version says which backend is available', async () => {
+    const result = spawnCli(['--version']);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /^merge-summary \d+\.\d+\.\d+/);
     assert.match(result.stdout, tfjsNodeInstalled() ? /kernel backend: tfjs-node/ : /kernel backend: WASM \(XNNPACK\)/);
-    assert.match(runCli(['--version'], { env: { MERGE_SUMMARY_BACKEND: 'cpu' } }).stdout, /kernel backend: pure-JS CPU/);
+    assert.match((spawnCli(['--version'], { env: { MERGE_SUMMARY_BACKEND: 'cpu' } })).stdout, /kernel backend: pure-JS CPU/);
   });
 });

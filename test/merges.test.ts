@@ -25,7 +25,7 @@ const impossible = (merge: MergeSummary): ImpossibleAlternative => {
 const keras = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'keras', `${name}.json`), 'utf8'));
 
 describe('merge impact: the same model with one merge swapped', () => {
-  it('seed Concatenate -> Add: the numbers of the question', () => {
+  it('seed Concatenate -> Add: the numbers of the question', async () => {
     const merge = mergeOf(analyzeFile(fixture('seed-concat.yaml')), 'concatenate');
     assert.deepEqual(merge.outputShape, [null, 32, 32, 128]);
     assert.deepEqual(merge.concatenation, { axis: -1, inputSizes: [64, 64], outputSize: 128 });
@@ -46,13 +46,13 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.deepEqual(merge.reachesOutputs, []);
   });
 
-  it('seed Add -> Concatenate gives Keras\'s count of the Concatenate model', () => {
+  it('seed Add -> Concatenate gives Keras\'s count of the Concatenate model', async () => {
     const merge = mergeOf(analyzeFile(fixture('seed-add.yaml')), 'add');
     assert.equal(possible(merge).totalParams, keras('seed-concat').totals.params);
     assert.equal(possible(merge).trainableParams, keras('seed-concat').totals.trainable);
   });
 
-  it('a residual Add: the swap changes only the next ReLU\'s shape and the 1x1 conv\'s parameters', () => {
+  it('a residual Add: the swap changes only the next ReLU\'s shape and the 1x1 conv\'s parameters', async () => {
     const summary = analyzeFile(fixture('residual-block.yaml'));
     const merge = mergeOf(summary, 'residual');
     assert.deepEqual(
@@ -69,7 +69,7 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.deepEqual(marked, ['re_lu_1', 'project']);
   });
 
-  it('a broadcasting Multiply (squeeze-and-excitation) says so, and cannot become a Concatenate', () => {
+  it('a broadcasting Multiply (squeeze-and-excitation) says so, and cannot become a Concatenate', async () => {
     const summary = analyzeFile(fixture('squeeze-excite.yaml'));
     const merge = mergeOf(summary, 'excite');
     assert.equal(merge.broadcasts, true);
@@ -80,7 +80,7 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.deepEqual(summary.layers.filter((l) => l.dependsOnMerges.includes('excite')).map((l) => l.name), ['pool', 'logits']);
   });
 
-  it('an impossible swap says why, with every shape: Concatenate of 64, 128, 32 and 32 channels', () => {
+  it('an impossible swap says why, with every shape: Concatenate of 64, 128, 32 and 32 channels', async () => {
     const merge = mergeOf(analyzeFile(fixture('inception-block.yaml')), 'mixed');
     assert.deepEqual(merge.concatenation, { axis: -1, inputSizes: [64, 128, 32, 32], outputSize: 256 });
     assert.equal(merge.alternative.possible, false);
@@ -91,7 +91,7 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.equal(merge.impact, -1);
   });
 
-  it('ResNet50: a mid-stage Add breaks the next residual Add; a stage\'s last Add can be swapped', () => {
+  it('ResNet50: a mid-stage Add breaks the next residual Add; a stage\'s last Add can be swapped', async () => {
     const summary = analyzeFile(fixture('resnet50.yaml'));
     assert.equal(summary.merges.length, 16);
     const blocked = mergeOf(summary, 'conv2_block1_add');
@@ -103,14 +103,14 @@ describe('merge impact: the same model with one merge swapped', () => {
     assert.deepEqual(last.stopsAt, ['conv3_block1_0_conv', 'conv3_block1_1_conv']);
   });
 
-  it('DenseNet121: 58 Concatenates, none of which could be an Add', () => {
+  it('DenseNet121: 58 Concatenates, none of which could be an Add', async () => {
     const summary = analyzeFile(fixture('densenet121.yaml'));
     assert.equal(summary.merges.length, 58);
     assert.ok(summary.merges.every((m) => m.type === 'Concatenate' && !m.alternative.possible));
     assert.deepEqual(mergeOf(summary, 'conv2_block1_concat').concatenation!.inputSizes, [64, 32]);
   });
 
-  it('the footprint found by propagation equals a full rebuild of the swapped model, for every fixture', () => {
+  it('the footprint found by propagation equals a full rebuild of the swapped model, for every fixture', async () => {
     for (const name of ['seed-add', 'seed-concat', 'residual-block', 'shared-encoder', 'resnet50']) {
       const summary = analyzeFile(fixture(`${name}.yaml`));
       for (const merge of summary.merges.filter((m) => m.alternative.possible)) {
@@ -138,8 +138,8 @@ describe('merge impact: the same model with one merge swapped', () => {
 });
 
 describe('merges in the output', () => {
-  it('--json fills "merges" as ../shared/summary-json.md describes', () => {
-    const doc = JSON.parse(runCli([fixture('seed-concat.yaml'), '--json']).stdout);
+  it('--json fills "merges" as ../shared/summary-json.md describes', async () => {
+    const doc = JSON.parse((await runCli([fixture('seed-concat.yaml'), '--json'])).stdout);
     assert.equal(doc.merges.length, 1);
     const [merge] = doc.merges;
     assert.equal(merge.name, 'concatenate');
@@ -157,8 +157,8 @@ describe('merges in the output', () => {
     assert.deepEqual(doc.layers.find((l: { name: string }) => l.name === 'dense').dependsOnMerges, ['concatenate']);
   });
 
-  it('the table marks merges and the layers that depend on them; the impact section follows', () => {
-    const { stdout } = runCli([fixture('seed-concat.yaml'), '--width', '140']);
+  it('the table marks merges and the layers that depend on them; the impact section follows', async () => {
+    const { stdout } = await runCli([fixture('seed-concat.yaml'), '--width', '140']);
     assert.match(stdout, /│ concatenate \(Concatenate\) .*◆ 64 ⧺ 64 → 128 on axis -1/);
     assert.match(stdout, /│ dense \(Dense\) .*↳ concatenate/);
     assert.doesNotMatch(stdout, /│ dense_1 \(Dense\) .*↳/);
@@ -166,19 +166,19 @@ describe('merges in the output', () => {
     assert.match(stdout, /flatten \(Flatten\) +│ \(None, 131072\) → \(None, 65536\)/);
     assert.match(stdout, /3,145,752 → 1,572,888 \(−1,572,864\)/);
     assert.match(stdout, /The footprint stops at dense \(Dense\)/);
-    assert.match(runCli([fixture('seed-add.yaml'), '--width', '160']).stdout, /◆ \(None, 32, 32, 64\) \+ \(None, 32, 32, 64\) → \(None, 32, 32, 64\)/);
-    assert.match(runCli([fixture('squeeze-excite.yaml'), '--width', '160']).stdout, /\(None, 32, 32, 64\) × \(None, 1, 1, 64\) → \(None, 32, 32, 64\), broadcasting/);
+    assert.match((await runCli([fixture('seed-add.yaml'), '--width', '160'])).stdout, /◆ \(None, 32, 32, 64\) \+ \(None, 32, 32, 64\) → \(None, 32, 32, 64\)/);
+    assert.match((await runCli([fixture('squeeze-excite.yaml'), '--width', '160'])).stdout, /\(None, 32, 32, 64\) × \(None, 1, 1, 64\) → \(None, 32, 32, 64\), broadcasting/);
   });
 
-  it('large models show the largest impacts in full and list the rest; --merges picks', () => {
-    const { stdout } = runCli([fixture('resnet50.yaml'), '--width', '160']);
+  it('large models show the largest impacts in full and list the rest; --merges picks', async () => {
+    const { stdout } = await runCli([fixture('resnet50.yaml'), '--width', '160']);
     assert.match(stdout, /13 more merges, largest impact first:/);
     assert.match(stdout, /12 cannot be swapped: as Concatenate each would break the layer after it \(conv2_block1_add, conv2_block2_add,/);
-    const one = runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_add', '--width', '160']).stdout;
+    const one = (await runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_add', '--width', '160'])).stdout;
     assert.match(one, /◆ conv2_block1_add \(Add\): .*\n  As Concatenate: not possible: it would give \(None, 56, 56, 512\), which layer "conv2_block2_add"/);
-    const all = runCli([fixture('resnet50.yaml'), '--merges', 'all', '--width', '160']).stdout;
+    const all = (await runCli([fixture('resnet50.yaml'), '--merges', 'all', '--width', '160'])).stdout;
     assert.equal(all.match(/^◆ /gm)?.length, 16);
-    const bad = runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_ad']);
+    const bad = await runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_ad']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--merges: no merge layer "conv2_block1_ad"; did you mean "conv2_block1_add"/);
   });
@@ -197,8 +197,8 @@ describe('--explain computes each merge type present with real tfjs kernels', ()
     Dot: { output: [[0 * 3 + 1 * 4 + 2 * 5]], shape: [1, 1] },
   };
   for (const backend of ['wasm', 'cpu']) {
-    it(`on the ${backend} backend`, () => {
-      const result = runCli([spec, '--json', '--explain'], { env: { MERGE_SUMMARY_BACKEND: backend } });
+    it(`on the ${backend} backend`, async () => {
+      const result = await runCli([spec, '--json', '--explain'], { env: { MERGE_SUMMARY_BACKEND: backend } });
       assert.equal(result.status, 0, result.stderr);
       const { explanation } = JSON.parse(result.stdout);
       assert.match(explanation.backend, backend === 'wasm' ? /WASM/ : /CPU/);
@@ -206,8 +206,8 @@ describe('--explain computes each merge type present with real tfjs kernels', ()
       assert.deepEqual(got, expected);
     });
   }
-  it('prints the examples after the summary', () => {
-    const { stdout } = runCli([fixture('seed-concat.yaml'), '--explain', '--width', '160']);
+  it('prints the examples after the summary', async () => {
+    const { stdout } = await runCli([fixture('seed-concat.yaml'), '--explain', '--width', '160']);
     assert.match(stdout, /Concatenate │ \[\[0, 1, 2\]\] ⧺ \[\[3, 4, 5\]\] = \[\[0, 1, 2, 3, 4, 5\]\] │ \(1, 6\)/);
     assert.doesNotMatch(stdout, /│ Add /, 'only the merge types present');
   });

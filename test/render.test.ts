@@ -3,49 +3,49 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatBytes, formatPercentValue } from '../src/core/numbers.js';
-import { ROOT, fixture, runCli } from './helpers.js';
+import { ROOT, fixture, runCli, spawnCli } from './helpers.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 const golden = (name: string) => readFileSync(join(ROOT, 'test', 'golden', 'render', name), 'utf8');
 
 describe('the summary table', () => {
-  it('matches the pinned rendering of the seed model (Keras 3 layout, merge marks, merge impact)', () => {
-    const result = runCli([fixture('seed-concat.yaml'), '--width', '100']);
+  it('matches the pinned rendering of the seed model (Keras 3 layout, merge marks, merge impact)', async () => {
+    const result = await runCli([fixture('seed-concat.yaml'), '--width', '100']);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, golden('seed-concat.width100.txt'));
   });
 
-  it('matches the pinned rendering in colour', () => {
-    const result = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } });
+  it('matches the pinned rendering in colour', async () => {
+    const result = await runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } });
     assert.equal(result.stdout, golden('seed-concat.width100.color.txt'));
   });
 
-  it('matches the pinned rendering of the residual block, whose footprint stops at a 1x1 convolution', () => {
-    assert.equal(runCli([fixture('residual-block.yaml'), '--width', '120']).stdout, golden('residual-block.width120.txt'));
+  it('matches the pinned rendering of the residual block, whose footprint stops at a 1x1 convolution', async () => {
+    assert.equal((await runCli([fixture('residual-block.yaml'), '--width', '120'])).stdout, golden('residual-block.width120.txt'));
   });
 
-  it('prints the footer as Keras 3 does, with sizes', () => {
-    const { stdout } = runCli([fixture('seed-concat.yaml')]);
+  it('prints the footer as Keras 3 does, with sizes', async () => {
+    const { stdout } = await runCli([fixture('seed-concat.yaml')]);
     assert.match(stdout, /^ Total params: 8,086,546 \(30\.85 MB\)$/m);
     assert.match(stdout, /^ Trainable params: 8,086,290 \(30\.85 MB\)$/m);
     assert.match(stdout, /^ Non-trainable params: 256 \(1\.00 KB\)$/m);
   });
 
-  it('colours only when asked or on a terminal, and colour changes nothing else', () => {
-    const plain = runCli([fixture('seed-concat.yaml'), '--width', '100']).stdout;
+  it('colours only when asked or on a terminal, and colour changes nothing else', async () => {
+    const plain = (await runCli([fixture('seed-concat.yaml'), '--width', '100'])).stdout;
     assert.doesNotMatch(plain, ANSI, 'piped output has no colour');
-    const forced = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } }).stdout;
+    const forced = (await runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } })).stdout;
     assert.match(forced, ANSI);
     assert.equal(forced.replace(ANSI, ''), plain);
-    const off = runCli([fixture('seed-concat.yaml'), '--width', '100', '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout;
+    const off = (await runCli([fixture('seed-concat.yaml'), '--width', '100', '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout;
     assert.equal(off, plain);
-    const noColorEnv = runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout;
+    const noColorEnv = (await runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout;
     assert.equal(noColorEnv, plain);
   });
 
   for (const width of [40, 60, 80, 100, 140]) {
-    it(`fits ${width} columns with whole rows`, () => {
-      const { stdout, status } = runCli([fixture('resnet50.yaml'), '--width', String(width)]);
+    it(`fits ${width} columns with whole rows`, async () => {
+      const { stdout, status } = await runCli([fixture('resnet50.yaml'), '--width', String(width)]);
       assert.equal(status, 0);
       const tableLines = stdout.split('\n').filter((line) => /^[┏┃┡│├└]/.test(line));
       const columns = tableLines[0].split('┳').length;
@@ -62,22 +62,22 @@ describe('the summary table', () => {
     });
   }
 
-  it('sequential models leave out "Connected to", as Keras does', () => {
-    const { stdout } = runCli([fixture('vgg16.yaml')]);
+  it('sequential models leave out "Connected to", as Keras does', async () => {
+    const { stdout } = await runCli([fixture('vgg16.yaml')]);
     assert.doesNotMatch(stdout, /Connected to/);
-    assert.match(runCli([fixture('seed-add.yaml')]).stdout, /Connected to/);
+    assert.match((await runCli([fixture('seed-add.yaml')])).stdout, /Connected to/);
   });
 });
 
 describe('numbers as Keras prints them', () => {
-  it('memory sizes in powers of 1024 with two decimals, ties to even as Python does', () => {
+  it('memory sizes in powers of 1024 with two decimals, ties to even as Python does', async () => {
     assert.equal(formatBytes(32_346_184), '30.85 MB');
     assert.equal(formatBytes(1024), '1.00 KB');
     assert.equal(formatBytes(0), '0.00 B');
     assert.equal(formatBytes(1152), '1.12 KB'); // 1.125 exactly: Python's "{:.2f}" gives 1.12
     assert.equal(formatBytes(138_357_544 * 4), '527.79 MB');
   });
-  it('percentages with one decimal', () => {
+  it('percentages with one decimal', async () => {
     assert.equal(formatPercentValue((-1_572_864 / 8_086_546) * 100), '−19.5%');
     assert.equal(formatPercentValue(100), '+100%');
     assert.equal(formatPercentValue(0.04), '0%');
@@ -85,8 +85,8 @@ describe('numbers as Keras prints them', () => {
 });
 
 describe('--json', () => {
-  it('prints the merge-summary/1 document with exact numbers', () => {
-    const result = runCli([fixture('seed-concat.yaml'), '--json']);
+  it('prints the merge-summary/1 document with exact numbers', async () => {
+    const result = await runCli([fixture('seed-concat.yaml'), '--json']);
     assert.equal(result.status, 0);
     const doc = JSON.parse(result.stdout);
     assert.equal(doc.schema, 'merge-summary/1');
@@ -110,8 +110,8 @@ describe('--json', () => {
     assert.equal(doc.layers.length, 15);
   });
 
-  it('the source of standard input is "-"', () => {
-    const result = runCli(['-', '--json'], { input: readFileSync(fixture('seed-add.yaml'), 'utf8') });
+  it('the source of standard input is "-"', async () => {
+    const result = spawnCli(['-', '--json'], { input: readFileSync(fixture('seed-add.yaml'), 'utf8') });
     const doc = JSON.parse(result.stdout);
     assert.equal(doc.source, '-');
     assert.equal(doc.totals.params, 6_513_682);

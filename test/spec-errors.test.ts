@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli, writeTemp } from './helpers.js';
+import { runCli, spawnCli, writeTemp } from './helpers.js';
 
 /** Each bad spec, where its problem is (line:col), and what the message must say. */
 interface BadSpec {
@@ -135,9 +135,9 @@ const CASES: BadSpec[] = [
 
 describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack trace', () => {
   CASES.forEach((bad, i) => {
-    it(bad.problem, () => {
+    it(bad.problem, async () => {
       const path = writeTemp(`bad-${i}.yaml`, bad.text);
-      const result = runCli([path]);
+      const result = await runCli([path]);
       assert.equal(result.status, 2, result.stderr);
       assert.equal(result.stdout, '', 'nothing half-written to stdout');
       const line = result.stderr.trim();
@@ -147,27 +147,27 @@ describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack tr
     });
   });
 
-  it('a missing file', () => {
-    const result = runCli(['no/such/model.yaml']);
+  it('a missing file', async () => {
+    const result = await runCli(['no/such/model.yaml']);
     assert.equal(result.status, 2);
     assert.equal(result.stderr.trim(), 'no/such/model.yaml: cannot read the model: no such file');
   });
 
-  it('an unreadable path (a directory)', () => {
-    const result = runCli(['fixtures']);
+  it('an unreadable path (a directory)', async () => {
+    const result = await runCli(['fixtures']);
     assert.equal(result.status, 2);
     assert.equal(result.stderr.trim(), 'fixtures: cannot read the model: it is a directory, not a file');
   });
 
-  it('a spec on standard input names <stdin>', () => {
-    const result = runCli(['-'], { input: `${ONE_INPUT}layers:\n  - {type: Dence}\n` });
+  it('a spec on standard input names <stdin>', async () => {
+    const result = spawnCli(['-'], { input: `${ONE_INPUT}layers:\n  - {type: Dence}\n` });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^<stdin>:4:12: unknown layer type "Dence"/);
   });
 
-  it('--debug shows the stack trace', () => {
+  it('--debug shows the stack trace', async () => {
     const path = writeTemp('debug.yaml', `${ONE_INPUT}layers:\n  - {type: Dence}\n`);
-    const result = runCli([path, '--debug']);
+    const result = await runCli([path, '--debug']);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /unknown layer type/);
     assert.match(result.stderr, /\n\s+at /);

@@ -69,7 +69,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showSuggestionAfterError(true)
     .on('option:version', () => {
-      io.stdout.write(versionText());
+      io.stdout.write(versionText(io.env));
       throw new CommanderError(EXIT.ok, 'merge-summary.version', '');
     })
     .addHelpText(
@@ -94,11 +94,11 @@ Exit status: 0 success, 1 check over budget or diff --exit-code found a differen
 }
 
 /** The version on a line of its own, then what it runs on. */
-function versionText(): string {
+function versionText(env: Record<string, string | undefined>): string {
   const require = createRequire(import.meta.url);
   const { version } = JSON.parse(readFileSync(ownPackageJson(), 'utf8')) as { version: string };
   const tfjs = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
-  return `merge-summary ${version}\ntfjs ${tfjs}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend()}\n`;
+  return `merge-summary ${version}\ntfjs ${tfjs}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend(env)}\n`;
 }
 
 /** This package's package.json, from the sources or from the bundle in dist/. */

@@ -33,7 +33,7 @@ export function addSummaryCommand(program: Command, io: Io): void {
     const summary = analyzeFile(model, readOptions(options));
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);
-    const explanation = options.explain ? await explainMerges(summary.merges.map((merge) => merge.type)) : undefined;
+    const explanation = options.explain ? await explainMerges(summary.merges.map((merge) => merge.type), io.env) : undefined;
     if (format === 'json') {
       io.stdout.write(renderJson(explanation ? { ...summary, explanation } : summary));
       return;

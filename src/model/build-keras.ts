@@ -62,7 +62,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     })),
     ...(topology.weightsManifest ? weightListWarnings(model, topology.weightsManifest, 'the weights manifest') : []),
   ];
-  return { model, graph, tensors: derived.tensors, layers: derived.layers, warnings, unverified };
+  return { model, graph, tensors: derived.tensors, layers: derived.layers, owners: derived.owners, warnings, unverified };
 }
 
 interface UnknownLayer {

@@ -4,6 +4,7 @@ import { formatShape, type FullShape } from '../core/shapes.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall, ModelGraph, TensorRef } from '../readers/graph.js';
 import { describeRef } from '../readers/graph.js';
+import type { Owner } from './call-graph.js';
 import { createLayer, tfjsMessage } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
@@ -14,8 +15,10 @@ export interface BuiltModel {
   graph: ModelGraph;
   /** Every call's outputs, by the label `from` entries use. */
   tensors: Map<string, SymbolicTensor[]>;
-  /** Every layer, by name. */
+  /** Every layer, by the key its calls use (its name, unless names repeat across nested models). */
   layers: Map<string, Layer>;
+  /** For a model read from a file: where each layer key sits in the model's nesting. */
+  owners?: Map<string, Owner>;
   warnings: Warning[];
   /** Layers whose shapes are guesses (an unknown layer, or after one), with why. */
   unverified: Map<string, string>;

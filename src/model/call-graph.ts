@@ -1,12 +1,25 @@
 import type { SourceLocation } from '../core/errors.js';
 import { callLabel, type Dim, type InputNode, type LayerCall, type ModelGraph, type TensorRef } from '../readers/graph.js';
+import type { ModelPath } from './facts.js';
 import { kerasClassName } from './keras-class.js';
-import { nodeIndex, nodesInExecutionOrder, outputReferences, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
+import { isContainer, nodeIndex, nodesInExecutionOrder, outputReferences, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
+
+/** Where a layer of a model's graph sits in the model's nesting, as the summary shows it. */
+export interface Owner {
+  name: string;
+  /** The nested models it is inside, within this model ([] for the model's own layers). */
+  path: ModelPath;
+  /** False when it, or a model it is inside, is frozen. */
+  trainable: boolean;
+}
 
 export interface DerivedGraph {
   graph: ModelGraph;
   tensors: Map<string, SymbolicTensor[]>;
+  /** Every layer of the graph, by the key its calls use (LayerCall.layer). */
   layers: Map<string, Layer>;
+  /** For every layer key: its name and where it sits. */
+  owners: Map<string, Owner>;
 }
 
 /**
@@ -15,28 +28,47 @@ export interface DerivedGraph {
  * call of a layer in an order where its inputs come first, each layer's
  * first call carrying its configuration. With it, merge impact, diff and
  * check treat a real model exactly like a spec.
+ *
+ * A Sequential whose first layer is a model calls that model's layers
+ * directly (in tfjs as in Keras 2), so a graph can hold layers that the
+ * summary shows inside a nested model: `owners` says where each one is.
+ * Names repeat across nested models; keys do not.
  */
 export function graphFromModel(model: Container, source: string, at: SourceLocation, customObjects: Record<string, unknown>): DerivedGraph {
+  const ownership = ownersOf(model);
+  const keys = new Map<Layer, string>();
+  const owners = new Map<string, Owner>();
+  const keyOf = (layer: Layer): string => {
+    let key = keys.get(layer);
+    if (key === undefined) {
+      key = layer.name;
+      for (let n = 1; owners.has(key); n++) key = `${layer.name}~${n}`;
+      keys.set(layer, key);
+      owners.set(key, ownership.get(layer) ?? { name: layer.name, path: [], trainable: layer.trainable });
+    }
+    return key;
+  };
   const inputs: InputNode[] = [];
   const calls: LayerCall[] = [];
   const tensors = new Map<string, SymbolicTensor[]>();
   const layers = new Map<string, Layer>();
   for (const node of nodesInExecutionOrder(model)) {
     const layer = node.outboundLayer;
+    const key = keyOf(layer);
     const index = nodeIndex(node);
-    const label = callLabel(layer.name, index);
+    const label = callLabel(key, index);
     tensors.set(label, node.outputTensors);
     if (layer.getClassName() === 'InputLayer') {
       const shape = node.outputTensors[0].shape as Dim[];
-      inputs.push({ name: layer.name, shape: shape.slice(1), dtype: node.outputTensors[0].dtype, at });
+      inputs.push({ name: key, shape: shape.slice(1), dtype: node.outputTensors[0].dtype, at });
       continue;
     }
-    const from: TensorRef[] = node.inboundLayers.map((inbound, i) => ({ label: callLabel(inbound.name, node.nodeIndices[i]), index: node.tensorIndices[i], at }));
-    const first = !layers.has(layer.name);
-    layers.set(layer.name, layer);
+    const from: TensorRef[] = node.inboundLayers.map((inbound, i) => ({ label: callLabel(keyOf(inbound), node.nodeIndices[i]), index: node.tensorIndices[i], at }));
+    const first = !layers.has(key);
+    layers.set(key, layer);
     calls.push({
       label,
-      layer: layer.name,
+      layer: key,
       index,
       from,
       at,
@@ -45,6 +77,16 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
         : undefined,
     });
   }
-  const outputs: TensorRef[] = outputReferences(model).map((ref) => ({ label: callLabel(ref.layer.name, ref.node), index: ref.tensor, at }));
-  return { graph: { name: model.name, source, inputs, calls, outputs, at }, tensors, layers };
+  const outputs: TensorRef[] = outputReferences(model).map((ref) => ({ label: callLabel(keyOf(ref.layer), ref.node), index: ref.tensor, at }));
+  return { graph: { name: model.name, source, inputs, calls, outputs, at }, tensors, layers, owners };
+}
+
+/** Every layer of a model and of the models nested in it, with where it sits. */
+function ownersOf(model: Container, path: ModelPath = [], trainable = true, into = new Map<Layer, Owner>()): Map<Layer, Owner> {
+  for (const layer of model.layers) {
+    const layerTrainable = trainable && layer.trainable;
+    if (!into.has(layer)) into.set(layer, { name: layer.name, path, trainable: layerTrainable });
+    if (isContainer(layer)) ownersOf(layer, [...path, layer.name], layerTrainable, into);
+  }
+  return into;
 }

@@ -3,6 +3,7 @@ import { sameShape, type FullShape } from '../core/shapes.js';
 import { countWeights } from '../core/weights.js';
 import type { LayerCall, ModelGraph } from '../readers/graph.js';
 import { applyLayer, resolve } from './build-spec.js';
+import type { Owner } from './call-graph.js';
 import type { LayerAt, ModelPath, RebuiltLayer } from './facts.js';
 import { weightFact } from './extract.js';
 import { createLayer } from './layer-factory.js';
@@ -19,6 +20,8 @@ export interface Level {
   graph: ModelGraph;
   tensors: Map<string, SymbolicTensor[]>;
   layers: Map<string, Layer>;
+  /** For every layer key of the graph: its name, where it sits below this level, and whether it is frozen. */
+  owners: Map<string, Owner>;
   /** False inside a frozen model: a layer built again there is frozen too. */
   trainable: boolean;
 }
@@ -53,8 +56,7 @@ export function propagate(levels: Level[], starts: Map<string, SymbolicTensor[]>
     if (!outputs) break;
     // The nested model's calls in the model around it now give these outputs.
     const parent = levels[depth - 1];
-    const name = level.path[level.path.length - 1];
-    pending = new Map(parent.graph.calls.filter((call) => call.layer === name).map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]));
+    pending = new Map(parent.graph.calls.filter((call) => parent.layers.get(call.layer) === level.container).map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]));
   }
   return { rebuilt };
 }
@@ -77,11 +79,11 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): {
       }
       const outputs = applyLayer(layer, call, inputs);
       if (!sameOutputs(outputs, level.tensors.get(call.label) ?? [])) changed.set(call.label, outputs);
-      rebuilt.set(call.layer, rebuiltFacts(layer, call.layer, level.path, outputs));
+      rebuilt.set(call.layer, rebuiltFacts(layer, where(level, call.layer), outputs));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       const reason = error instanceof LayerCallError ? error.reason : error.message;
-      return { rebuilt: [...rebuilt.values()], changed, failure: { at: { name: call.layer, path: level.path }, reason } };
+      return { rebuilt: [...rebuilt.values()], changed, failure: { at: where(level, call.layer), reason } };
     }
   }
   return { rebuilt: [...rebuilt.values()], changed };
@@ -100,11 +102,17 @@ function freshLayer(level: Level, call: LayerCall): Layer {
     throw new LayerCallError(call.layer, existing.getClassName(), 'a nested model takes inputs of the shapes it was built for', call.at);
   }
   const layer = createLayer(call.definition);
-  if (!level.trainable) layer.trainable = false;
+  if (!level.trainable || level.owners.get(call.layer)?.trainable === false) layer.trainable = false;
   return layer;
 }
 
-function rebuiltFacts(layer: Layer, name: string, path: ModelPath, outputs: SymbolicTensor[]): RebuiltLayer {
+/** A layer of a level's graph as the summary names it: its name and the models it is in. */
+export function where(level: Level, key: string): LayerAt {
+  const owner = level.owners.get(key);
+  return { name: owner?.name ?? key, path: [...level.path, ...(owner?.path ?? [])] };
+}
+
+function rebuiltFacts(layer: Layer, { name, path }: LayerAt, outputs: SymbolicTensor[]): RebuiltLayer {
   const trainable = countWeights(layer.trainableWeights.map(weightFact)).params;
   const params = trainable + countWeights(layer.nonTrainableWeights.map(weightFact)).params;
   return {

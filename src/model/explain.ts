@@ -27,8 +27,8 @@ const EXAMPLE_INPUTS = [[[0, 1, 2]], [[3, 4, 5]]];
  * layer on the best kernel backend, then makes the storage-less backend
  * current again: nothing after it can allocate weights by accident.
  */
-export async function explainMerges(types: MergeType[]): Promise<Explanation> {
-  const backend = await useKernelBackend();
+export async function explainMerges(types: MergeType[], env?: Record<string, string | undefined>): Promise<Explanation> {
+  const backend = await useKernelBackend(env);
   try {
     const examples = [...new Set(types)].map((type) => {
       const at = { file: '' };

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { UserError } from '../core/errors.js';
 import { tfc } from './tfjs.js';
 
 const require = createRequire(import.meta.url);
@@ -20,15 +21,15 @@ export type KernelBackendName = (typeof KERNEL_BACKENDS)[number]['name'];
 /** MERGE_SUMMARY_BACKEND=wasm|cpu skips better backends: how the fallback is tested. */
 const FORCE_ENV = 'MERGE_SUMMARY_BACKEND';
 
-let active: { name: KernelBackendName; label: string } | undefined;
+let active: { name: KernelBackendName; label: string; forced?: string } | undefined;
 
-/** Makes the best available kernel backend current and says which it is. */
-export async function useKernelBackend(): Promise<{ name: KernelBackendName; label: string }> {
-  if (active && tfc.getBackend() === active.name) return active;
-  const forced = process.env[FORCE_ENV];
+/** Makes the best available kernel backend current (or the one MERGE_SUMMARY_BACKEND forces) and says which it is. */
+export async function useKernelBackend(env: Record<string, string | undefined> = process.env): Promise<{ name: KernelBackendName; label: string }> {
+  const forced = env[FORCE_ENV] || undefined;
+  if (active && active.forced === forced && tfc.getBackend() === active.name) return active;
   const start = forced ? KERNEL_BACKENDS.findIndex((b) => b.name === forced) : 0;
   if (start < 0) {
-    throw new Error(`${FORCE_ENV}=${forced} names no backend; use one of ${KERNEL_BACKENDS.map((b) => b.name).join(', ')}`);
+    throw new UserError('usage', `${FORCE_ENV}=${forced} names no backend; use one of ${KERNEL_BACKENDS.map((b) => b.name).join(', ')}`);
   }
   const failures: string[] = [];
   for (const backend of KERNEL_BACKENDS.slice(start)) {
@@ -36,7 +37,7 @@ export async function useKernelBackend(): Promise<{ name: KernelBackendName; lab
       require(backend.module);
       if (await tfc.setBackend(backend.name)) {
         await tfc.ready();
-        active = { name: backend.name, label: backend.label };
+        active = { name: backend.name, label: backend.label, forced };
         return active;
       }
       failures.push(`${backend.name}: did not initialise`);
@@ -48,8 +49,8 @@ export async function useKernelBackend(): Promise<{ name: KernelBackendName; lab
 }
 
 /** Which kernel backend would be used, without switching to it: for --version. */
-export function availableKernelBackend(): string {
-  const forced = KERNEL_BACKENDS.findIndex((b) => b.name === process.env[FORCE_ENV]);
+export function availableKernelBackend(env: Record<string, string | undefined> = process.env): string {
+  const forced = KERNEL_BACKENDS.findIndex((b) => b.name === env[FORCE_ENV]);
   for (const backend of KERNEL_BACKENDS.slice(Math.max(0, forced))) {
     try {
       require.resolve(backend.module);

@@ -4,7 +4,7 @@ import type { FullShape } from '../core/shapes.js';
 import type { LayerCall } from '../readers/graph.js';
 import { applyLayer, resolve, type BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
-import { probe, propagate, type Level } from './counterfactual.js';
+import { probe, propagate, where, type Level } from './counterfactual.js';
 import type { MergeFacts, SwapOutcome } from './facts.js';
 import { createLayer } from './layer-factory.js';
 import { isContainer, type SymbolicTensor } from './tfjs.js';
@@ -15,7 +15,8 @@ import { isContainer, type SymbolicTensor } from './tfjs.js';
  * plain facts: what had to be built again, or why it cannot be built.
  */
 export function mergeFacts(built: BuiltModel): MergeFacts[] {
-  const top: Level = { path: [], container: built.model, graph: built.graph, tensors: built.tensors, layers: built.layers, trainable: true };
+  const owners = built.owners ?? new Map([...built.layers].map(([key, layer]) => [key, { name: key, path: [], trainable: layer.trainable }]));
+  const top: Level = { path: [], container: built.model, graph: built.graph, tensors: built.tensors, layers: built.layers, owners, trainable: true };
   return mergesWithin([top]);
 }
 
@@ -32,12 +33,13 @@ function mergesWithin(levels: Level[]): MergeFacts[] {
       const customObjects = call.definition.kind === 'config' ? call.definition.customObjects : {};
       const derived = graphFromModel(layer, level.graph.source, call.at, customObjects);
       const nested: Level = {
-        path: [...level.path, call.layer],
+        path: where(level, call.layer).path.concat(level.owners.get(call.layer)?.name ?? call.layer),
         container: layer,
         graph: derived.graph,
         tensors: derived.tensors,
         layers: derived.layers,
-        trainable: level.trainable && layer.trainable,
+        owners: derived.owners,
+        trainable: level.trainable && level.owners.get(call.layer)?.trainable !== false,
       };
       facts.push(...mergesWithin([...levels, nested]));
     }
@@ -48,7 +50,7 @@ function mergesWithin(levels: Level[]): MergeFacts[] {
 function analyzeMerge(levels: Level[], call: LayerCall, type: MergeType, configuredAxis: unknown): MergeFacts {
   const level = levels[levels.length - 1];
   const axis = type === 'Concatenate' && typeof configuredAxis === 'number' ? configuredAxis : undefined;
-  const base = { name: call.layer, path: level.path, type, ...(axis !== undefined ? { axis } : {}) };
+  const base = { ...where(level, call.layer), type, ...(axis !== undefined ? { axis } : {}) };
   const outputs = level.tensors.get(call.label) ?? [];
   const swap = swapOutcome(levels, call, type);
   if (swap.kind === 'built' || swap.kind === 'blocked') return { ...base, swap };
@@ -62,7 +64,7 @@ function swapOutcome(levels: Level[], call: LayerCall, type: MergeType): SwapOut
   const inputs = call.from.flatMap((ref) => resolve(ref, level.tensors));
   let outputs: SymbolicTensor[];
   try {
-    const swapped = createLayer({ kind: 'spec', name: call.layer, type: alternative.type, args: alternative.args, argLocations: {}, at: call.at, typeAt: call.at });
+    const swapped = createLayer({ kind: 'spec', name: where(level, call.layer).name, type: alternative.type, args: alternative.args, argLocations: {}, at: call.at, typeAt: call.at });
     outputs = applyLayer(swapped, call, inputs);
   } catch (error) {
     if (!(error instanceof LayerCallError)) throw error;

@@ -95,15 +95,26 @@ export function isContainer(layer: Layer): layer is Container {
   return Array.isArray(candidate.layers) && typeof candidate.nodesByDepth === 'object' && candidate.nodesByDepth !== null;
 }
 
+/**
+ * A tfjs Sequential keeps its graph in an inner model it creates only when
+ * built (by a call, or by counting its parameters); until then its
+ * nodesByDepth is empty. Everything that reads a model's graph builds it first.
+ */
+function withGraph(model: Container): Container {
+  if (model instanceof tfl.Sequential && !model.built) model.build();
+  return model;
+}
+
 /** The nodes (calls of layers) that belong to a model, from its inputs to its outputs. */
 export function modelNodes(model: Container): Set<TfNode> {
-  return new Set(Object.values(model.nodesByDepth).flat());
+  return new Set(Object.values(withGraph(model).nodesByDepth).flat());
 }
 
 /** A model's nodes in an order where each node's inputs come first (deepest first, as Keras runs them). */
 export function nodesInExecutionOrder(model: Container): TfNode[] {
-  const depths = Object.keys(model.nodesByDepth).map(Number).sort((a, b) => b - a);
-  return depths.flatMap((depth) => model.nodesByDepth[depth]);
+  const byDepth = withGraph(model).nodesByDepth;
+  const depths = Object.keys(byDepth).map(Number).sort((a, b) => b - a);
+  return depths.flatMap((depth) => byDepth[depth]);
 }
 
 /** Which call (node index) of its layer a node is. */
@@ -113,6 +124,7 @@ export function nodeIndex(node: TfNode): number {
 
 /** The model's outputs as [layer, node, tensor] references. */
 export function outputReferences(model: Container): { layer: Layer; node: number; tensor: number }[] {
+  withGraph(model);
   return model.outputLayers.map((layer, i) => ({ layer, node: model.outputLayersNodeIndices[i], tensor: model.outputLayersTensorIndices[i] }));
 }
 
