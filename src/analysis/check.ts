@@ -1,3 +1,4 @@
+import type { Baseline } from '../readers/baseline.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
 
 /** Budgets a model must stay within; every one is optional. */
@@ -17,12 +18,6 @@ export interface Tolerance {
   scale: bigint;
 }
 
-/** What a baseline file (a merge-summary/1 document) must provide. */
-export interface Baseline {
-  source: string;
-  totals: { params: number };
-  layers: { name: string; params: number }[];
-}
 
 export type BreachKind = 'max-params' | 'max-trainable' | 'max-size' | 'max-layer-params' | 'baseline-total' | 'baseline-layer';
 

@@ -1,10 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError, closestNames } from '../core/errors.js';
 import { availableKernelBackend } from '../model/kernels.js';
+import { TFJS_VERSION } from '../model/tfjs.js';
 import { describeError, forgetSources } from '../readers/locate.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
@@ -95,10 +95,8 @@ Exit status: 0 success, 1 check over budget or diff --exit-code found a differen
 
 /** The version on a line of its own, then what it runs on. */
 function versionText(env: Record<string, string | undefined>): string {
-  const require = createRequire(import.meta.url);
   const { version } = JSON.parse(readFileSync(ownPackageJson(), 'utf8')) as { version: string };
-  const tfjs = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
-  return `merge-summary ${version}\ntfjs ${tfjs}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend(env)}\n`;
+  return `merge-summary ${version}\ntfjs ${TFJS_VERSION}; summaries build on a storage-less backend (weights have shapes, no data)\nkernel backend: ${availableKernelBackend(env)}\n`;
 }
 
 /** This package's package.json, from the sources or from the bundle in dist/. */

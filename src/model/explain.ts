@@ -1,23 +1,10 @@
 import { MERGE_KINDS, type MergeType } from '../core/merge-kinds.js';
+import type { Explanation } from './facts.js';
 import { useKernelBackend } from './kernels.js';
 import { createLayer } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { tfc, type Tensor } from './tfjs.js';
 
-/** One merge applied to a tiny example with real tfjs kernels. */
-export interface MergeExample {
-  type: MergeType;
-  inputs: number[][][];
-  output: number[][];
-  outputShape: number[];
-  /** When to prefer it, in one line. */
-  advice: string;
-}
-
-export interface Explanation {
-  backend: string;
-  examples: MergeExample[];
-}
 
 /** The example of the seed question's discussion: two (1, 3) tensors. */
 const EXAMPLE_INPUTS = [[[0, 1, 2]], [[3, 4, 5]]];

@@ -101,3 +101,19 @@ export interface MergeFacts extends LayerAt {
    */
   dependents?: { rebuilt: RebuiltLayer[]; blockedBy?: LayerAt };
 }
+
+/** One merge applied to a tiny example with real tfjs kernels (--explain). */
+export interface MergeExample {
+  type: MergeType;
+  inputs: number[][][];
+  output: number[][];
+  outputShape: number[];
+  /** When to prefer it, in one line. */
+  advice: string;
+}
+
+export interface Explanation {
+  /** The kernel backend that computed the examples. */
+  backend: string;
+  examples: MergeExample[];
+}

@@ -27,6 +27,7 @@ export type LayerVariable = import('@tensorflow/tfjs-layers').LayerVariable;
 export type Container = import('@tensorflow/tfjs-layers/dist/engine/container.js').Container;
 export type TfNode = import('@tensorflow/tfjs-layers/dist/engine/topology.js').Node;
 export type Tensor = import('@tensorflow/tfjs-core').Tensor;
+export type Tensor4D = import('@tensorflow/tfjs-core').Tensor4D;
 export type Shape = (number | null)[];
 export type DataType = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
 
@@ -45,6 +46,24 @@ type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
 /** tfjs's registry of serializable classes: class name → [class, fromConfig]. */
 function registry(): Record<string, RegistryEntry | undefined> {
   return tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+}
+
+/** The version of tfjs in use. */
+export const TFJS_VERSION: string = tfc.version_core;
+
+/**
+ * tfjs's own layer classes, as tfjs registered them, before merge-summary
+ * registers its Keras versions of some under the same names (Flatten,
+ * GlobalAveragePooling2D, ...): the classes those versions extend.
+ */
+const tfjsClasses = new Map<string, LayerConstructor>();
+
+/** tfjs's own class of this name, to extend where Keras's rule differs only in part. */
+export function tfjsLayerClass(className: string): LayerConstructor {
+  if (tfjsClasses.size === 0) for (const [name, cls] of registeredLayerClasses()) tfjsClasses.set(name, cls);
+  const cls = tfjsClasses.get(className);
+  if (!cls) throw new Error(`tfjs has no layer class ${className}`);
+  return cls;
 }
 
 /** Registers a class (a layer, an activation) under its static className, as tfjs's own classes are. */

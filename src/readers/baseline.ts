@@ -1,8 +1,14 @@
-import type { Baseline } from '../analysis/check.js';
 import { FileReadError, UserError, isObject, type DocPath } from '../core/errors.js';
 import { rememberSource } from './locate.js';
 import { parseJson } from './parse.js';
 import { readText } from './read.js';
+
+/** What a baseline file (a merge-summary/1 document) must provide. */
+export interface Baseline {
+  source: string;
+  totals: { params: number };
+  layers: { name: string; params: number }[];
+}
 
 /**
  * Reads a baseline: a merge-summary/1 document (`merge-summary SPEC --json`).

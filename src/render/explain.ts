@@ -1,4 +1,4 @@
-import type { Explanation } from '../model/explain.js';
+import type { Explanation } from '../model/facts.js';
 import { drawTable, type Cell } from './layout.js';
 import { mergeSymbol } from './merge-notation.js';
 import type { Palette } from './palette.js';

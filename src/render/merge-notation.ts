@@ -1,20 +1,10 @@
 import type { MergeSummary } from '../analysis/types.js';
+import { MERGE_KINDS, type MergeType } from '../core/merge-kinds.js';
 import { formatShape } from '../core/shapes.js';
 
-/** How each merge writes its operation between its inputs. */
-const SYMBOL: Record<string, string> = {
-  Add: '+',
-  Subtract: '−',
-  Multiply: '×',
-  Average: 'avg',
-  Maximum: 'max',
-  Minimum: 'min',
-  Concatenate: '⧺',
-  Dot: '·',
-};
-
-export function mergeSymbol(type: string): string {
-  return SYMBOL[type] ?? type;
+/** How a merge writes its operation between its inputs. */
+export function mergeSymbol(type: MergeType): string {
+  return MERGE_KINDS[type].symbol;
 }
 
 export const MERGE_MARK = '◆';

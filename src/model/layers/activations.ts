@@ -1,5 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { isRegistered, registerClass, tfc } from '../tfjs.js';
+import { isRegistered, registerClass, tfc, type Tensor } from '../tfjs.js';
 
 /**
  * Keras 3 activations tfjs lacks, under the names tfjs looks them up by (it

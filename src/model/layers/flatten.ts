@@ -1,8 +1,7 @@
-import { tfc, tfl, type Shape } from '../tfjs.js';
 import { firstShape } from '../../core/shapes.js';
+import { tfc, tfjsLayerClass, type Shape, type Tensor } from '../tfjs.js';
 
-type TfFlatten = typeof import('@tensorflow/tfjs-layers/dist/layers/core.js').Flatten;
-const TfjsFlatten = tfl.layers.flatten().constructor as TfFlatten;
+const TfjsFlatten = tfjsLayerClass('Flatten');
 
 /**
  * Keras's Flatten. tfjs refuses inputs of fewer than three dimensions and
@@ -11,9 +10,9 @@ const TfjsFlatten = tfl.layers.flatten().constructor as TfFlatten;
  * flattened dimension is unknown. The seed model ends with such a Flatten.
  */
 export class KerasFlatten extends TfjsFlatten {
-  static override className = 'Flatten';
+  static className = 'Flatten';
 
-  constructor(args?: ConstructorParameters<TfFlatten>[0]) {
+  constructor(args: object = {}) {
     super(args);
     this.inputSpec = [{ minNDim: 1 }];
   }
@@ -25,7 +24,7 @@ export class KerasFlatten extends TfjsFlatten {
     return [shape[0], flattened];
   }
 
-  override call(inputs: import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[]) {
+  override call(inputs: Tensor | Tensor[]) {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     return tfc.reshape(input, [input.shape[0], -1]);
   }

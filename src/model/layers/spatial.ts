@@ -1,4 +1,4 @@
-import { tfl, type Shape } from '../tfjs.js';
+import { tfjsLayerClass, type Shape } from '../tfjs.js';
 import { firstShape } from '../../core/shapes.js';
 import { KerasLayer, pairs, perDim, plus, timesDim } from './keras-layer.js';
 
@@ -119,13 +119,13 @@ export class Conv1DTranspose extends KerasLayer {
   }
 }
 
-type TfGlobalPooling = new (args?: object) => import('@tensorflow/tfjs-layers').layers.Layer;
 
 /**
  * tfjs's 1-D and 2-D global pooling with Keras 3's keepdims, which tfjs
  * lacks: (batch, c) becomes (batch, 1, c) or (batch, 1, 1, c).
  */
-function withKeepdims(className: string, tfjsClass: TfGlobalPooling) {
+function withKeepdims(className: string) {
+  const tfjsClass = tfjsLayerClass(className);
   return class extends tfjsClass {
     static className = className;
     private readonly keepdims: boolean;
@@ -147,7 +147,7 @@ function withKeepdims(className: string, tfjsClass: TfGlobalPooling) {
   };
 }
 
-export const GlobalAveragePooling1D = withKeepdims('GlobalAveragePooling1D', tfl.layers.globalAveragePooling1d({}).constructor as TfGlobalPooling);
-export const GlobalAveragePooling2D = withKeepdims('GlobalAveragePooling2D', tfl.layers.globalAveragePooling2d({}).constructor as TfGlobalPooling);
-export const GlobalMaxPooling1D = withKeepdims('GlobalMaxPooling1D', tfl.layers.globalMaxPooling1d({}).constructor as TfGlobalPooling);
-export const GlobalMaxPooling2D = withKeepdims('GlobalMaxPooling2D', tfl.layers.globalMaxPooling2d({}).constructor as TfGlobalPooling);
+export const GlobalAveragePooling1D = withKeepdims('GlobalAveragePooling1D');
+export const GlobalAveragePooling2D = withKeepdims('GlobalAveragePooling2D');
+export const GlobalMaxPooling1D = withKeepdims('GlobalMaxPooling1D');
+export const GlobalMaxPooling2D = withKeepdims('GlobalMaxPooling2D');

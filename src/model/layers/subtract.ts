@@ -1,6 +1,5 @@
 import { shapeList } from '../../core/shapes.js';
-import { tfc, MergeBase, type Shape } from '../tfjs.js';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { tfc, MergeBase, type Shape, type Tensor } from '../tfjs.js';
 
 /**
  * Keras's Subtract: the first input minus the second, elementwise, with the

@@ -1,6 +1,5 @@
-import { tfc, LayerBase, type Layer, type Shape } from '../tfjs.js';
+import { tfc, LayerBase, type Layer, type Shape, type Tensor, type Tensor4D } from '../tfjs.js';
 import { firstShape } from '../../core/shapes.js';
-import type { Tensor } from '@tensorflow/tfjs-core';
 
 const Base = LayerBase as unknown as new (config: object) => Layer;
 
@@ -46,7 +45,7 @@ export class TensorFlowOpLayer extends Base {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const input = (Array.isArray(inputs) ? inputs[0] : inputs) as import('@tensorflow/tfjs-core').Tensor4D;
+    const input = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor4D;
     const block = Number(this.nodeDef.attr?.block_size?.i ?? 2);
     return tfc.depthToSpace(input, block);
   }

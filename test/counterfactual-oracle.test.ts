@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { layersByKey, layerKey } from '../src/analysis/merges.js';
+import type { LayerSummary, MergeSummary, ModelSummary } from '../src/analysis/types.js';
+import { UserError, isObject } from '../src/core/errors.js';
+import { MERGE_KINDS } from '../src/core/merge-kinds.js';
+import { sameShape } from '../src/core/shapes.js';
+import { buildKerasModel } from '../src/model/build-keras.js';
+import { buildModel } from '../src/model/build-spec.js';
+import { analyzeFile, analyzeModel } from '../src/pipeline.js';
+import { readModel } from '../src/readers/read.js';
+import { HAS_REAL_MODELS, REAL_MODELS, fixture } from './helpers.js';
+
+/**
+ * The oracle of merge impact: the counterfactual found by propagating a
+ * change through the layers after a merge must equal a full rebuild of the
+ * model with that merge swapped, in its totals and in every layer (at any
+ * depth of nesting) whose shape or size differs; and a swap found
+ * impossible must make the full rebuild fail.
+ */
+function rebuiltWithSwap(path: string, merge: MergeSummary, allowUnknown = false): ModelSummary {
+  const alternative = MERGE_KINDS[merge.type].alternative!;
+  const source = readModel(path);
+  if (source.kind === 'spec') {
+    const call = source.graph.calls.find((c) => c.layer === merge.name)!;
+    assert.ok(call.definition?.kind === 'spec');
+    call.definition = { ...call.definition, type: alternative.type, args: alternative.args };
+    return analyzeModel(buildModel(source.graph), { merges: false });
+  }
+  let model: Record<string, unknown> = source.topology.model;
+  for (const name of merge.within ?? []) model = entryNamed(model, name);
+  const entry = entryNamed(model, merge.name);
+  const config = entry.config as Record<string, unknown>;
+  entry.class_name = alternative.type;
+  entry.config = { name: config.name, trainable: config.trainable, dtype: config.dtype, ...alternative.args };
+  return analyzeModel(buildKerasModel(source.topology, { allowUnknown }), { merges: false });
+}
+
+function entryNamed(model: Record<string, unknown>, name: string): Record<string, unknown> {
+  const layers = (model.config as { layers: Record<string, unknown>[] }).layers;
+  const found = layers.find((layer) => (layer.name ?? (isObject(layer.config) ? layer.config.name : undefined)) === name);
+  assert.ok(found, `no layer ${name}`);
+  return found;
+}
+
+/** Every layer at any depth whose output shape or parameters differ between two summaries. */
+function differing(original: ModelSummary, rebuilt: ModelSummary, merge: MergeSummary): string[] {
+  const before = layersByKey(original.layers);
+  const out: string[] = [];
+  for (const [key, layer] of layersByKey(rebuilt.layers)) {
+    const old = before.get(key) as LayerSummary;
+    assert.ok(old, `the rebuilt model has a layer the original has not: ${key}`);
+    if (key === layerKey({ name: merge.name, path: merge.within ?? [] }) || layer.nested) continue;
+    if (!sameShape(layer.outputShape, old.outputShape) || layer.params !== old.params) out.push(describeLayer(key, layer));
+  }
+  return out.sort();
+}
+
+function describeLayer(key: string, layer: { outputShape: unknown; params: number }): string {
+  return `${key.replace(/\u0000/g, '/')} ${JSON.stringify(layer.outputShape)} ${layer.params}`;
+}
+
+function checkEveryMerge(path: string, options: { allowUnknown?: boolean; only?: (merge: MergeSummary) => boolean } = {}): number {
+  const summary = analyzeFile(path, { allowUnknown: options.allowUnknown });
+  let checked = 0;
+  for (const merge of summary.merges.filter(options.only ?? (() => true))) {
+    const what = `${path.split('/').pop()}: ${[...(merge.within ?? []), merge.name].join('/')}`;
+    const alt = merge.alternative;
+    if (alt.type === null) continue;
+    if (!alt.possible) {
+      assert.throws(() => rebuiltWithSwap(path, merge, options.allowUnknown), UserError, `${what}: the full rebuild fails too`);
+      checked += 1;
+      continue;
+    }
+    const rebuilt = rebuiltWithSwap(path, merge, options.allowUnknown);
+    assert.equal(rebuilt.totals.params, alt.totalParams, `${what}: total`);
+    assert.equal(rebuilt.totals.trainable, alt.trainableParams, `${what}: trainable`);
+    const predicted = merge.affected.map((a) => describeLayer([...(a.within ?? []), a.name].join('\u0000'), { outputShape: a.alternativeOutputShape, params: a.alternativeParams })).sort();
+    assert.deepEqual(differing(summary, rebuilt, merge), predicted, `${what}: footprint`);
+    checked += 1;
+  }
+  return checked;
+}
+
+describe('the merge counterfactual equals a full rebuild of the swapped model', () => {
+  for (const name of ['seed-add', 'seed-concat', 'residual-block', 'shared-encoder', 'squeeze-excite', 'inception-block', 'resnet50']) {
+    it(`fixtures/${name}.yaml, every merge`, () => {
+      assert.ok(checkEveryMerge(fixture(`${name}.yaml`)) > 0);
+    });
+  }
+
+  const real = (file: string) => join(REAL_MODELS, file);
+  const realFiles = [
+    'resnet50v2-in-sequential-monkeypox.json', // 16 Adds inside a nested ResNet50V2
+    'teachable-machine-mobilenetv2-nested.json', // 10 Adds two models deep
+    'unet-128-segmentation.json',
+    'yolov3-mobilenetv2-three-outputs.json',
+    'anime4k-mobilenetv2-superres.json',
+    'boneage-inceptionv3-two-inputs.json',
+    'ncf-tour-recommender-keras-config.json',
+  ];
+  for (const file of realFiles) {
+    it(`../shared/real-models/${file}, every merge`, { skip: HAS_REAL_MODELS ? false : 'no ../shared/real-models here' }, () => {
+      assert.ok(checkEveryMerge(real(file)) > 0);
+    });
+  }
+  it('the nested merges of the monkeypox model reach the outer model: conv5_block3_out as Concatenate grows dense_6', { skip: HAS_REAL_MODELS ? false : 'no ../shared/real-models here' }, () => {
+    const summary = analyzeFile(real('resnet50v2-in-sequential-monkeypox.json'));
+    assert.equal(summary.merges.length, 16);
+    const last = summary.merges.find((m) => m.name === 'conv5_block3_out')!;
+    assert.deepEqual(last.within, ['resnet50v2']);
+    assert.ok(last.alternative.possible);
+    // post_bn gains 2048 channels (4 weights each); dense_6 gains 2048 inputs of 256 units.
+    assert.equal(last.alternative.totalParamsChange, 2048 * 4 + 2048 * 256);
+    assert.deepEqual(last.affected.filter((a) => !a.within).map((a) => a.name), ['global_average_pooling2d_2', 'dense_6']);
+    assert.deepEqual(last.stopsAt, ['dense_6']);
+  });
+});

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { assertDataless, useShapeOnlyBackend } from '../src/model/shape-only-backend.js';
+import {
+  LayerBase,
+  MergeBase,
+  deserialize,
+  isContainer,
+  isRegistered,
+  modelNodes,
+  nodeIndex,
+  nodesInExecutionOrder,
+  outputReferences,
+  registeredLayerClasses,
+  tfc,
+  tfl,
+  useBackendNow,
+  withTemporaryClasses,
+  type Layer,
+  type LayerConstructor,
+} from '../src/model/tfjs.js';
+import { ROOT } from './helpers.js';
+
+/**
+ * Everything merge-summary relies on in TensorFlow.js beyond its documented
+ * API, each pinned here: an upgrade of tfjs that changes any of it fails in
+ * this file, not silently in a summary.
+ */
+describe('the tfjs internals merge-summary relies on', () => {
+  const require = createRequire(import.meta.url);
+
+  it('tfjs is pinned to the exact version these internals were read from', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm']) {
+      assert.match(pkg.dependencies[name], /^\d+\.\d+\.\d+$/, `${name} is pinned exactly`);
+      assert.equal((require(`${name}/package.json`) as { version: string }).version, pkg.dependencies[name], `${name} installed is the pinned one`);
+    }
+  });
+
+  it('Layer.prototype.addWeight(name, shape, dtype, initializer, ...) is the one place weights get values', () => {
+    const addWeight = (LayerBase.prototype as unknown as { addWeight: (...args: unknown[]) => unknown }).addWeight;
+    assert.equal(typeof addWeight, 'function');
+    useShapeOnlyBackend();
+    const dense = tfl.layers.dense({ units: 3 });
+    dense.apply(tfl.input({ shape: [5] }));
+    const [kernel, bias] = dense.getWeights();
+    assert.deepEqual(kernel.shape, [5, 3]);
+    assert.deepEqual(bias.shape, [3]);
+    // The initializer was replaced: the weights hold no values.
+    assert.throws(() => kernel.dataSync(), /holds no tensor values/);
+    assertDataless(dense.trainableWeights);
+  });
+
+  it('a weight built on another backend is caught, never silently allocated', () => {
+    useShapeOnlyBackend();
+    const input = tfl.input({ shape: [2] });
+    require('@tensorflow/tfjs-backend-cpu');
+    useBackendNow('cpu');
+    const dense = tfl.layers.dense({ units: 1 });
+    dense.apply(input);
+    useShapeOnlyBackend();
+    assert.throws(() => assertDataless(dense.trainableWeights), /was built with values/);
+  });
+
+  it('setBackend switches synchronously to a backend that needs no initialisation', () => {
+    useShapeOnlyBackend();
+    require('@tensorflow/tfjs-backend-cpu');
+    useBackendNow('cpu');
+    assert.equal(tfc.getBackend(), 'cpu');
+    useShapeOnlyBackend();
+    assert.equal(tfc.getBackend(), 'merge-summary-shape-only');
+  });
+
+  it('the serialization registry maps class names to [class, fromConfig], and can hold classes for a while', () => {
+    const classes = registeredLayerClasses();
+    assert.ok(classes.get('Dense')!.prototype instanceof LayerBase);
+    assert.ok(classes.get('Conv2D'));
+    assert.equal(classes.has('constructor'), false, 'no prototype key is a class');
+    class Probe extends LayerBase {
+      static className = 'MergeSummaryContractProbe';
+    }
+    // tfjs's own Layer.fromConfig builds it from its config, as for any layer.
+    const seen = withTemporaryClasses({ MergeSummaryContractProbe: Probe as unknown as LayerConstructor & { fromConfig: unknown } }, () => {
+      assert.ok(isRegistered('MergeSummaryContractProbe'));
+      return deserialize<Layer>('MergeSummaryContractProbe', { name: 'probe' }).name;
+    });
+    assert.equal(seen, 'probe');
+    assert.equal(isRegistered('MergeSummaryContractProbe'), false, 'taken out again');
+  });
+
+  it('Merge is the base of every merge layer (Add, Concatenate, ...)', () => {
+    for (const make of [tfl.layers.add, tfl.layers.concatenate, tfl.layers.multiply, tfl.layers.average, tfl.layers.maximum, tfl.layers.minimum, tfl.layers.dot]) {
+      assert.ok(make({ axes: 1 } as never) instanceof MergeBase);
+    }
+  });
+
+  it('a model keeps its graph as nodes by depth; a node knows its layer, inputs and shapes', () => {
+    useShapeOnlyBackend();
+    const a = tfl.input({ shape: [4], name: 'a' });
+    const b = tfl.input({ shape: [4], name: 'b' });
+    const shared = tfl.layers.dense({ units: 2, name: 'shared' });
+    const merged = tfl.layers.concatenate({ name: 'joined' }).apply([shared.apply(a), shared.apply(b)] as never) as never;
+    const model = tfl.model({ inputs: [a, b], outputs: merged, name: 'contract' });
+    const order = nodesInExecutionOrder(model).map((node) => `${node.outboundLayer.name}#${nodeIndex(node)}`);
+    assert.deepEqual(order.slice(-1), ['joined#0']);
+    assert.ok(order.indexOf('shared#0') < order.indexOf('joined#0') && order.indexOf('shared#1') < order.indexOf('joined#0'));
+    const joined = nodesInExecutionOrder(model).find((node) => node.outboundLayer.name === 'joined')!;
+    assert.deepEqual(joined.inboundLayers.map((layer) => layer.name), ['shared', 'shared']);
+    assert.deepEqual(joined.nodeIndices, [0, 1]);
+    assert.deepEqual(joined.tensorIndices, [0, 0]);
+    assert.deepEqual(joined.inputShapes, [[null, 2], [null, 2]]);
+    assert.deepEqual(joined.outputShapes, [[null, 4]]);
+    assert.equal(modelNodes(model).size, order.length);
+    assert.deepEqual(outputReferences(model).map((ref) => [ref.layer.name, ref.node, ref.tensor]), [['joined', 0, 0]]);
+    assert.ok(isContainer(model));
+    assert.ok(!isContainer(shared));
+  });
+
+  it('a Sequential builds its graph when asked; a model as its first layer lends it its graph', () => {
+    useShapeOnlyBackend();
+    const inner = tfl.sequential({ name: 'inner', layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: 'd1' })] });
+    const outer = tfl.sequential({ name: 'outer', layers: [inner, tfl.layers.dense({ units: 1, name: 'd2' })] });
+    assert.deepEqual(outer.layers.map((layer) => layer.name), ['inner', 'd2']);
+    const order = nodesInExecutionOrder(outer).map((node) => node.outboundLayer.name);
+    assert.deepEqual(order.filter((name) => name !== order[0]), ['d1', 'd2'], 'the first model\'s layers are called directly');
+  });
+});
