@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCount, parseSize, parseTolerance } from '../src/cli/quantities.js';
-import { fixture, runCli, writeTemp } from './helpers.js';
+import { HAS_REAL_MODELS, REAL_MODELS, fixture, runCli, writeTemp } from './helpers.js';
 
 const ADD = fixture('seed-add.yaml');
 const CONCAT = fixture('seed-concat.yaml');
@@ -194,5 +194,28 @@ describe('numbers as users write them', () => {
     assert.deepEqual(parseTolerance('2%'), { text: '2%', percent: 2, units: 2n, scale: 1n });
     assert.deepEqual(parseTolerance('0.5'), { text: '0.5%', percent: 0.5, units: 5n, scale: 10n });
     assert.throws(() => parseTolerance('-1%'), /takes a percentage/);
+  });
+});
+
+describe('diff inside nested models', () => {
+  it('a change inside a nested model is a row of its own, named with the model it is in', { skip: HAS_REAL_MODELS ? false : 'no ../shared/real-models here' }, async () => {
+    const original = join(REAL_MODELS, 'teachable-machine-mobilenetv2-nested.json');
+    const doc = JSON.parse(readFileSync(original, 'utf8'));
+    // The head's last Dense (100 inputs, 2 classes, no bias) becomes one of 3 classes: 100 more parameters.
+    const head = doc.modelTopology.config.layers[1].config.layers;
+    const last = head[head.length - 1].config;
+    assert.deepEqual([last.units, last.use_bias], [2, false]);
+    last.units = 3;
+    const diff = JSON.parse((await runCli(['diff', original, writeTemp('three-classes.json', JSON.stringify(doc)), '--json'])).stdout);
+    const changed = diff.layers.filter((layer: { status: string }) => layer.status === 'changed');
+    assert.deepEqual(
+      changed.map((layer: { within?: string[]; a: { name: string }; params: { change: number } }) => [layer.within ?? [], layer.a.name, layer.params.change]),
+      [
+        [[], 'sequential_10', 100],
+        [['sequential_10'], last.name, 100],
+      ],
+    );
+    const text = (await runCli(['diff', original, writeTemp('three-classes-again.json', JSON.stringify(doc)), '--width', '160'])).stdout;
+    assert.match(text, new RegExp(`sequential_10/${last.name} \\(Dense\\)`));
   });
 });

@@ -23,6 +23,8 @@ export type LayerStatus = 'changed' | 'unchanged' | 'added' | 'removed';
 
 export interface LayerDiff {
   status: LayerStatus;
+  /** For a layer inside nested models of the same name in both: those models, outermost first. */
+  within?: string[];
   /** How the pair was found: the same name, or a renamed layer at the same place. */
   pairedBy?: 'name' | 'position';
   a: LayerSide | null;
@@ -59,8 +61,7 @@ export function countChange(a: number, b: number): CountChange {
  * still unpaired was added or removed.
  */
 export function diffModels(a: ModelSummary, b: ModelSummary): ModelDiff {
-  const pairs = alignLayers(a.layers, b.layers);
-  const layers = pairs.map(([left, right, pairedBy]) => layerDiff(left, right, pairedBy));
+  const layers = diffLayers(a.layers, b.layers, []);
   const counts = { changed: 0, added: 0, removed: 0, unchanged: 0 };
   for (const layer of layers) counts[layer.status] += 1;
   return {
@@ -77,6 +78,20 @@ export function diffModels(a: ModelSummary, b: ModelSummary): ModelDiff {
       bytes: countChange(a.totals.bytes, b.totals.bytes),
     },
   };
+}
+
+/**
+ * The layers of two lists, paired; where both sides of a pair are models of
+ * the same name, their own layers follow it (those that differ), so that a
+ * change inside a nested model is shown where it is.
+ */
+function diffLayers(a: LayerSummary[], b: LayerSummary[], within: string[]): LayerDiff[] {
+  return alignLayers(a, b).flatMap(([left, right, pairedBy]) => {
+    const diff = layerDiff(left, right, pairedBy);
+    const row = within.length > 0 ? { ...diff, within } : diff;
+    if (!left?.nested || !right?.nested || left.name !== right.name || diff.status === 'unchanged') return [row];
+    return [row, ...diffLayers(left.nested, right.nested, [...within, left.name]).filter((inner) => inner.status !== 'unchanged')];
+  });
 }
 
 type Pair = [LayerSummary | null, LayerSummary | null, ('name' | 'position')?];

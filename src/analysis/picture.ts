@@ -1,5 +1,6 @@
 import { sameShape, type FullShape } from '../core/shapes.js';
 import type { ModelDiff } from './diff.js';
+import { mergeId } from './merges.js';
 import type { MergeSummary, ModelSummary } from './types.js';
 
 /** What a picture of the model shows: layers, wiring, merges and what they decide. */
@@ -29,6 +30,8 @@ export interface PictureNode {
   merge?: MergeSummary;
   /** For a layer in a merge's footprint: what it would be with that merge swapped. */
   alternatives: { merge: string; type: string; outputShape?: FullShape | FullShape[]; params?: number }[];
+  /** For a model used as a layer: the merges inside it, as "Add×16". */
+  innerMerges?: string;
   /** With --compare: how this layer differs from the other model's. */
   difference?: { status: 'changed' | 'added'; params?: [number, number]; outputShape?: [FullShape | FullShape[], FullShape | FullShape[]]; type?: [string, string] };
   unverified: boolean;
@@ -91,14 +94,16 @@ function collapseBlocks(picture: Picture): Picture {
 }
 
 function layerPicture(summary: ModelSummary, diff?: ModelDiff): Picture {
-  const mergeNames = new Set(summary.merges.map((merge) => merge.name));
-  const mergeByName = new Map(summary.merges.map((merge) => [merge.name, merge]));
+  // The nodes are the model's own layers: merges inside nested models are counted on their model's node.
+  const ownMerges = summary.merges.filter((merge) => !merge.within);
+  const mergeNames = new Set(ownMerges.map((merge) => merge.name));
+  const mergeByName = new Map(ownMerges.map((merge) => [merge.name, merge]));
   const alternativesOf = (name: string): PictureNode['alternatives'] =>
     summary.merges.flatMap((merge) =>
       merge.affected
-        .filter((a) => a.name === name)
+        .filter((a) => a.name === name && !a.within)
         .map((a) => ({
-          merge: merge.name,
+          merge: mergeId(merge),
           type: merge.alternative.type as string,
           ...(!sameShape(a.outputShape, a.alternativeOutputShape) ? { outputShape: a.alternativeOutputShape } : {}),
           ...(a.paramsChange !== 0 ? { params: a.alternativeParams } : {}),
@@ -106,7 +111,7 @@ function layerPicture(summary: ModelSummary, diff?: ModelDiff): Picture {
     );
   const differences = new Map<string, NonNullable<PictureNode['difference']>>();
   for (const layer of diff?.layers ?? []) {
-    if (!layer.a || layer.status === 'unchanged' || layer.status === 'removed') continue;
+    if (!layer.a || layer.within || layer.status === 'unchanged' || layer.status === 'removed') continue;
     const name = layer.a.name;
     if (layer.status === 'added') {
       differences.set(name, { status: 'added' });
@@ -130,6 +135,7 @@ function layerPicture(summary: ModelSummary, diff?: ModelDiff): Picture {
     merges: mergeNames.has(layer.name) ? [layer.name] : layer.dependsOnMerges,
     ...(mergeByName.has(layer.name) ? { merge: mergeByName.get(layer.name) } : {}),
     alternatives: alternativesOf(layer.name),
+    ...(layer.nested ? innerMergesOf(summary, layer.name) : {}),
     ...(differences.has(layer.name) ? { difference: differences.get(layer.name) } : {}),
     unverified: Boolean(layer.unverified),
   }));
@@ -153,4 +159,12 @@ function clustersOf(names: string[]): Picture['clusters'] {
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
   return [...groups].filter(([, members]) => members.length >= 3).map(([name, members]) => ({ name, members }));
+}
+
+/** "Add×16" for a nested model holding 16 Adds (at any depth inside it). */
+function innerMergesOf(summary: ModelSummary, name: string): { innerMerges?: string } {
+  const counts = new Map<string, number>();
+  for (const merge of summary.merges) if (merge.within?.[0] === name) counts.set(merge.type, (counts.get(merge.type) ?? 0) + 1);
+  if (counts.size === 0) return {};
+  return { innerMerges: [...counts].map(([type, count]) => `${type}×${count}`).join(', ') };
 }

@@ -21,7 +21,8 @@ export function changeText(change: CountChange): string {
   return `${formatCount(change.a)} → ${formatCount(change.b)} (${formatSignedCount(change.change)}, ${percent})`;
 }
 
-const layerText = (side: LayerSide) => `${side.name} (${side.type})`;
+/** A layer's name and type; inside a nested model, the models it is in first: `resnet50v2/conv2_block1_out (Add)`. */
+const layerText = (within: string[] | undefined) => (side: LayerSide) => `${[...(within ?? []), side.name].join('/')} (${side.type})`;
 
 function pairText(layer: LayerDiff, text: (side: LayerSide) => string): string {
   const a = layer.a && text(layer.a);
@@ -45,7 +46,7 @@ export function renderDiff(diff: ModelDiff, options: DiffOptions): string {
     layer.status === 'added' ? palette.growth : layer.status === 'removed' ? palette.shrink : layer.status === 'changed' ? palette.affected : palette.dim;
   const rows: Cell[][] = shown.map((layer) => [
     { text: MARK[layer.status], style: style(layer) },
-    { text: pairText(layer, layerText), style: style(layer) },
+    { text: pairText(layer, layerText(layer.within)), style: style(layer) },
     { text: pairText(layer, shapeText), style: palette.shape },
     { text: paramsText(layer), style: layer.params.change > 0 ? palette.growth : layer.params.change < 0 ? palette.shrink : palette.number },
   ]);
@@ -76,7 +77,7 @@ export function renderDiffMarkdown(diff: ModelDiff, options: { all: boolean }): 
     lines.push(
       markdownTable(
         ['', 'Layer (type)', 'Output shape', 'Params'],
-        shown.map((layer) => [MARK[layer.status].trim(), pairText(layer, layerText), pairText(layer, shapeText), paramsText(layer)]),
+        shown.map((layer) => [MARK[layer.status].trim(), pairText(layer, layerText(layer.within)), pairText(layer, shapeText), paramsText(layer)]),
         ['left', 'left', 'left', 'right'],
       ),
       '',

@@ -35,6 +35,7 @@ export function nodeLines(node: PictureNode, options: { shapes: boolean; params:
     lines.push(`output: ${formatShapes(node.outputShape)}${node.unverified ? ' ?' : ''}`);
   }
   if (options.params) lines.push(`params: ${formatCount(node.params)}`);
+  if (node.innerMerges) lines.push(`${MERGE_MARK} inside: ${node.innerMerges}`);
   if (node.merge) lines.push(`${MERGE_MARK} ${mergeNotation(node.merge)}`);
   else if (node.role === 'merge') lines.push(`${MERGE_MARK} ends in ${node.merges.join(', ')}`);
   else if (node.role === 'affected') lines.push(`${DEPENDS_MARK} depends on ${node.merges.slice(0, 3).join(', ')}${node.merges.length > 3 ? ` +${node.merges.length - 3}` : ''}`);

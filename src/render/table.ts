@@ -1,3 +1,4 @@
+import { mergeId } from '../analysis/merges.js';
 import type { LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
 import { DEPENDS_MARK, MERGE_MARK, mergeNotation } from './merge-notation.js';
 import { formatShapes } from '../core/shapes.js';
@@ -14,10 +15,10 @@ export interface RenderOptions {
 }
 
 /** The rows to show: every layer, and with expandNested the layers of nested models under them. */
-function rowsOf(layers: LayerSummary[], expand: boolean, depth = 0): { layer: LayerSummary; depth: number }[] {
+function rowsOf(layers: LayerSummary[], expand: boolean, path: string[] = []): { layer: LayerSummary; path: string[] }[] {
   return layers.flatMap((layer) => [
-    { layer, depth },
-    ...(expand && layer.nested ? rowsOf(layer.nested, expand, depth + 1) : []),
+    { layer, path },
+    ...(expand && layer.nested ? rowsOf(layer.nested, expand, [...path, layer.name]) : []),
   ]);
 }
 
@@ -34,10 +35,11 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
   if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 10, shrinkOrder: 0 });
   const hasMerges = summary.merges.length > 0;
   if (hasMerges) columns.push({ header: 'Merge', minWidth: 16, shrinkOrder: 1 });
-  const merges = new Map(summary.merges.map((merge) => [merge.name, merge]));
-  const rows = rowsOf(summary.layers, Boolean(options.expandNested)).map(({ layer, depth }) => {
-    const row = layerRow(layer, summary.sequentialLike, palette, depth === 0 && merges.has(layer.name), depth);
-    if (hasMerges) row.push(depth === 0 ? mergeCell(layer, merges.get(layer.name), palette) : '');
+  const merges = new Map(summary.merges.map((merge) => [mergeId(merge), merge]));
+  const rows = rowsOf(summary.layers, Boolean(options.expandNested)).map(({ layer, path }) => {
+    const merge = merges.get([...path, layer.name].join('/'));
+    const row = layerRow(layer, summary.sequentialLike, palette, merge !== undefined, path.length);
+    if (hasMerges) row.push(mergeCell(layer, merge, palette));
     return row;
   });
   const table = drawTable(columns, rows, { width: options.width, header: palette.heading });
