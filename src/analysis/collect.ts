@@ -63,6 +63,8 @@ function summarizeLayer(layer: Layer, relevant: Set<string>): LayerSummary {
     inputShapes,
     outputShape: singleOrList(shapeList(last ? last.outputShapes : (layer.outputShape as FullShape | FullShape[]))),
     ...layerParams(layer),
+    layerTrainable: layer.trainable,
+    weightVariables: layer.weights.length,
     dependsOnMerges: [],
     ...(nested ? { nested } : {}),
   };
