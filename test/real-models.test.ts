@@ -76,7 +76,8 @@ describe('what the real files need', () => {
     const plain = runCli([real('resnet50v2-in-sequential-monkeypox.json'), '--width', '140']).stdout;
     const expanded = runCli([real('resnet50v2-in-sequential-monkeypox.json'), '--expand-nested', '--width', '140']).stdout;
     assert.doesNotMatch(plain, /conv5_block3_out/);
-    assert.match(expanded, /│ └ conv5_block3_out \(Add\)/);
+    // Keras's prefix of a nested row: three spaces a level, then "└ ".
+    assert.match(expanded, /│ {4}└ conv5_block3_out \(Add\)/);
   });
 
   it('a TF.js weights manifest that disagrees with the built model is a warning naming the layer', () => {
