@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -366,5 +367,12 @@ describe('other options', () => {
     assert.match(stdout, /^\| `add` \(Add\) \| `\(None,\u00a032,\u00a032,\u00a064\)` \| 0 \| `conv2d_1\[0\]\[0\]`, `conv2d_3\[0\]\[0\]` \| ◆ 64 \+ 64 → 64 \|$/m);
     const piped = layer('a|b', 'Dense', [], [null, 2]);
     assert.match(renderSummaryMarkdown(syntheticSummary([piped]), {}), /\| `a\\\|b` \(Dense\) \|/);
+  });
+});
+
+describe('the README', () => {
+  it('its examples are what the built CLI prints (npm run readme regenerates them)', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'tools', 'readme-examples.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
   });
 });
