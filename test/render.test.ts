@@ -9,20 +9,15 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 const golden = (name: string) => readFileSync(join(ROOT, 'test', 'golden', 'render', name), 'utf8');
 
 describe('the summary table', () => {
-  it('matches the pinned rendering of the seed model (Keras 3 layout, merge marks, merge impact)', async () => {
-    const result = await runCli([fixture('seed-concat.yaml'), '--width', '100']);
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout, golden('seed-concat.width100.txt'));
-  });
-
-  it('matches the pinned rendering in colour', async () => {
-    const result = await runCli([fixture('seed-concat.yaml'), '--width', '100'], { env: { FORCE_COLOR: '1' } });
-    assert.equal(result.stdout, golden('seed-concat.width100.color.txt'));
-  });
-
-  it('matches the pinned rendering of the residual block, whose footprint stops at a 1x1 convolution', async () => {
-    assert.equal((await runCli([fixture('residual-block.yaml'), '--width', '120'])).stdout, golden('residual-block.width120.txt'));
-  });
+  // Every case of cases.json (npm run goldens rewrites them): a changed golden is a changed rendering to review.
+  const cases = JSON.parse(golden('cases.json')) as { golden: string; args: string[]; env?: Record<string, string> }[];
+  for (const pinned of cases) {
+    it(`matches the pinned rendering ${pinned.golden}`, async () => {
+      const result = await runCli(pinned.args, { env: pinned.env });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, golden(pinned.golden));
+    });
+  }
 
   it('prints the footer as Keras 3 does, with sizes', async () => {
     const { stdout } = await runCli([fixture('seed-concat.yaml')]);

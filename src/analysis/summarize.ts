@@ -43,6 +43,8 @@ function layerSummary(layer: LayerFacts): LayerSummary {
     trainable: trainable.params,
     nonTrainable: nonTrainable.params,
     bytes: trainable.bytes + nonTrainable.bytes,
+    layerTrainable: layer.trainable,
+    weightVariables: new Set([...layer.trainableWeights, ...layer.nonTrainableWeights].map((weight) => weight.id)).size,
     dependsOnMerges: [],
     ...(layer.unverified ? { unverified: layer.unverified } : {}),
     ...(layer.nested ? { nested: layer.nested.layers.map(layerSummary) } : {}),

@@ -35,6 +35,15 @@ export interface LayerSummary {
   nonTrainable: number;
   /** Parameter memory at each weight's dtype. */
   bytes: number;
+  /**
+   * Keras's `layer.trainable` flag. Not the same as trainable > 0: a
+   * BatchNormalization is trainable with non-trainable moving statistics, a
+   * Normalization is trainable with only non-trainable weights. (Added for
+   * --show-trainable; absent in documents from older versions.)
+   */
+  layerTrainable?: boolean;
+  /** How many weight variables the layer has (Keras's show_trainable prints "-" for none). */
+  weightVariables?: number;
   /** The merges whose choice changes this layer's output shape or parameters: by name, or as MODEL/NAME for a merge inside a nested model. */
   dependsOnMerges: string[];
   /** Why this row's shape is a guess (an unknown layer, or after one); absent when it is Keras's. */

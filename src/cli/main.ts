@@ -82,8 +82,9 @@ Examples:
   merge-summary check models/ --max-params 10M  fail a CI job when a model is over budget
   merge-summary graph model.yaml -o model.png   a picture, merges and their footprint coloured
 
-Each command's options: merge-summary summary --help (--json, --merges, --explain,
---expand-nested, --allow-unknown, --width, --no-color), merge-summary diff --help, ...
+Each command's options: merge-summary summary --help (--json, --format, --merges, --explain,
+--show-trainable, --layer-range, --depth, --expand-nested, --allow-unknown, --width,
+--no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
   addSummaryCommand(program, io);

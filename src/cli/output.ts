@@ -20,7 +20,7 @@ export function addOutputOptions(command: Command, formats: Format[] = ['text', 
   command
     .addOption(new Option('--json', hasFormat ? 'print JSON (the same as --format json)' : 'print JSON').conflicts(hasFormat ? 'format' : []))
     .option('--no-color', 'never colour the output (also NO_COLOR=1, or when piped)')
-    .addOption(new Option('--width <columns>', 'fit tables in this many columns (default: the terminal, else COLUMNS, else 100)').argParser(parseWidth));
+    .addOption(new Option('--width <columns>', `fit tables in this many columns (default: the terminal's width, else COLUMNS, else up to ${PIPED_WIDTH})`).argParser(parseWidth));
   if (hasFormat) {
     command.addOption(new Option('--format <format>', `${formats.join(', ')}`).choices(formats));
   }
@@ -48,19 +48,46 @@ export function outputFormat(options: OutputOptions): Format {
   return options.json ? 'json' : (options.format ?? 'text');
 }
 
+/**
+ * Widest output when nothing says how wide (piped, no COLUMNS): a table
+ * takes the width its content needs up to this. CI log viewers (GitHub
+ * Actions, GitLab) wrap longer lines, and 160 columns is about what one
+ * shows unwrapped on a laptop screen; DenseNet121's and ResNet50's tables
+ * with their Merge column want 160 to 190.
+ */
+export const PIPED_WIDTH = 160;
+
+const MIN_WIDTH = 40;
+
+/** --width, else the terminal's width, else COLUMNS (set by shells and CI for piped output), else PIPED_WIDTH. */
+export function outputWidth(option: number | undefined, terminalColumns: number | undefined, env: Record<string, string | undefined>): number {
+  if (option !== undefined) return option;
+  if (terminalColumns) return terminalColumns;
+  const columns = Number(env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return Math.max(MIN_WIDTH, columns);
+  return PIPED_WIDTH;
+}
+
 /** The palette and width of a text report on this output. */
 export function terminal(options: OutputOptions, io: Io): { palette: Palette; width: number } {
-  const columns = Number(io.env.COLUMNS);
-  const fromEnv = Number.isInteger(columns) && columns >= 40 ? columns : undefined;
   return {
     palette: makePalette(wantsColor(options.color, io.stdout, io.env)),
-    width: options.width ?? (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : undefined) ?? fromEnv ?? 100,
+    width: outputWidth(options.width, io.stdout.isTTY ? io.stdout.columns : undefined, io.env),
   };
+}
+
+/** --depth: torchinfo's levels of rows, 1 being the model's own layers. */
+export function parseDepth(value: string): number {
+  const depth = Number(value);
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new UserError('usage', `--depth counts levels of rows from 1 (the model's own layers; 2 adds the layers of the models used as layers), not "${value}"`);
+  }
+  return depth;
 }
 
 function parseWidth(value: string): number {
   const width = Number(value);
-  if (!Number.isInteger(width) || width < 40) throw new UserError('usage', `--width must be a whole number of at least 40, not "${value}"`);
+  if (!Number.isInteger(width) || width < MIN_WIDTH) throw new UserError('usage', `--width must be a whole number of at least 40, not "${value}"`);
   return width;
 }
 

@@ -5,15 +5,19 @@ import { explainMerges } from '../model/explain.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderExplanation } from '../render/explain.js';
 import { renderJson } from '../render/json.js';
-import { renderMergeImpact, type MergeSelection } from '../render/merge-impact.js';
-import { renderSummary } from '../render/table.js';
+import { resolveLayerRange } from '../render/layer-range.js';
+import { renderMergeImpact, renderMergeImpactMarkdown, type MergeSelection } from '../render/merge-impact.js';
+import { renderSummary, renderSummaryMarkdown, type SummaryView } from '../render/table.js';
 import type { Io } from './io.js';
-import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type ModelOptions, type OutputOptions } from './output.js';
+import { addModelOptions, addOutputOptions, outputFormat, parseDepth, readOptions, terminal, type Format, type ModelOptions, type OutputOptions } from './output.js';
 
 interface SummaryOptions extends OutputOptions, ModelOptions {
   merges?: string;
   explain?: boolean;
   expandNested?: boolean;
+  showTrainable?: boolean;
+  layerRange?: string;
+  depth?: number;
 }
 
 export function addSummaryCommand(program: Command, io: Io): void {
@@ -23,24 +27,33 @@ export function addSummaryCommand(program: Command, io: Io): void {
         .command('summary', { isDefault: true })
         .description('print the summary table of a model and what each merge does (the default command)')
         .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .keras archive, TF.js model.json; - for standard input')
-        .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, or all)')
+        .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, MODEL/NAME inside a nested model), all, or none (no "Merge impact")')
         .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels')
-        .option('--expand-nested', 'show the layers of models used as layers, as Keras does with expand_nested'),
+        .option('--show-trainable', 'a Trainable column: Y or N for a layer with weights, - without (Keras\'s show_trainable)')
+        .option('--layer-range <first:last>', 'only the layers from FIRST to LAST, by name (Keras\'s layer_range)')
+        .option('--depth <n>', 'levels of rows: 1 the model\'s own layers (default), 2 also the layers of models used as layers, ...', parseDepth)
+        .option('--expand-nested', 'show the layers of models used as layers at every depth, as Keras does with expand_nested'),
+      ['text', 'markdown', 'json'],
     ),
   ).action(async (model: string | undefined, options: SummaryOptions) => {
     if (model === undefined) throw new UserError('usage', 'no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
     const summary = analyzeFile(model, readOptions(options));
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
+    const view = summaryView(options, summary.layers.map((layer) => layer.name), format);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);
     const explanation = options.explain ? await explainMerges(summary.merges.map((merge) => merge.type), io.env) : undefined;
     if (format === 'json') {
       io.stdout.write(renderJson(explanation ? { ...summary, explanation } : summary));
       return;
     }
-    const view = terminal(options, io);
-    const sections = [renderSummary(summary, { ...view, expandNested: Boolean(options.expandNested) }), renderMergeImpact(summary, selection, view)];
-    if (explanation) sections.push(renderExplanation(explanation, view));
+    if (format === 'markdown') {
+      io.stdout.write([renderSummaryMarkdown(summary, view), renderMergeImpactMarkdown(summary, selection)].filter(Boolean).join('\n'));
+      return;
+    }
+    const screen = terminal(options, io);
+    const sections = [renderSummary(summary, { ...screen, ...view }), renderMergeImpact(summary, selection, screen)];
+    if (explanation) sections.push(renderExplanation(explanation, screen));
     io.stdout.write(sections.filter(Boolean).join('\n'));
   });
 }
@@ -48,6 +61,7 @@ export function addSummaryCommand(program: Command, io: Io): void {
 function mergeSelection(option: string | undefined, names: string[]): MergeSelection {
   if (option === undefined) return { kind: 'default' };
   if (option === 'all') return { kind: 'all' };
+  if (option === 'none') return { kind: 'none' };
   const wanted = option.split(',').map((name) => name.trim()).filter(Boolean);
   for (const name of wanted) {
     if (!names.includes(name)) {
@@ -56,4 +70,15 @@ function mergeSelection(option: string | undefined, names: string[]): MergeSelec
     }
   }
   return { kind: 'named', names: wanted };
+}
+
+/** Keras's summary options, checked against the model; the table's rows are not --json's, which has every layer. */
+function summaryView(options: SummaryOptions, names: string[], format: Format): SummaryView {
+  if (options.depth !== undefined && options.expandNested) throw new UserError('usage', '--depth and --expand-nested disagree; give one (--expand-nested is every depth)');
+  if (format === 'json' && (options.layerRange !== undefined || options.depth !== undefined)) {
+    throw new UserError('usage', `${options.layerRange !== undefined ? '--layer-range' : '--depth'} chooses the rows of the table; --json always has every layer, nested ones under "nested"`);
+  }
+  const range = options.layerRange === undefined ? undefined : resolveLayerRange(options.layerRange, names);
+  if (range && 'error' in range) throw new UserError('usage', range.error);
+  return { depth: options.expandNested ? Infinity : options.depth, showTrainable: Boolean(options.showTrainable), layerRange: range };
 }

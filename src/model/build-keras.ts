@@ -8,7 +8,7 @@ import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { deserialize, withTemporaryClasses, type LayerConstructor, type LayersModel } from './tfjs.js';
+import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
 
 /** Why a class can never be known from its configuration. */
@@ -51,6 +51,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     if (error instanceof UserError) throw error;
     throw new UserError('model', `the model cannot be built: ${tfjsMessage(error)}`, { file: topology.file, path: topology.path });
   }
+  freezeNestedModels(model, topology.model);
   const derived = graphFromModel(model, topology.file, { file: topology.file, path: topology.path }, placeholders);
   const graph = { ...derived.graph, name: topology.name ?? baseName(topology.file.replace(/:config\.json$/, '')) };
   const unverified = unverifiedLayers(graph.calls, new Set(unknown.map((u) => u.className)), derived.layers);
@@ -63,6 +64,23 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     ...(topology.weightsManifest ? weightListWarnings(model, topology.weightsManifest, 'the weights manifest') : []),
   ];
   return { model, graph, tensors: derived.tensors, layers: derived.layers, owners: derived.owners, warnings, unverified };
+}
+
+/**
+ * tfjs's model deserializer ignores a nested model's own `trainable: false`
+ * (Keras's `base.trainable = False`); Keras counts every weight inside such
+ * a model as non-trainable and shows the model's row as frozen.
+ */
+function freezeNestedModels(built: Container, config: Record<string, unknown>): void {
+  const layers = ((config.config as { layers?: unknown[] } | undefined)?.layers ?? []) as Record<string, unknown>[];
+  for (const entry of layers) {
+    if (!MODEL_CLASSES.has(String(entry.class_name))) continue;
+    const name = String(entry.name ?? (isObject(entry.config) ? entry.config.name : ''));
+    const nested = built.layers.find((layer) => layer.name === name);
+    if (!nested || !isContainer(nested)) continue;
+    if (isObject(entry.config) && entry.config.trainable === false) nested.trainable = false;
+    freezeNestedModels(nested, entry);
+  }
 }
 
 interface UnknownLayer {

@@ -3,7 +3,7 @@ import type { BuiltModel } from './build-spec.js';
 import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
 import { kerasClassName } from './keras-class.js';
 import { assertDataless } from './shape-only-backend.js';
-import { isContainer, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
+import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
 
 /**
  * Reads everything the analysis needs off a built model, once, as plain
@@ -36,7 +36,7 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
     if (!relevant.has(node)) return;
     calls.push({
       index,
-      inputs: node.inboundLayers.map((inbound, i) => ({ layer: inbound.name, node: node.nodeIndices[i], tensor: node.tensorIndices[i] })),
+      inputs: node.inboundLayers.map((inbound, i) => ({ layer: inbound.name, node: kerasCallNumber(inbound, node.nodeIndices[i]), tensor: node.tensorIndices[i] })),
       inputShapes: node.inboundLayers.length > 0 ? shapeList(node.inputShapes as FullShape | FullShape[]) : [],
       outputShapes: shapeList(node.outputShapes as FullShape | FullShape[]),
     });

@@ -136,6 +136,16 @@ export function nodesInExecutionOrder(model: Container): TfNode[] {
   return depths.flatMap((depth) => byDepth[depth]);
 }
 
+/**
+ * Keras 3's number of a call of `layer`, given tfjs's node index: tfjs (as
+ * Keras 2) gives a model used as a layer a node for its own construction,
+ * node 0, so its first call is node 1; Keras 3 numbers calls from 0.
+ */
+export function kerasCallNumber(layer: Layer, node: number): number {
+  const construction = isContainer(layer) && layer.inboundNodes[0]?.inboundLayers.length === 0;
+  return construction ? node - 1 : node;
+}
+
 /** Which call (node index) of its layer a node is. */
 export function nodeIndex(node: TfNode): number {
   return node.outboundLayer.inboundNodes.indexOf(node);

@@ -1,6 +1,6 @@
 import type { CountChange, LayerDiff, LayerSide, ModelDiff } from '../analysis/diff.js';
 import { formatShapes } from '../core/shapes.js';
-import { drawTable, type Cell } from './layout.js';
+import { drawTable, type Cell, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
 import { code, markdownTable } from './markdown.js';
 import { formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
@@ -56,9 +56,9 @@ export function renderDiff(diff: ModelDiff, options: DiffOptions): string {
       drawTable(
         [
           { header: ' ' },
-          { header: 'Layer (type)', minWidth: 16, shrinkOrder: 1 },
-          { header: 'Output Shape', minWidth: 20, shrinkOrder: 0 },
-          { header: 'Param #', align: 'right', minWidth: 12, shrinkOrder: 2 },
+          { header: 'Layer (type)' },
+          { header: 'Output Shape', cutCost: SHAPE_CUT_COST },
+          { header: 'Param #', align: 'right', cutCost: COUNT_CUT_COST },
         ],
         rows,
         { width: options.width, header: palette.heading },

@@ -17,9 +17,9 @@ export function renderExplanation(explanation: Explanation, options: { palette: 
   const table = drawTable(
     [
       { header: 'Merge' },
-      { header: 'Example', minWidth: 24, shrinkOrder: 1 },
+      { header: 'Example' },
       { header: 'Shape' },
-      { header: 'When to prefer it', minWidth: 24, shrinkOrder: 0 },
+      { header: 'When to prefer it' },
     ],
     rows,
     { width: options.width, header: palette.heading },

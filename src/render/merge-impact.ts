@@ -1,13 +1,13 @@
 import { mergeId } from '../analysis/merges.js';
 import type { AffectedLayer, LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
-import { formatShapes, sameShape } from '../core/shapes.js';
-import { drawTable, wrapSegments, type Cell, type Segment } from './layout.js';
-import { MERGE_MARK, mergeNotation } from './merge-notation.js';
 import { formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
-import type { Palette } from './palette.js';
+import { formatShapes, sameShape } from '../core/shapes.js';
+import { drawTable, wrapSegments, type Cell, type Segment, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
+import { MERGE_MARK, mergeNotation } from './merge-notation.js';
+import { makePalette, type Palette } from './palette.js';
 
 /** Which merges to show in full: the largest impacts (default), every one, or those named. */
-export type MergeSelection = { kind: 'default' } | { kind: 'all' } | { kind: 'named'; names: string[] };
+export type MergeSelection = { kind: 'default' } | { kind: 'all' } | { kind: 'none' } | { kind: 'named'; names: string[] };
 
 /** Shown in full by default; the rest get one line each, up to COMPACT_LINES of them. */
 const DETAILED_BY_DEFAULT = 3;
@@ -20,7 +20,7 @@ const COMPACT_LINES = 8;
  */
 export function renderMergeImpact(summary: ModelSummary, selection: MergeSelection, options: { palette: Palette; width: number }): string {
   const { palette } = options;
-  if (summary.merges.length === 0) return '';
+  if (summary.merges.length === 0 || selection.kind === 'none') return '';
   const ranked = [...summary.merges].sort((a, b) => b.impact - a.impact);
   const detailed =
     selection.kind === 'all' || (selection.kind === 'default' && summary.merges.length <= DETAILED_BY_DEFAULT + 1)
@@ -104,9 +104,9 @@ function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { pale
   const rows: Cell[][] = merge.affected.map((layer) => affectedRow(layer, palette));
   const table = drawTable(
     [
-      { header: 'Affected layer (type)', minWidth: 16, shrinkOrder: 1 },
-      { header: `Output Shape → as ${alt.type}`, minWidth: 16, shrinkOrder: 2 },
-      { header: `Param # → as ${alt.type}`, align: 'right' },
+      { header: 'Affected layer (type)' },
+      { header: `Output Shape → as ${alt.type}`, cutCost: SHAPE_CUT_COST },
+      { header: `Param # → as ${alt.type}`, align: 'right', cutCost: COUNT_CUT_COST },
     ],
     rows,
     { width: options.width - 2, header: palette.heading },
@@ -144,8 +144,7 @@ function stopsText(merge: MergeSummary): string {
 }
 
 function compactLine(merge: MergeSummary, palette: Palette): Segment[] {
-  const operation = merge.concatenation ? mergeNotation(merge) : `output ${formatShapes(merge.outputShape)}`;
-  const head: Segment[] = [[`${MERGE_MARK} ${mergeId(merge)}`, palette.merge], [` (${merge.type}, ${operation}): `]];
+  const head: Segment[] = [[`${MERGE_MARK} ${mergeId(merge)}`, palette.merge], [` (${merge.type}, ${mergeNotation(merge)}): `]];
   const alt = merge.alternative;
   if (!alt.possible) {
     const why = alt.type === null ? 'no alternative' : alt.blockedBy ? `as ${alt.type} it breaks ${alt.blockedBy}` : `not possible as ${alt.type}: input shapes differ`;
@@ -157,4 +156,20 @@ function compactLine(merge: MergeSummary, palette: Palette): Segment[] {
 /** The layers, at any depth of nesting, whose shape or size depends on a merge. */
 function dependentsOf(layers: LayerSummary[], id: string): string[] {
   return layers.flatMap((layer) => [...(layer.dependsOnMerges.includes(id) ? [layer.name] : []), ...(layer.nested ? dependentsOf(layer.nested, id) : [])]);
+}
+
+/**
+ * Merge impact for a pull-request comment: one bullet per merge (the named
+ * ones with --merges NAMES), largest impact first, as the compact lines of
+ * the text report.
+ */
+export function renderMergeImpactMarkdown(summary: ModelSummary, selection: MergeSelection): string {
+  if (summary.merges.length === 0 || selection.kind === 'none') return '';
+  const chosen = selection.kind === 'named' ? summary.merges.filter((m) => selection.names.includes(mergeId(m))) : summary.merges;
+  const ranked = [...chosen].sort((a, b) => b.impact - a.impact);
+  const plain = (segments: Segment[]) => segments.map(([text]) => text).join('');
+  const palette = makePalette(false);
+  const lines = ['#### Merge impact', '', 'Each merge against the same model with it swapped: Concatenate ↔ Add, others → Concatenate.', ''];
+  for (const merge of ranked) lines.push(`- ${plain(compactLine(merge, palette)).replace(/\|/g, '\\|')}`);
+  return `${lines.join('\n')}\n`;
 }

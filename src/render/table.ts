@@ -1,76 +1,198 @@
 import { mergeId } from '../analysis/merges.js';
 import type { LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
-import { DEPENDS_MARK, MERGE_MARK, mergeNotation } from './merge-notation.js';
-import { formatShapes } from '../core/shapes.js';
-import type { Palette } from './palette.js';
-import { drawTable, type Cell, type ColumnSpec } from './layout.js';
 import { formatBytes, formatCount } from '../core/numbers.js';
+import { formatShape, isShapeList } from '../core/shapes.js';
+import type { LayerRange } from './layer-range.js';
+import { drawPlanned, planTable, prepareTable, wrapSegments, type Atom, type Cell, type ColumnSpec, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
+import { code, markdownTable } from './markdown.js';
+import { DEPENDS_MARK, MERGE_MARK, mergeNotation, mergeNotationWords } from './merge-notation.js';
+import type { Palette } from './palette.js';
 
-export interface RenderOptions {
+/** What the summary shows, whatever the format: Keras's summary options. */
+export interface SummaryView {
+  /**
+   * Levels of rows, as torchinfo's depth: 1 is the model's own layers
+   * (Keras's default), 2 adds the layers of the models used as layers, and
+   * so on; Infinity is Keras's expand_nested.
+   */
+  depth?: number;
+  /** Keras's show_trainable: a "Trainable" column of Y, N or "-". */
+  showTrainable?: boolean;
+  /** Keras's layer_range: only these of the model's own layers (and the rows nested in them). */
+  layerRange?: LayerRange;
+}
+
+export interface RenderOptions extends SummaryView {
   palette: Palette;
   /** Terminal columns to fit in. */
   width: number;
-  /** Show the layers of nested models under their row. */
+  /** The same as depth Infinity (kept for callers of the first version). */
   expandNested?: boolean;
 }
 
-/** The rows to show: every layer, and with expandNested the layers of nested models under them. */
-function rowsOf(layers: LayerSummary[], expand: boolean, path: string[] = []): { layer: LayerSummary; path: string[] }[] {
-  return layers.flatMap((layer) => [
-    { layer, path },
-    ...(expand && layer.nested ? rowsOf(layer.nested, expand, [...path, layer.name]) : []),
-  ]);
+interface Row {
+  layer: LayerSummary;
+  /** 0 for the model's own layers. */
+  level: number;
+  /** The nested models the row's layer is in, outermost first. */
+  path: string[];
+  /** Keras's layer.trainable as the layer has it: false inside a frozen model, whose setter freezes every layer in it. */
+  trainable: boolean;
+}
+
+/** The rows to show: the model's own layers in the range, each followed by its nested layers down to the depth. */
+function rowsOf(summary: ModelSummary, view: SummaryView): Row[] {
+  const depth = view.depth ?? 1;
+  const range = view.layerRange ?? { first: 0, last: summary.layers.length - 1 };
+  const rows: Row[] = [];
+  const visit = (layer: LayerSummary, path: string[], outerTrainable: boolean) => {
+    const level = path.length;
+    const trainable = outerTrainable && (layer.layerTrainable ?? layer.trainable > 0);
+    rows.push({ layer, level, path, trainable });
+    if (!layer.nested || level + 1 >= depth) return;
+    // Keras expands `layer.layers`, which for a Sequential leaves out its InputLayer (a Functional's keeps it).
+    const inner = layer.type === 'Sequential' ? layer.nested.filter((child) => child.type !== 'InputLayer') : layer.nested;
+    for (const child of inner) visit(child, [...path, layer.name], trainable);
+  };
+  summary.layers.slice(range.first, range.last + 1).forEach((layer) => visit(layer, [], true));
+  return rows;
+}
+
+/** The merge a row is, if it is one (merges inside nested models are MODEL/NAME). */
+function mergeOfRow(row: Row, merges: Map<string, MergeSummary>): MergeSummary | undefined {
+  return merges.get([...row.path, row.layer.name].join('/'));
+}
+
+/** Every merge of a summary, by mergeId. */
+function mergesById(summary: ModelSummary): Map<string, MergeSummary> {
+  return new Map(summary.merges.map((merge) => [mergeId(merge), merge]));
+}
+
+/** Keras's prefix of a nested row: three spaces a level, then "└ " (print_layer in summary_utils.py). */
+export function nestedPrefix(level: number): string {
+  return level === 0 ? '' : `${'   '.repeat(level)}└ `;
+}
+
+/** Keras's show_trainable cell: Y or N for a layer with weights, by its trainable flag; "-" without weights. */
+export function trainableMark(row: Row): string {
+  const hasWeights = row.layer.weightVariables !== undefined ? row.layer.weightVariables > 0 : row.layer.params > 0;
+  if (!hasWeights) return '-';
+  return row.trainable ? 'Y' : 'N';
+}
+
+/** Output shape words: one shape, or a list of shapes broken after each comma between them. */
+function shapeWords(shape: LayerSummary['outputShape']): string[] {
+  if (!isShapeList(shape)) return [formatShape(shape)];
+  return shape.map((one, i) => formatShape(one) + (i < shape.length - 1 ? ',' : ''));
+}
+
+/**
+ * Keras's "Connected to": `name[node][tensor]` per input; "-" for an input,
+ * and for the rows of a nested model, whose nodes are not the outer model's
+ * (Keras skips every node outside the model it summarises).
+ */
+function connectionWords(layer: LayerSummary, level: number): Atom[] {
+  if (level > 0 || layer.connections.length === 0) return ['-'];
+  return layer.connections.map((c, i) => ({
+    text: `${c.layer}[${c.node}][${c.tensor}]${i < layer.connections.length - 1 ? ',' : ''}`,
+    essential: c.layer.length,
+  }));
+}
+
+/** A layer whose shape or size depends on merges names the nearest of them, and how many more there are. */
+function dependsWords(layer: LayerSummary): string[] {
+  const names = layer.dependsOnMerges;
+  if (names.length === 0) return [];
+  const nearest = `${DEPENDS_MARK} ${names[names.length - 1]}`;
+  return names.length === 1 ? [nearest] : [nearest, `+${names.length - 1}`];
 }
 
 /** Keras 3's model.summary(): title, table, and the footer of totals with their sizes. */
 export function renderSummary(summary: ModelSummary, options: RenderOptions): string {
   const { palette } = options;
-  // Layer names stay whole; only their "(Type)" wraps onto the next line.
-  const longestName = Math.min(40, Math.max(...summary.layers.map((layer) => layer.name.length)));
+  const view: SummaryView = { ...options, depth: options.expandNested ? Infinity : options.depth };
+  const rows = rowsOf(summary, view);
+  const merges = mergesById(summary);
   const columns: ColumnSpec[] = [
-    { header: 'Layer (type)', minWidth: longestName, shrinkOrder: 2 },
-    { header: 'Output Shape', minWidth: 10, shrinkOrder: 3 },
-    { header: 'Param #', align: 'right' },
+    { header: 'Layer (type)' },
+    { header: 'Output Shape', cutCost: SHAPE_CUT_COST },
+    { header: 'Param #', align: 'right', cutCost: COUNT_CUT_COST },
   ];
-  if (!summary.sequentialLike) columns.push({ header: 'Connected to', minWidth: 10, shrinkOrder: 0 });
-  const hasMerges = summary.merges.length > 0;
-  if (hasMerges) columns.push({ header: 'Merge', minWidth: 16, shrinkOrder: 1 });
-  const merges = new Map(summary.merges.map((merge) => [mergeId(merge), merge]));
-  const rows = rowsOf(summary.layers, Boolean(options.expandNested)).map(({ layer, path }) => {
-    const merge = merges.get([...path, layer.name].join('/'));
-    const row = layerRow(layer, summary.sequentialLike, palette, merge !== undefined, path.length);
-    if (hasMerges) row.push(mergeCell(layer, merge, palette));
-    return row;
+  if (!summary.sequentialLike) columns.push({ header: 'Connected to' });
+  if (view.showTrainable) columns.push({ header: 'Trainable', align: 'center' });
+  const hasMerges = hasMergeCells(rows, merges);
+  if (hasMerges) columns.push({ header: 'Merge', detachable: { linesElsewhere: mergeListLines(rows, merges) } });
+
+  const cells: Cell[][] = rows.map((row) => {
+    const { layer, level } = row;
+    const merge = mergeOfRow(row, merges);
+    const prefix = nestedPrefix(level);
+    const cellsOfRow: Cell[] = [
+      {
+        text: [prefix + layer.name, `(${layer.type})`],
+        style: merge ? palette.merge : level > 0 ? palette.dim : palette.layerName,
+        hang: prefix.length,
+      },
+      {
+        text: layer.unverified ? [...shapeWords(layer.outputShape), '?'] : shapeWords(layer.outputShape),
+        style: layer.unverified ? palette.affected : palette.shape,
+      },
+      { text: [formatCount(layer.params)], style: palette.number },
+    ];
+    if (!summary.sequentialLike) cellsOfRow.push({ text: connectionWords(layer, level) });
+    if (view.showTrainable) {
+      const mark = trainableMark(row);
+      cellsOfRow.push({ text: [mark], style: mark === 'Y' ? palette.ok : mark === 'N' ? palette.fail : identity });
+    }
+    if (hasMerges) {
+      if (merge) cellsOfRow.push({ text: glueMark(MERGE_MARK, mergeNotationWords(merge)), style: palette.merge });
+      else cellsOfRow.push({ text: dependsWords(layer), style: palette.affected });
+    }
+    return cellsOfRow;
   });
-  const table = drawTable(columns, rows, { width: options.width, header: palette.heading });
-  const unverified = summary.layers.filter((layer) => layer.unverified);
-  const note = unverified.length > 0
-    ? `\n ${palette.affected('?')} unverified: ${unverified.length} layer${unverified.length === 1 ? '' : 's'} of unknown class or after one; their shapes and counts are guesses (${unverified.map((l) => l.name).slice(0, 4).join(', ')}${unverified.length > 4 ? ', …' : ''})`
-    : '';
-  return [`Model: "${summary.name}"`, table, renderTotals(summary, palette) + note].join('\n') + '\n';
-}
 
-/** Merges stand out; a layer whose shape or size depends on merges names them. */
-function mergeCell(layer: LayerSummary, merge: MergeSummary | undefined, palette: Palette): Cell {
-  if (merge) return { text: `${MERGE_MARK} ${mergeNotation(merge)}`, style: palette.merge };
-  const names = layer.dependsOnMerges;
-  if (names.length === 0) return '';
-  const shown = names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
-  return { text: `${DEPENDS_MARK} ${shown}`, style: palette.affected };
-}
-
-function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette, isMerge: boolean, depth: number): Cell[] {
-  const indent = depth > 0 ? `${'  '.repeat(depth - 1)}└ ` : '';
-  const row: Cell[] = [
-    { text: `${indent}${layer.name} (${layer.type})`, style: isMerge ? palette.merge : depth > 0 ? palette.dim : palette.layerName },
-    { text: formatShapes(layer.outputShape) + (layer.unverified ? ' ?' : ''), style: layer.unverified ? palette.affected : palette.shape },
-    { text: formatCount(layer.params), style: palette.number },
-  ];
-  if (!sequentialLike) {
-    const connections = layer.connections.map((c) => `${c.layer}[${c.node}][${c.tensor}]`);
-    row.push(connections.length === 0 ? '-' : connections.join(', '));
+  const table = prepareTable(columns, cells);
+  const plan = planTable(table, options.width);
+  const sections = [`Model: "${summary.name}"`, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette)];
+  if (plan.detached.length > 0) {
+    const shownMerges = rows.flatMap((row) => mergeOfRow(row, merges) ?? []);
+    sections.push(mergeList(shownMerges, options));
   }
-  return row;
+  return `${sections.join('\n')}\n`;
+}
+
+const identity = (text: string) => text;
+
+/** "◆" kept with the first word after it. */
+function glueMark(mark: string, words: string[]): string[] {
+  return words.length === 0 ? [mark] : [`${mark} ${words[0]}`, ...words.slice(1)];
+}
+
+/** Whether a shown row has something for the Merge column: a merge, or a layer that depends on one. */
+function hasMergeCells(rows: Row[], merges: Map<string, MergeSummary>): boolean {
+  return rows.some((row) => mergeOfRow(row, merges) !== undefined || row.layer.dependsOnMerges.length > 0);
+}
+
+/** The lines of the merge list: a blank line, its heading, one per merge shown. */
+function mergeListLines(rows: Row[], merges: Map<string, MergeSummary>): number {
+  return 2 + rows.filter((row) => mergeOfRow(row, merges) !== undefined).length;
+}
+
+/** The merge notes, when the terminal is too narrow for a Merge column: one line per merge under the table. */
+function mergeList(merges: MergeSummary[], options: RenderOptions): string {
+  const { palette } = options;
+  const lines = [palette.heading('Merges (the Merge column, for lack of width):')];
+  for (const merge of merges) {
+    lines.push(wrapSegments([[` ${MERGE_MARK} ${mergeId(merge)}`, palette.merge], [`: ${mergeNotation(merge)}`]], options.width, '     '));
+  }
+  return `\n${lines.join('\n')}`;
+}
+
+function unverifiedNote(summary: ModelSummary, palette: Palette): string {
+  const unverified = summary.layers.filter((layer) => layer.unverified);
+  if (unverified.length === 0) return '';
+  const some = unverified.map((l) => l.name).slice(0, 4).join(', ') + (unverified.length > 4 ? ', …' : '');
+  return `\n ${palette.affected('?')} unverified: ${unverified.length} layer${unverified.length === 1 ? '' : 's'} of unknown class or after one; their shapes and counts are guesses (${some})`;
 }
 
 export function renderTotals(summary: ModelSummary, palette: Palette): string {
@@ -83,4 +205,49 @@ export function renderTotals(summary: ModelSummary, palette: Palette): string {
     line('Non-trainable params:', totals.nonTrainable, totals.nonTrainableBytes),
   ];
   return lines.join('\n');
+}
+
+/**
+ * The summary as a GitHub-flavoured Markdown table, for a pull-request
+ * comment: the same rows and columns as the text table, every cell on one
+ * line. Names and shapes are code spans; the spaces inside a shape are
+ * no-break spaces, so a narrow comment wraps between cells, never inside a
+ * shape. A Markdown table has no width, so nothing is ever cut.
+ */
+export function renderSummaryMarkdown(summary: ModelSummary, view: SummaryView): string {
+  const rows = rowsOf(summary, view);
+  const merges = mergesById(summary);
+  const headers = ['Layer (type)', 'Output Shape', 'Param #'];
+  const align: ('left' | 'right' | 'center')[] = ['left', 'left', 'right'];
+  if (!summary.sequentialLike) headers.push('Connected to');
+  if (view.showTrainable) align[headers.push('Trainable') - 1] = 'center';
+  const hasMerges = hasMergeCells(rows, merges);
+  if (hasMerges) headers.push('Merge');
+  const whole = (text: string) => code(text.replace(/ /g, '\u00a0'));
+  const body = rows.map((row) => {
+    const { layer, level } = row;
+    const prefix = level > 0 ? `${'\u00a0'.repeat(3 * level)}└\u00a0` : '';
+    const cells = [`${prefix}${code(layer.name)} (${layer.type})`, shapeWords(layer.outputShape).map(whole).join(' ') + (layer.unverified ? ' ?' : ''), formatCount(layer.params)];
+    if (!summary.sequentialLike) {
+      const connections = level > 0 ? [] : layer.connections.map((c) => code(`${c.layer}[${c.node}][${c.tensor}]`));
+      cells.push(connections.length === 0 ? '-' : connections.join(', '));
+    }
+    if (view.showTrainable) cells.push(trainableMark(row));
+    if (hasMerges) {
+      const merge = mergeOfRow(row, merges);
+      cells.push(merge ? `${MERGE_MARK} ${mergeNotation(merge)}` : dependsWords(layer).join(' '));
+    }
+    return cells;
+  });
+  const { totals } = summary;
+  return [
+    `**Model: ${code(summary.name)}**`,
+    '',
+    markdownTable(headers, body, align),
+    '',
+    `- **Total params:** ${formatCount(totals.params)} (${formatBytes(totals.bytes)})`,
+    `- **Trainable params:** ${formatCount(totals.trainable)} (${formatBytes(totals.trainableBytes)})`,
+    `- **Non-trainable params:** ${formatCount(totals.nonTrainable)} (${formatBytes(totals.nonTrainableBytes)})`,
+    '',
+  ].join('\n');
 }
