@@ -82,7 +82,12 @@ const KINDS: Record<string, Kind> = {
 
 /** A sentence saying what `value` should have been, or null when it fits. */
 export function wrongKind(snakeName: string, value: unknown): string | null {
-  const kind = KINDS[snakeName];
+  const kind = Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName] : undefined;
   if (!kind || kind.check(value)) return null;
   return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
+}
+
+/** What kind of value an argument takes, in words, when the name is one Keras uses across layers. */
+export function argumentKind(snakeName: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName].description : undefined;
 }

@@ -6,7 +6,8 @@ import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
-import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
+import { unhonouredArguments } from './keras-arguments.js';
+import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
@@ -40,6 +41,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       { file: topology.file, path: first.path },
     );
   }
+  refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
@@ -83,13 +85,50 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
   }
 }
 
+/**
+ * Every argument of every layer in the file (inner layers of wrappers and
+ * nested models too) that tfjs would ignore although it changes what Keras
+ * builds (Conv2D groups, Dense lora_rank, ...): refused with the layer,
+ * rather than summarised wrongly.
+ */
+function refuseUnhonouredArguments(model: Record<string, unknown>, path: DocPath, file: string, known: Map<string, LayerConstructor>): void {
+  const config = model.config as { layers: Record<string, unknown>[] };
+  config.layers.forEach((layer, i) => {
+    const layerPath = [...path, 'config', 'layers', i];
+    if (MODEL_CLASSES.has(String(layer.class_name))) refuseUnhonouredArguments(layer, layerPath, file, known);
+    else checkLayerConfig(layer, layerPath, file, known);
+  });
+}
+
+function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: string, known: Map<string, LayerConstructor>): void {
+  const className = String(layer.class_name);
+  const cls = known.get(className);
+  if (!cls || !isObject(layer.config)) return;
+  const honoured = argumentsOf(cls) ?? new Set<string>();
+  const [problem] = unhonouredArguments(className, layer.config, honoured);
+  const name = String(layer.name ?? layer.config.name ?? className);
+  if (problem) {
+    throw new UserError(
+      'layer-config',
+      `layer "${name}" (${className}): ${problem.argument}=${JSON.stringify(problem.value)} is a Keras argument merge-summary cannot honour yet for ${className}: TensorFlow.js would ignore it, and it changes shapes or parameter counts; refusing rather than printing a wrong count`,
+      { file, path: [...path, 'config', problem.argument] },
+    );
+  }
+  // Wrappers hold their inner layers' configurations (Bidirectional, TimeDistributed: layer; RNN: cell).
+  for (const key of ['layer', 'backward_layer', 'cell']) {
+    const inner = layer.config[key];
+    if (isObject(inner) && typeof inner.class_name === 'string') checkLayerConfig(inner, [...path, 'config', key], file, known);
+    if (Array.isArray(inner)) inner.forEach((cell, j) => isObject(cell) && checkLayerConfig(cell, [...path, 'config', key, j], file, known));
+  }
+}
+
 interface UnknownLayer {
   name: string;
   className: string;
   path: DocPath;
 }
 
-function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known: Map<string, unknown>): UnknownLayer[] {
+function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known: Map<string, LayerConstructor>): UnknownLayer[] {
   const config = model.config as { layers: Record<string, unknown>[] };
   return config.layers.flatMap((layer, i) => {
     const className = String(layer.class_name);
