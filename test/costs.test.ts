@@ -102,6 +102,13 @@ describe('mult-adds of matrix products', () => {
     assert.equal(macsOf(lora, 3), 3 * 10 * 4 + 10 * 2 * 4); // 120 + 80
   });
 
+  it('LoRA on a convolution or an embedding: the merged kernel A·B once per call', () => {
+    const conv = call('Conv2D', [[null, 8, 8, 3]], [[null, 8, 8, 16]], { kernel: [3, 3, 3, 16], lora_kernel_a: [3, 3, 3, 2], lora_kernel_b: [2, 16] });
+    assert.equal(macsOf(conv), 27_648 + 3 * 3 * 3 * 2 * 16); // + 864
+    assert.equal(macsOf(call('Embedding', [[null, 3]], [[null, 3, 8]], { embeddings: [100, 8], lora_embeddings_a: [100, 2], lora_embeddings_b: [2, 8] })), 100 * 2 * 8);
+    assert.match(unknownWhy(call('Dense', [[null, null, 10]], [[null, null, 4]], { kernel: [10, 4], lora_kernel_a: [10, 2], lora_kernel_b: [2, 4] })), /80 mult-adds of LoRA plus 40 per step/);
+  });
+
   it('EinsumDense counts its whole index space', () => {
     // abc,cde->abde: a = batch 1, b = 5, c = 8, d = 2, e = 3.
     assert.equal(macsOf(call('EinsumDense', [[null, 5, 8]], [[null, 5, 2, 3]], { kernel: [8, 2, 3] }, { equation: 'abc,cde->abde' })), 5 * 8 * 2 * 3); // 240
@@ -165,6 +172,19 @@ describe('mult-adds of recurrent layers: the gate products of every step', () =>
     };
     assert.equal(macsOf(bidirectional), 2 * 784);
     assert.equal(macsOf(call('LSTMCell', [[null, 3], [null, 4], [null, 4]], [[null, 4], [null, 4], [null, 4]], { kernel: [3, 16], recurrent_kernel: [4, 16] })), 112);
+  });
+
+  it('RNN costs its cells: an LSTMCell, or a stack of an LSTMCell and a GRUCell of 2 units; a custom cell is unknown', () => {
+    const lstmCell = { className: 'LSTMCell', config: { units: 4 } };
+    const rnn: LayerCallFacts = { type: 'RNN', config: { cell: lstmCell }, inputShapes: [input], outputShapes: [[null, 4]], weights: [{ name: 'rnn/lstm_cell/kernel', shape: [3, 16] }, { name: 'rnn/lstm_cell/recurrent_kernel', shape: [4, 16] }] };
+    assert.equal(macsOf(rnn), 784);
+    const stacked: LayerCallFacts = {
+      ...rnn,
+      config: { cell: { class_name: 'StackedRNNCells', config: { cells: [lstmCell, { class_name: 'GRUCell', config: { units: 2 } }] } } },
+      weights: [...rnn.weights, { name: 'rnn/gru_cell/kernel', shape: [4, 6] }, { name: 'rnn/gru_cell/recurrent_kernel', shape: [2, 6] }],
+    };
+    assert.equal(macsOf(stacked), 7 * (3 * 16 + 4 * 16 + 4 * 6 + 2 * 6)); // 7 × 148 = 1,036
+    assert.match(unknownWhy({ ...rnn, config: { cell: { className: 'MyCell', config: {} } } }), /MyCell/);
   });
 
   it('ConvLSTM2D: input and recurrent 3×3 convolutions of 4 gates at 6×6 positions, 5 steps', () => {

@@ -194,7 +194,7 @@ const convolution: Rule = (call, batchSize) => {
   const outChannels = depthwise ? kernel[kernel.length - 2] * kernel[kernel.length - 1] : kernel[kernel.length - 1];
   const positions = exactDivide(outputs, outChannels);
   if (positions === null) return unknown(`the output ${describe(call.outputShapes[0])} does not hold whole positions of ${outChannels} channels`);
-  return exact(macsTimes(positions, ...kernel));
+  return withLora(call, exact(macsTimes(positions, ...kernel)));
 };
 
 /** Separable convolution: the depthwise convolution, then the pointwise (1×1) one, at the output positions. */
@@ -225,24 +225,29 @@ const transposedConvolution: Rule = (call, batchSize) => {
 };
 
 /**
- * LoRA (Keras's enable_lora): the kernel used is kernel + A·B, recomputed at
- * every call from weights alone: size(A) × B's columns, whatever the batch.
+ * LoRA (Keras's enable_lora, on Dense, EinsumDense, convolutions and
+ * Embedding): the kernel used is kernel + A·B, recomputed at every call from
+ * weights alone: size(A) × B's columns once per call, whatever the batch.
  */
 function loraMacs(call: LayerCallFacts): number {
-  const [a] = weightsNamed(call, 'lora_kernel_a');
-  const [b] = weightsNamed(call, 'lora_kernel_b');
+  const [a] = weightsNamed(call, 'lora_kernel_a', 'lora_embeddings_a');
+  const [b] = weightsNamed(call, 'lora_kernel_b', 'lora_embeddings_b');
   return a && b ? macsTimes(...a, b[b.length - 1]) : 0;
+}
+
+/** A layer's count plus its LoRA product; a per-step count cannot carry a once-per-call part. */
+function withLora(call: LayerCallFacts, result: MacsResult): MacsResult {
+  const lora = loraMacs(call);
+  if (lora === 0 || result.kind === 'unknown') return result;
+  if (result.kind === 'exact') return exact(macsPlus(result.macs, lora));
+  return unknown(`${lora} mult-adds of LoRA plus ${result.macs} per step of a sequence of unknown length`);
 }
 
 /** Dense: every leading dimension (batch, steps, positions) × input features × units. fvcore's linear. */
 const dense: Rule = (call, batchSize) => {
   const [kernel] = weightsNamed(call, 'kernel');
   if (!kernel) return unknown('no kernel weight');
-  const result = perPosition(call, batchSize, (input) => macsTimes(...input.slice(0, -1), ...kernel));
-  const lora = loraMacs(call);
-  if (result.kind === 'exact') return exact(macsPlus(result.macs, lora));
-  // The LoRA product is once per call, not per step: a per-step figure cannot carry it.
-  return result.kind === 'per-step' && lora > 0 ? unknown(`${lora} mult-adds of LoRA plus ${result.macs} per step of a sequence of unknown length`) : result;
+  return withLora(call, perPosition(call, batchSize, (input) => macsTimes(...input.slice(0, -1), ...kernel)));
 };
 
 /**
@@ -284,7 +289,7 @@ const einsumDense: Rule = (call, batchSize) => {
   if (problem) return unknown(`EinsumDense ${equation}: ${problem}`);
   const all = [...sizes.values(), ...ellipsis];
   if (all.some((d) => d === null)) return unknownShape('input', call.inputShapes[0]);
-  return exact(macsPlus(macsTimes(...(all as number[])), loraMacs(call)));
+  return withLora(call, exact(macsTimes(...(all as number[]))));
 };
 
 /** Embedding: a lookup, no arithmetic. ReversibleEmbedding called in reverse is the matrix product with the embeddings. */
@@ -292,13 +297,32 @@ const embedding: Rule = (call, batchSize) => {
   const input = call.inputShapes[0];
   const output = call.outputShapes[0];
   const reverse = call.type === 'ReversibleEmbedding' && input && output && input.length === output.length;
-  if (!reverse) return ZERO;
+  if (!reverse) return withLora(call, ZERO);
   const [table] = weightsNamed(call, 'reverse_embeddings', 'embeddings');
   if (!table) return unknown('no embeddings weight');
-  return perPosition(call, batchSize, (inputDims) => macsTimes(...inputDims.slice(0, -1), ...table));
+  return withLora(call, perPosition(call, batchSize, (inputDims) => macsTimes(...inputDims.slice(0, -1), ...table)));
 };
 
 const CONV_RECURRENT = /^ConvLSTM/;
+
+/** The classes whose weights the recurrent rule understands: a custom cell may name a weight "kernel" and do anything with it. */
+const RECURRENT_CLASSES = new Set(['SimpleRNN', 'LSTM', 'GRU', 'SimpleRNNCell', 'LSTMCell', 'GRUCell', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D', 'ConvLSTM1DCell', 'ConvLSTM2DCell', 'ConvLSTM3DCell']);
+
+/** Every cell an RNN, a Bidirectional or a StackedRNNCells runs, or the first that is not a known recurrent class. */
+function unknownCell(call: LayerCallFacts): string | null {
+  const cellsOf = (type: string, config: Record<string, unknown>): string[] => {
+    if (type === 'StackedRNNCells') {
+      const cells = option(config, 'cells');
+      return Array.isArray(cells) ? cells.flatMap((cell) => cellsOf(String(cell?.className ?? cell?.class_name), (cell?.config ?? {}) as Record<string, unknown>)) : ['StackedRNNCells without cells'];
+    }
+    if (type === 'RNN' || type === 'Bidirectional') {
+      const inner = wrappedLayer({ ...call, config }, type === 'RNN' ? 'cell' : 'layer');
+      return inner ? cellsOf(inner.type, inner.config) : [`${type} without its ${type === 'RNN' ? 'cell' : 'layer'}`];
+    }
+    return [type];
+  };
+  return cellsOf(call.type, call.config).find((type) => !RECURRENT_CLASSES.has(type)) ?? null;
+}
 
 /**
  * Recurrent layers: the gate products of every time step, input × gates ×
@@ -310,6 +334,8 @@ const CONV_RECURRENT = /^ConvLSTM/;
  * at every output position. The elementwise gate arithmetic counts zero.
  */
 const recurrent: Rule = (call, batchSize) => {
+  const strange = unknownCell(call);
+  if (strange) return unknown(`it runs ${strange}, which is not a recurrent class with a rule`);
   const kernels = weightsNamed(call, 'kernel', 'recurrent_kernel');
   if (kernels.length === 0) return unknown('no kernel or recurrent_kernel weights');
   const perSample = macsPlus(...kernels.map((shape) => macsTimes(...shape)));
