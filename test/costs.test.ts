@@ -319,7 +319,7 @@ describe('what counts zero, and what cannot be counted', () => {
     assert.match(unknownWhy(call('Lambda', [[null, 4]], [[null, 4]])), /arbitrary code/);
     assert.match(unknownWhy(call('MelSpectrogram', [[null, 16000]], [[null, 128, 63]])), /FFT/);
     assert.match(unknownWhy(call('MyCustomLayer', [[null, 4]], [[null, 4]])), /no mult-add rule for the class MyCustomLayer/);
-    assert.match(unknownWhy(call('Dense', [[null, 10]], [[null, 4]])), /no kernel weight/);
+    assert.match(unknownWhy(call('Conv2D', [[null, 8, 8, 3]], [[null, 8, 8, 16]])), /no kernel weight/);
   });
 
   it('tf.keras 2 TensorFlow ops: DepthToSpace moves data; other ops are unknown', () => {

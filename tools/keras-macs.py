@@ -89,9 +89,7 @@ def transposed_convolution(facts, batch):
 
 
 def dense(facts, batch):
-    (kernel,) = weights_named(facts, "kernel")
-    dims = with_batch(facts["inputShapes"][0], batch)
-    return math.prod(dims[:-1]) * math.prod(kernel)
+    return elements(facts["inputShapes"][0], batch) * facts["outputShapes"][0][-1]
 
 
 def runtime_normalization(facts, batch):

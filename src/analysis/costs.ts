@@ -89,8 +89,9 @@ function describe(shape: Shape): string {
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
 }
 
-/** The product of the dimensions (batch resolved), or null when one is unknown. */
-function elementCount(shape: Shape, batchSize: number): number | null {
+/** The product of the dimensions (batch resolved), or null when one is unknown or there is no shape. */
+function elementCount(shape: Shape | undefined, batchSize: number): number | null {
+  if (!shape) return null;
   const dims = withBatch(shape, batchSize);
   if (dims.some((d) => d === null)) return null;
   return macsTimes(...(dims as number[]));
@@ -188,7 +189,7 @@ const opaque = (why: string): Rule => () => unknown(why);
 const convolution: Rule = (call, batchSize) => {
   const [kernel] = weightsNamed(call, 'kernel', 'depthwise_kernel');
   if (!kernel) return unknown('no kernel weight');
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   if (outputs === null) return unknownShape('output', call.outputShapes[0]);
   const depthwise = call.type.startsWith('Depthwise');
   const outChannels = depthwise ? kernel[kernel.length - 2] * kernel[kernel.length - 1] : kernel[kernel.length - 1];
@@ -202,7 +203,7 @@ const separableConvolution: Rule = (call, batchSize) => {
   const [depthwise] = weightsNamed(call, 'depthwise_kernel');
   const [pointwise] = weightsNamed(call, 'pointwise_kernel');
   if (!depthwise || !pointwise) return unknown('no depthwise_kernel and pointwise_kernel weights');
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   if (outputs === null) return unknownShape('output', call.outputShapes[0]);
   const positions = exactDivide(outputs, pointwise[pointwise.length - 1]);
   if (positions === null) return unknown('the output does not hold whole positions of the pointwise filters');
@@ -217,7 +218,7 @@ const separableConvolution: Rule = (call, batchSize) => {
 const transposedConvolution: Rule = (call, batchSize) => {
   const [kernel] = weightsNamed(call, 'kernel');
   if (!kernel) return unknown('no kernel weight');
-  const inputs = elementCount(call.inputShapes[0] ?? [null], batchSize);
+  const inputs = elementCount(call.inputShapes[0], batchSize);
   if (inputs === null) return unknownShape('input', call.inputShapes[0]);
   const positions = exactDivide(inputs, kernel[kernel.length - 1]);
   if (positions === null) return unknown('the input does not hold whole positions of the kernel\'s input channels');
@@ -243,12 +244,13 @@ function withLora(call: LayerCallFacts, result: MacsResult): MacsResult {
   return unknown(`${lora} mult-adds of LoRA plus ${result.macs} per step of a sequence of unknown length`);
 }
 
-/** Dense: every leading dimension (batch, steps, positions) × input features × units. fvcore's linear. */
-const dense: Rule = (call, batchSize) => {
-  const [kernel] = weightsNamed(call, 'kernel');
-  if (!kernel) return unknown('no kernel weight');
-  return withLora(call, perPosition(call, batchSize, (input) => macsTimes(...input.slice(0, -1), ...kernel)));
-};
+/**
+ * Dense: every leading dimension (batch, steps, positions) × input features ×
+ * units, fvcore's linear. Read from the shapes, not the kernel: a kernel
+ * quantized to int4 is stored packed, two rows to a byte row.
+ */
+const dense: Rule = (call, batchSize) =>
+  withLora(call, perPosition(call, batchSize, (input, output) => macsTimes(...input, output[output.length - 1])));
 
 /**
  * EinsumDense: the equation's whole index space, one multiply-add per
@@ -444,7 +446,7 @@ const multiHeadAttention: Rule = (call, batchSize) => {
   if (![heads, keyDim, valueDim].every((n) => Number.isInteger(n) && n > 0)) return unknown('MultiHeadAttention needs num_heads and key_dim');
   const queryPositions = macsTimes(...query.slice(0, -1));
   const keyPositions = macsTimes(...key.slice(0, -1));
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   if (outputs === null) return unknownShape('output', call.outputShapes[0]);
   const outputWidth = exactDivide(outputs, queryPositions);
   if (outputWidth === null) return unknown('the output does not hold a whole output vector per query position');
@@ -512,7 +514,7 @@ const attention: Rule = (call, batchSize) => {
 /** Dot: every output element is a sum over the contracted axis (and normalize=True adds two L2 normalizations). */
 const dot: Rule = (call, batchSize) => {
   const [a, b] = call.inputShapes.map((shape) => withBatch(shape, batchSize));
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   if (!a || !b || outputs === null) return unknownShape('output', call.outputShapes[0]);
   const axes = perAxis(option(call.config, 'axes') ?? -1, 2);
   const axis = axes[0] < 0 ? a.length + axes[0] : axes[0];
@@ -544,7 +546,7 @@ const runtimeNormalization: Rule = (call, batchSize) => {
 const averagePooling: Rule = (call, batchSize) => {
   const rank = Number(/(\d)D$/.exec(call.type)?.[1] ?? 2);
   const pool = perAxis(option(call.config, 'poolSize') ?? 2, rank);
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   if (outputs === null) return unknownShape('output', call.outputShapes[0]);
   return exact(macsTimes(outputs, ...pool));
 };
@@ -561,12 +563,12 @@ const INTERPOLATION_TAPS: Record<string, number> = { nearest: 1, bilinear: 4, bi
 
 function interpolationMacs(call: LayerCallFacts, batchSize: number, interpolation: string): MacsResult {
   if (interpolation === 'area') {
-    const inputs = elementCount(call.inputShapes[0] ?? [null], batchSize);
+    const inputs = elementCount(call.inputShapes[0], batchSize);
     return inputs === null ? unknownShape('input', call.inputShapes[0]) : exact(inputs);
   }
   const taps = INTERPOLATION_TAPS[interpolation];
   if (taps === undefined) return unknown(`interpolation "${interpolation}" has no rule`);
-  const outputs = elementCount(call.outputShapes[0] ?? [null], batchSize);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
   return outputs === null ? unknownShape('output', call.outputShapes[0]) : exact(macsTimes(taps, outputs));
 }
 
