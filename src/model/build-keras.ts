@@ -6,7 +6,7 @@ import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
-import { unhonouredArguments } from './keras-arguments.js';
+import { unhonouredArguments, unknownNames } from './keras-arguments.js';
 import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
@@ -107,6 +107,11 @@ function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: s
   const honoured = argumentsOf(cls) ?? new Set<string>();
   const [problem] = unhonouredArguments(className, layer.config, honoured);
   const name = String(layer.name ?? layer.config.name ?? className);
+  const [unknownName] = unknownNames({ activation: layer.config.activation, recurrent_activation: layer.config.recurrent_activation });
+  if (unknownName) {
+    const hint = unknownName.suggestions.length > 0 ? `; did you mean ${unknownName.suggestions.map((c) => `"${c}"`).join(', ')}?` : ' (a custom one?)';
+    throw new UserError('layer-config', `layer "${name}" (${className}): unknown ${unknownName.what} "${unknownName.value}"${hint}`, { file, path: [...path, 'config', unknownName.argument] });
+  }
   if (problem) {
     throw new UserError(
       'layer-config',

@@ -72,6 +72,21 @@ function knownName(name: string, names: string[]): boolean {
   return names.some((candidate) => key(candidate) === key(name));
 }
 
+/** Names of activations, initializers, ... in a layer's arguments that Keras does not have, with the closest it has. */
+export function unknownNames(args: Record<string, unknown>): Extract<ArgumentProblem, { kind: 'unknown-name' }>[] {
+  const problems: Extract<ArgumentProblem, { kind: 'unknown-name' }>[] = [];
+  for (const [argument, value] of Object.entries(args)) {
+    const named = namedObjects(argument);
+    const written = typeof value === 'string' ? value : isObject(value) && typeof value.class_name === 'string' ? value.class_name : undefined;
+    if (named && written !== undefined && !knownName(written, named.names)) {
+      // Keras lists both spellings (HeNormal, he_normal); suggest the one written in configs.
+      const spellings = named.names.filter((name) => name === name.toLowerCase() || !named.names.includes(kerasSnakeCase(name)));
+      problems.push({ kind: 'unknown-name', argument, what: named.what, value: written, suggestions: closestNames(written, spellings, 3) });
+    }
+  }
+  return problems;
+}
+
 /**
  * Checks the arguments a spec gives a layer of class `type` against Keras's
  * signature: unknown arguments, missing required ones, unknown names of
@@ -88,14 +103,8 @@ export function checkSpecArguments(type: string, args: Record<string, unknown>):
       problems.push({ kind: 'unknown', argument, suggestions: closestNames(argument, accepted, 3), accepted: accepted.filter((name) => !['input_dim', 'input_shape', 'autocast'].includes(name)).sort() });
       continue;
     }
-    const named = namedObjects(argument);
-    const written = typeof value === 'string' ? value : isObject(value) && typeof value.class_name === 'string' ? value.class_name : undefined;
-    if (named && written !== undefined && !knownName(written, named.names)) {
-      // Keras lists both spellings (HeNormal, he_normal); suggest the one written in configs.
-      const spellings = named.names.filter((name) => name === name.toLowerCase() || !named.names.includes(kerasSnakeCase(name)));
-      problems.push({ kind: 'unknown-name', argument, what: named.what, value: written, suggestions: closestNames(written, spellings, 3) });
-    }
   }
+  problems.push(...unknownNames(Object.fromEntries(Object.entries(args).filter(([argument]) => accepted.includes(argument)))));
   for (const argument of signature.required) if (!(argument in args)) problems.push({ kind: 'missing', argument });
   return problems;
 }

@@ -198,8 +198,13 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
 
 const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 
-/** tfjs errors carry their class in the message; users need only the sentence. */
+/**
+ * A tfjs error as a user of Keras reads it: the sentence, without tfjs's
+ * advice to JavaScript programmers (registerClass(), porting to TensorFlow.js).
+ */
 export function tfjsMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim();
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const unknown = /^Unknown (\w+): ([^\s.]+)\. This may be due to/.exec(message);
+  if (unknown) return `unknown ${unknown[1].toLowerCase()} "${unknown[2]}" (neither Keras's nor one merge-summary knows; a custom one?)`;
+  return message.replace(/ This may be due to one of the following reasons:.*$/, '');
 }
