@@ -2,19 +2,24 @@ import { summarize } from './analysis/collect.js';
 import type { ModelSummary } from './analysis/types.js';
 import { buildModel, type BuiltModel } from './model/build.js';
 import { buildKerasModel } from './model/build-keras.js';
-import { readModel } from './spec/read.js';
+import { readModel, readWeightsFile } from './spec/read.js';
+import { weightWarnings } from './spec/weights-check.js';
 
 export interface AnalyzeOptions {
   /** Merge counterfactuals; comparing sizes (diff, check) can leave them out. */
   merges?: boolean;
   /** Keep going past layers whose class is unknown, marking what they decide as unverified. */
   allowUnknown?: boolean;
+  /** A weights file (save_weights .h5, .weights.h5, TF.js manifest) to check the model's layers against. */
+  weights?: string;
 }
 
 /** spec or Keras file -> model: every input kind ends as the same built model. */
 export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
   const source = readModel(path);
-  return source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
+  const built = source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
+  if (!options.weights) return built;
+  return { ...built, warnings: [...built.warnings, ...weightWarnings(built.model, readWeightsFile(options.weights))] };
 }
 
 /** spec -> model -> analysis: the whole summary of one model file. */

@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'merge-summary.js');
+
+/**
+ * The project's shared folder beside the repository (../shared), or where
+ * MERGE_SUMMARY_SHARED says (a worktree elsewhere): third-party model files
+ * the repository may not hold. Suites that read them skip without it.
+ */
+export const SHARED = process.env.MERGE_SUMMARY_SHARED ?? join(ROOT, '..', 'shared');
+export const REAL_MODELS = join(SHARED, 'real-models');
+/** false, or why suites of third-party files are skipped (node:test's skip takes a reason). */
+export const WITHOUT_REAL_MODELS: false | string = existsSync(join(REAL_MODELS, 'SOURCES.md')) ? false : `no ${REAL_MODELS}/SOURCES.md (set MERGE_SUMMARY_SHARED)`;
 
 export function fixture(name: string): string {
   return join(ROOT, 'fixtures', name);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { availableKernelBackend } from '../model/kernels.js';
 import { describeError } from '../spec/locate.js';
+import { prepareModelReaders } from '../spec/read.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addGraphCommand } from './graph-command.js';
@@ -13,6 +14,7 @@ import { EXIT } from './output.js';
 import { addSummaryCommand } from './summary-command.js';
 
 export { EXIT };
+export { setModuleImporter } from '../spec/hdf5.js';
 
 /** Runs the CLI; resolves to the exit status. Output goes to stdout only once complete. */
 export async function main(argv: string[]): Promise<number> {
@@ -65,6 +67,12 @@ Each command's options: merge-summary summary --help (--json, --merges, --explai
 --expand-nested, --allow-unknown, --width, --no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
+  // Readers that load asynchronously (the HDF5 library) are loaded before a command reads its models.
+  program.hook('preAction', async (_program, command) => {
+    const options = command.opts() as { weights?: unknown; compare?: unknown };
+    const paths = [...command.args, options.weights, options.compare].filter((path): path is string => typeof path === 'string');
+    await prepareModelReaders(paths);
+  });
   addSummaryCommand(program, versionText);
   addDiffCommand(program, setStatus);
   addCheckCommand(program, setStatus);

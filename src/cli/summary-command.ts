@@ -13,6 +13,7 @@ interface SummaryOptions extends OutputOptions {
   explain?: boolean;
   expandNested?: boolean;
   allowUnknown?: boolean;
+  weights?: string;
 }
 
 export function addSummaryCommand(program: Command, versionText: () => string): void {
@@ -20,11 +21,12 @@ export function addSummaryCommand(program: Command, versionText: () => string): 
     program
       .command('summary', { isDefault: true })
       .description('print the summary table of a model and what each merge does (the default command)')
-      .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .keras archive, TF.js model.json; - for standard input')
+      .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .h5, .keras archive, SavedModel folder, TF.js model.json; - for standard input')
       .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, or all)')
       .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels')
       .option('--expand-nested', 'show the layers of models used as layers, as Keras does with expand_nested')
-      .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified'),
+      .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified')
+      .option('--weights <file>', 'check the model\'s layers against a weights file (save_weights .h5, .weights.h5, TF.js model.json or manifest)'),
   ).action(async (model: string | undefined, options: SummaryOptions) => {
     if (program.opts().version) {
       write(versionText());
@@ -32,7 +34,7 @@ export function addSummaryCommand(program: Command, versionText: () => string): 
     }
     if (model === undefined) throw new UserError('no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
-    const summary = analyzeFile(model, { allowUnknown: options.allowUnknown });
+    const summary = analyzeFile(model, { allowUnknown: options.allowUnknown, weights: options.weights });
     const selection = mergeSelection(options.merges, summary.merges.map((merge) => merge.name));
     for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
     const explanation = options.explain ? await explainMerges(summary) : undefined;

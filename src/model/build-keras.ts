@@ -1,5 +1,6 @@
 import { UserError, type DocPath } from '../errors.js';
 import { isObject, MODEL_CLASSES, type KerasTopology } from '../spec/keras-config.js';
+import { weightWarnings } from '../spec/weights-check.js';
 import { baseName } from '../spec/yaml-spec.js';
 import type { BuiltModel } from './build.js';
 import { graphFromModel } from './graph-from-model.js';
@@ -38,6 +39,13 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       { file: topology.file, path: first.path },
     );
   }
+  const gru = findResetAfterGru(topology.model, topology.path);
+  if (gru) {
+    throw new UserError(
+      `layer "${gru.name}" (GRU) has reset_after: true (the default since Keras 2.3), a GRU that TensorFlow.js cannot build (it has only reset_after: false); merge-summary cannot count this model yet`,
+      { file: topology.file, path: gru.path },
+    );
+  }
   const placeholders: Record<string, unknown> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
@@ -55,7 +63,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   const unverified = unverifiedLayers(graph.calls, new Set(unknown.map((u) => u.className)), layers);
   const warnings = [
     ...unknown.map((u) => `layer "${u.name}" (${u.className}) is unknown; it is taken as keeping its input's shape, so its row and the rows after it are unverified`),
-    ...manifestWarnings(model, topology),
+    ...(topology.weights ? weightWarnings(model, topology.weights) : []),
   ];
   return { model, graph, tensors, layers, warnings, unverified };
 }
@@ -75,6 +83,26 @@ function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known:
     const name = String(layer.name ?? (isObject(layer.config) ? layer.config.name : className));
     return known.has(className) && !UNKNOWABLE[className] ? [] : [{ name, className, path: layerPath }];
   });
+}
+
+/** The first GRU with reset_after true, anywhere in the model (also inside Bidirectional or TimeDistributed). */
+function findResetAfterGru(value: unknown, path: DocPath): { name: string; path: DocPath } | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findResetAfterGru(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  if (value.class_name === 'GRU' && isObject(value.config) && value.config.reset_after === true) {
+    return { name: String(value.config.name ?? value.name ?? 'gru'), path };
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = findResetAfterGru(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Unknown layers, and every layer whose input comes from one: their shapes are guesses. */
@@ -97,33 +125,4 @@ function unknownOrigin(unverified: Map<string, string>, label: string): string {
   const name = label.split('#')[0];
   const reason = unverified.get(name);
   return reason?.startsWith('after the unknown layer ') ? reason.slice('after the unknown layer '.length) : `"${name}"`;
-}
-
-/**
- * A TF.js file lists every weight with its shape. Each layer's parameter count
- * must equal its weights' sizes there; a difference means the model built
- * here is not the file's model.
- */
-function manifestWarnings(model: LayersModel, topology: KerasTopology): string[] {
-  if (!topology.weightsManifest) return [];
-  const fromManifest = new Map<string, number>();
-  for (const weight of topology.weightsManifest) {
-    const parts = String(weight.name).split('/');
-    const layer = parts.length > 1 ? parts[parts.length - 2] : parts[0];
-    const size = (weight.shape ?? []).reduce((product, dim) => product * dim, 1);
-    fromManifest.set(layer, (fromManifest.get(layer) ?? 0) + size);
-  }
-  const warnings: string[] = [];
-  for (const layer of leafLayers(model)) {
-    const counted = layer.countParams();
-    const listed = fromManifest.get(layer.name) ?? 0;
-    if (counted !== listed && (counted > 0 || fromManifest.has(layer.name))) {
-      warnings.push(`layer "${layer.name}" (${layer.getClassName()}) counts ${counted} parameters but the weights manifest lists ${listed}: the model built here differs from the file's`);
-    }
-  }
-  return warnings;
-}
-
-function leafLayers(model: LayersModel): Layer[] {
-  return model.layers.flatMap((layer) => ('layers' in layer && Array.isArray((layer as LayersModel).layers) ? leafLayers(layer as LayersModel) : [layer]));
 }

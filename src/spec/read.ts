@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import jsyaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import type { ModelGraph } from './graph.js';
+import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, readKerasHdf5, type KerasHdf5 } from './hdf5.js';
 import { isZip, readKerasArchive } from './keras-archive.js';
-import { isKerasDocument, isObject, readKerasTopology, type KerasTopology } from './keras-config.js';
+import { isKerasDocument, isObject, manifestListing, readKerasTopology, type KerasTopology } from './keras-config.js';
 import { rememberSource } from './locate.js';
+import { describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument } from './savedmodel.js';
+import type { WeightListing } from './weights-check.js';
 import { refuseDeepNesting } from './yaml-guard.js';
 import { readSpec } from './yaml-spec.js';
 
@@ -21,13 +25,19 @@ export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras';
 
 /**
  * Reads a model from a file, or from standard input when the path is "-",
- * knowing its kind from its content: a zip is a Keras 3 archive; JSON or
- * YAML with a Keras model configuration or a TF.js modelTopology is that
- * model; anything else must be a spec.
+ * knowing its kind from its content: a folder with saved_model.pb is a
+ * TensorFlow SavedModel; the HDF5 signature makes a Keras .h5 file; a zip is
+ * a Keras 3 archive; JSON or YAML with a Keras model configuration or a TF.js
+ * modelTopology is that model; other text must be a spec, and other binary
+ * content is refused.
  */
 export function readModel(path: string): ModelSource {
-  const bytes = readBytes(path);
   const file = displayName(path);
+  const kind = path === '-' ? 'stream' : fileKind(path);
+  if (kind === 'folder') return readSavedModel(path, file);
+  if (kind === 'hdf5') return readHdf5Model(path, file);
+  if (kind === 'other') refuseLargeBinary(path, file);
+  const bytes = readBytes(path);
   if (isZip(bytes)) {
     const archive = readKerasArchive(bytes, file);
     const member = `${file}:config.json`;
@@ -36,7 +46,129 @@ export function readModel(path: string): ModelSource {
     const topology = readKerasTopology(doc as Record<string, unknown>, member);
     return { kind: 'keras', topology: { ...topology, kerasVersion: archiveVersion(archive.metadata) ?? topology.kerasVersion } };
   }
+  refuseBinary(bytes, file);
   return parseModelDocument(new TextDecoder().decode(bytes), path);
+}
+
+/**
+ * Loads what reading these model files will need that only loads
+ * asynchronously: the HDF5 library, when one of them is an HDF5 file. The
+ * CLI calls it before running a command; everything after is synchronous.
+ */
+export async function prepareModelReaders(paths: string[]): Promise<void> {
+  if (paths.some((path) => path !== '-' && fileKind(path) === 'hdf5')) await loadHdf5Library();
+}
+
+/** A folder, an HDF5 file, or another file (read whole); a missing or unreadable path is left to readBytes to report. */
+function fileKind(path: string): 'folder' | 'hdf5' | 'other' {
+  try {
+    if (statSync(path).isDirectory()) return 'folder';
+    return hdf5SignatureOffset(path) === undefined ? 'other' : 'hdf5';
+  } catch {
+    return 'other';
+  }
+}
+
+/** A model saved as a Keras HDF5 file: its model_config attribute, with its weights' shapes to check the built model against. */
+function readHdf5Model(path: string, file: string): ModelSource {
+  const contents = readKerasHdf5(path, file);
+  if (contents.layout !== 'model' || contents.modelConfig === undefined) throw new UserError(notAModelFile(contents, file), { file });
+  const member = `${file}:model_config`;
+  const doc = parseJsonText(contents.modelConfig, member);
+  if (!isKerasDocument(doc)) throw new UserError('the model_config attribute is not a Keras model configuration (class_name and config)', { file: member, path: [] });
+  const topology = readKerasTopology(doc as Record<string, unknown>, member);
+  return {
+    kind: 'keras',
+    topology: {
+      ...topology,
+      name: topology.name ?? basename(file).replace(/\.(h5|hdf5|keras)$/i, ''),
+      kerasVersion: contents.kerasVersion ?? topology.kerasVersion,
+      weights: { source: file, weights: contents.weights },
+    },
+  };
+}
+
+/** Why an HDF5 file without model_config cannot be summarised alone, and what to pass. */
+function notAModelFile(contents: KerasHdf5, file: string): string {
+  const size = contents.weights.reduce((sum, w) => sum + w.shape.reduce((product, dim) => product * dim, 1), 0);
+  const holds = `${contents.weights.length} weights, ${size.toLocaleString('en-US')} values`;
+  const version = contents.kerasVersion ? `, Keras ${contents.kerasVersion}` : '';
+  if (contents.layout === 'save-weights' || contents.layout === 'keras3-weights') {
+    const what = contents.layout === 'save-weights' ? `save_weights${version}: ${contents.layerNames?.length ?? 0} layers, ${holds}` : `Keras 3 save_weights: ${holds}`;
+    return `this is a weights file (${what}) and holds no architecture; pass the architecture with it: merge-summary ARCH --weights ${file}`;
+  }
+  const attributes = contents.rootAttributes.length > 0 ? contents.rootAttributes.join(', ') : 'none';
+  const groups = contents.rootGroups.length > 0 ? contents.rootGroups.slice(0, 8).join(', ') + (contents.rootGroups.length > 8 ? ', …' : '') : 'none';
+  return `an HDF5 file, but not a Keras model: it has no model_config attribute (root attributes: ${attributes}; groups: ${groups}); expected a file written by Keras's model.save("model.h5"), or a weights file with --weights`;
+}
+
+/** A folder: a TensorFlow SavedModel whose keras_metadata.pb holds the Keras configuration. */
+function readSavedModel(dir: string, file: string): ModelSource {
+  if (!isSavedModelFolder(dir)) {
+    throw new UserError(
+      `cannot read the model: it is a folder, but not a TensorFlow SavedModel (${describeFolder(dir)}); expected a model file, or a SavedModel folder holding saved_model.pb and keras_metadata.pb`,
+      { file },
+    );
+  }
+  const [root] = readKerasMetadata(dir, file);
+  const doc = rootModelDocument(root);
+  const member = `${file}/keras_metadata.pb`;
+  if (!doc) {
+    throw new UserError(
+      `a subclassed Keras model ("${String(root.metadata.class_name)}", is_graph_network false): a subclassed model saves no layer graph, only its layers, so neither the shapes between them nor the merges can be known; save it from a Functional or Sequential model, or pass its to_json()`,
+      { file: member },
+    );
+  }
+  rememberSource(member, root.text);
+  return { kind: 'keras', topology: readKerasTopology(doc, member) };
+}
+
+/**
+ * A binary file that is none of the kinds above (a weights shard, a
+ * protobuf, an image) is refused as such, never parsed as YAML.
+ */
+function refuseBinary(bytes: Uint8Array, file: string): void {
+  const head = bytes.subarray(0, 8192);
+  if (isHdf5Bytes(bytes)) {
+    throw new UserError('an HDF5 file on standard input: HDF5 is read from a file, in place; pass its path', { file });
+  }
+  if (!head.includes(0)) return;
+  const name = basename(file);
+  const hint =
+    name === 'saved_model.pb' || name === 'keras_metadata.pb' ? `; ${name} is part of a TensorFlow SavedModel: pass the folder that holds it`
+    : /\.bin$|shard\d+of\d+/.test(name) ? '; TF.js weight shards hold values only: pass the model.json beside them'
+    : '';
+  const start = Array.from(head.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  throw new UserError(
+    `not a model file merge-summary reads: binary content (it starts with ${start}) that is neither HDF5 (a Keras .h5 file) nor a zip (a .keras archive); expected one of these, a SavedModel folder, or a JSON / YAML model${hint}`,
+    { file },
+  );
+}
+
+/**
+ * A file of weights given with --weights, to check the model against: a
+ * Keras .h5 (save_weights, a Keras 3 .weights.h5, or a whole model, whose
+ * model_weights are taken), a TF.js model.json with a weightsManifest, or a
+ * weights manifest alone.
+ */
+export function readWeightsFile(path: string): WeightListing {
+  const file = displayName(path);
+  const kind = path === '-' ? 'stream' : fileKind(path);
+  if (kind === 'hdf5') {
+    const contents = readKerasHdf5(path, file);
+    if (contents.layout === 'other') {
+      throw new UserError(`--weights: an HDF5 file, but not Keras weights (root attributes: ${contents.rootAttributes.join(', ') || 'none'}; groups: ${contents.rootGroups.slice(0, 8).join(', ') || 'none'}); expected a file from save_weights or model.save`, { file });
+    }
+    return { source: file, weights: contents.weights };
+  }
+  if (kind === 'folder') throw new UserError('--weights: a folder; expected a weights file (.h5, .weights.h5) or a TF.js model.json / weights manifest', { file });
+  if (kind === 'other') refuseLargeBinary(path, file);
+  const bytes = readBytes(path);
+  refuseBinary(bytes, file);
+  const doc = parseJsonText(new TextDecoder().decode(bytes), file);
+  const manifest = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.weightsManifest) ? doc.weightsManifest : undefined;
+  if (!manifest) throw new UserError('--weights: JSON without a weights manifest; expected a TF.js model.json with "weightsManifest", or the manifest itself ([{"paths": ..., "weights": [...]}])', { file, path: [] });
+  return manifestListing(manifest, file);
 }
 
 /** Reads a spec (the YAML format of ../shared/model-spec.md) from a file or standard input. */
@@ -165,4 +297,21 @@ function readBytes(path: string): Uint8Array {
       : (error as Error).message;
     throw new UserError(`cannot read the model: ${why}`, { file: displayName(path) });
   }
+}
+
+/** A binary file is known from its first bytes: refused before a large one is read whole (a zip is read whole, as archives are). */
+function refuseLargeBinary(path: string, file: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(8192);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+  if (!isZip(head)) refuseBinary(head, file);
 }

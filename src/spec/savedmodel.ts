@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { isObject } from './keras-config.js';
+
+const require = createRequire(import.meta.url);
+
+type Json = Record<string, unknown>;
+
+/**
+ * keras_metadata.pb's message, as tf.keras declares it
+ * (keras/protobuf/saved_metadata.proto), built here instead of generated:
+ * SavedMetadata { repeated SavedObject nodes = 1 }, each SavedObject with
+ * node_id 2, node_path 3, identifier 4, metadata 5 (a JSON string) and
+ * version 6.
+ */
+const SAVED_METADATA = {
+  nested: {
+    SavedMetadata: { fields: { nodes: { rule: 'repeated', type: 'SavedObject', id: 1 } } },
+    SavedObject: {
+      fields: {
+        node_id: { type: 'int32', id: 2 },
+        node_path: { type: 'string', id: 3 },
+        identifier: { type: 'string', id: 4 },
+        metadata: { type: 'string', id: 5 },
+        version: { type: 'VersionDef', id: 6 },
+      },
+    },
+    VersionDef: { fields: { producer: { type: 'int32', id: 1 }, min_consumer: { type: 'int32', id: 2 }, bad_consumers: { rule: 'repeated', type: 'int32', id: 3 } } },
+  },
+};
+
+/** One object of the Keras object graph: the model ("root"), its layers ("root.layer-1"), metrics, ... */
+export interface MetadataNode {
+  nodeId: number;
+  nodePath: string;
+  /** _tf_keras_network, _tf_keras_sequential, _tf_keras_model, _tf_keras_layer, _tf_keras_input_layer, _tf_keras_rnn_layer, _tf_keras_metric */
+  identifier: string;
+  /** The node's metadata JSON, with tuples and TensorShapes as plain lists. */
+  metadata: Json;
+  /** The JSON as written, for locating errors. */
+  text: string;
+}
+
+/** A TensorFlow SavedModel folder: saved_model.pb (or .pbtxt) is what makes one. */
+export function isSavedModelFolder(dir: string): boolean {
+  return existsSync(join(dir, 'saved_model.pb')) || existsSync(join(dir, 'saved_model.pbtxt'));
+}
+
+/** What a folder given as a model holds, for the message when it is not a SavedModel. */
+export function describeFolder(dir: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (error) {
+    return `it cannot be listed (${(error as Error).message})`;
+  }
+  if (names.length === 0) return 'it is empty';
+  return `it holds ${names.slice(0, 6).join(', ')}${names.length > 6 ? `, … (${names.length} entries)` : ''}`;
+}
+
+/**
+ * Reads the Keras metadata of a SavedModel folder (tf.keras 2.5 to 2.15 write
+ * keras_metadata.pb beside saved_model.pb): every object of the Keras object
+ * graph with its metadata, the root (the model) first. A SavedModel without
+ * it holds a TensorFlow graph and no Keras configuration, and says so.
+ */
+export function readKerasMetadata(dir: string, file: string): MetadataNode[] {
+  const path = join(dir, 'keras_metadata.pb');
+  if (!existsSync(path)) {
+    throw new UserError(
+      `a TensorFlow SavedModel without Keras metadata: there is no keras_metadata.pb beside saved_model.pb, so it holds a TensorFlow graph but no Keras model configuration (tf.keras 2.5 to 2.15 write keras_metadata.pb with model.save(folder); a model saved with tf.saved_model.save, or by other tools, has none); pass the model's to_json(), .h5 or .keras file instead`,
+      { file },
+    );
+  }
+  // Loaded here, not at start-up: only SavedModels need it.
+  const protobuf = require('protobufjs/light') as typeof import('protobufjs/light.js');
+  const type = protobuf.Root.fromJSON(SAVED_METADATA).lookupType('SavedMetadata');
+  let decoded: { nodes?: { node_id?: number; node_path?: string; identifier?: string; metadata?: string }[] };
+  try {
+    decoded = type.toObject(type.decode(readFileSync(path)), { defaults: true }) as typeof decoded;
+  } catch (error) {
+    throw new UserError(`keras_metadata.pb is not a Keras SavedMetadata message (truncated or damaged?): ${(error as Error).message}`, { file: `${file}/keras_metadata.pb` });
+  }
+  const nodes = (decoded.nodes ?? []).map((node, i) => {
+    const text = node.metadata ?? '';
+    let metadata: unknown;
+    try {
+      metadata = JSON.parse(text, plainTuples);
+    } catch (error) {
+      throw new UserError(`keras_metadata.pb: the metadata of node ${node.node_path || i} is not JSON: ${(error as Error).message}`, { file: `${file}/keras_metadata.pb` });
+    }
+    return { nodeId: node.node_id ?? 0, nodePath: node.node_path ?? '', identifier: node.identifier ?? '', metadata: (metadata ?? {}) as Json, text };
+  });
+  const root = nodes.find((node) => node.nodePath === 'root');
+  if (!root) throw new UserError('keras_metadata.pb has no "root" object (the model)', { file: `${file}/keras_metadata.pb` });
+  return [root, ...nodes.filter((node) => node !== root)];
+}
+
+/**
+ * The model configuration of the root object, in to_json()'s form
+ * ({class_name, config, keras_version, backend}), or undefined for a
+ * subclassed model, which saves no configuration.
+ */
+export function rootModelDocument(root: MetadataNode): Json | undefined {
+  const metadata = root.metadata;
+  const modelConfig = metadata.model_config;
+  const config = isObject(modelConfig) && modelConfig.config !== undefined ? modelConfig.config : metadata.config;
+  if (!isObject(config) || config['layer was saved without config'] === true || metadata.is_graph_network === false) return undefined;
+  const className = isObject(modelConfig) && typeof modelConfig.class_name === 'string' ? modelConfig.class_name : metadata.class_name;
+  return { class_name: className, config, keras_version: metadata.keras_version, backend: metadata.backend };
+}
+
+/**
+ * tf.keras writes a Python tuple as {"class_name": "__tuple__", "items": [...]}
+ * and a TensorShape as {"class_name": "TensorShape", "items": [...]}; both
+ * are plain lists in a to_json() file.
+ */
+function plainTuples(_key: string, value: unknown): unknown {
+  if (isObject(value) && (value.class_name === '__tuple__' || value.class_name === 'TensorShape') && Array.isArray(value.items)) return value.items;
+  return value;
+}
