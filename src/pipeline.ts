@@ -1,8 +1,10 @@
 import { summarize } from './analysis/collect.js';
+import { summarizeSubclassed } from './analysis/subclassed.js';
 import type { ModelSummary } from './analysis/types.js';
 import { buildModel, type BuiltModel } from './model/build.js';
 import { buildKerasModel } from './model/build-keras.js';
-import { readModel, readWeightsFile } from './spec/read.js';
+import { UserError } from './errors.js';
+import { readModel, readWeightsFile, type ModelSource } from './spec/read.js';
 import { weightWarnings } from './spec/weights-check.js';
 
 export interface AnalyzeOptions {
@@ -15,8 +17,8 @@ export interface AnalyzeOptions {
 }
 
 /** spec or Keras file -> model: every input kind ends as the same built model. */
-export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
-  const source = readModel(path);
+export function loadModel(path: string, options: AnalyzeOptions = {}, source: ModelSource = readModel(path)): BuiltModel {
+  if (source.kind === 'subclassed') throw new UserError('a subclassed model has no layer graph to build', { file: path });
   const built = source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
   if (!options.weights) return built;
   return { ...built, warnings: [...built.warnings, ...weightWarnings(built.model, readWeightsFile(options.weights))] };
@@ -24,5 +26,10 @@ export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltMode
 
 /** spec -> model -> analysis: the whole summary of one model file. */
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): ModelSummary {
-  return summarize(loadModel(path, options), { merges: options.merges ?? true });
+  const source = readModel(path);
+  if (source.kind === 'subclassed') {
+    if (options.weights) throw new UserError('--weights: a subclassed model is checked against its own checkpoint; --weights is not taken with it', { file: path });
+    return summarizeSubclassed(source.model, { allowUnknown: options.allowUnknown });
+  }
+  return summarize(loadModel(path, options, source), { merges: options.merges ?? true });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { LayerSummary } from '../src/analysis/types.js';
 import { analyzeFile } from '../src/pipeline.js';
 import { loadHdf5Library, readKerasHdf5 } from '../src/spec/hdf5.js';
-import { REAL_MODELS, WITHOUT_REAL_MODELS, runCli } from './helpers.js';
+import { REAL_MODELS, WITHOUT_REAL_MODELS, runCli, writeTemp } from './helpers.js';
 
 const real = (file: string) => join(REAL_MODELS, file);
 
@@ -46,7 +46,6 @@ const REFUSED: Record<string, RegExp> = {
   'h5/fingernails-unet-weights-only-keras230.h5': /this is a weights file \(save_weights, Keras 2\.3\.0: 25 layers, 36 weights, 120,825 values\) and holds no architecture; pass the architecture with it: merge-summary ARCH --weights .*fingernails-unet-weights-only-keras230\.h5$/,
   // Blocked on GRU reset_after=true in TensorFlow.js (issue 9's GRU work).
   'h5/imdb-embedding-gru-keras3132.h5': /:model_config:1:\d+: layer "gru" \(GRU\) has reset_after: true .*merge-summary cannot count this model yet/,
-  'savedmodel/htc-subclassed-model-keras260': /keras_metadata\.pb: a subclassed Keras model \("HTC", is_graph_network false\): a subclassed model saves no layer graph/,
 };
 
 const MERGE_TYPES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot']);
@@ -138,5 +137,45 @@ describe('what the real .h5 and SavedModel files need', { skip: WITHOUT_REAL_MOD
     const folder = real('savedmodel/stacked-lstm-bn-keras2131');
     const result = runCli(['diff', folder, folder, '--exit-code']);
     assert.equal(result.status, 0, result.stderr);
+  });
+
+  it('a subclassed model: each layer counted alone from its config and build shape, checked against the checkpoint, clearly marked', () => {
+    const result = runCli([real('savedmodel/htc-subclassed-model-keras260'), '--width', '120']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '', 'every layer matches the checkpoint');
+    assert.match(result.stdout, /^Model: "htc"\nSubclassed model \(HTC\): it saved no layer graph, so each layer is built alone/);
+    assert.match(result.stdout, /The state of its 4 metrics \(train_loss, train_accuracy, test_loss, test_accuracy\) is not counted/);
+    // Hand count of conv0: an 8×8 kernel over 3 channels, 32 filters, and 32 biases; its output from (None, 500, 500, 3), valid padding.
+    assert.match(result.stdout, /│ conv2d \(Conv2D\) +│ \(None, 493, 493, 32\) │ +6,176 │/);
+    assert.match(result.stdout, /│ max_pooling2d \(MaxPooling2D\) +│ \? +│ +0 │/);
+    const doc = JSON.parse(runCli([real('savedmodel/htc-subclassed-model-keras260'), '--json']).stdout);
+    assert.deepEqual(doc.merges, []);
+    assert.match(doc.note, /^Subclassed model/);
+  });
+
+  it('a subclassed model whose layer differs from its checkpoint warns naming it; without variables.index it is refused', async () => {
+    const source = real('savedmodel/htc-subclassed-model-keras260');
+    const dir = join(writeTemp('htc-marker', ''), '..', 'htc-tampered');
+    mkdirSync(join(dir, 'variables'), { recursive: true });
+    copyFileSync(join(source, 'saved_model.pb'), join(dir, 'saved_model.pb'));
+    const protobuf = (await import('protobufjs/light.js')).default;
+    const type = protobuf.Root.fromJSON({
+      nested: {
+        SavedMetadata: { fields: { nodes: { rule: 'repeated', type: 'SavedObject', id: 1 } } },
+        SavedObject: { fields: { node_id: { type: 'int32', id: 2 }, node_path: { type: 'string', id: 3 }, identifier: { type: 'string', id: 4 }, metadata: { type: 'string', id: 5 } } },
+      },
+    }).lookupType('SavedMetadata');
+    const message = type.toObject(type.decode(readFileSync(join(source, 'keras_metadata.pb')))) as { nodes: { node_path: string; metadata: string }[] };
+    const conv0 = message.nodes.find((node) => node.node_path === 'root.conv0')!;
+    conv0.metadata = conv0.metadata.replace('"items": [null, 500, 500, 3]', '"items": [null, 500, 500, 4]');
+    writeFileSync(join(dir, 'keras_metadata.pb'), type.encode(type.fromObject(message)).finish());
+    const refusal = runCli([dir]);
+    assert.equal(refusal.status, 2);
+    assert.match(refusal.stderr, /htc-tampered\/keras_metadata\.pb: a subclassed Keras model \("HTC"\): it saved no layer graph, .*variables\/variables\.index, which this folder lacks/);
+    copyFileSync(join(source, 'variables', 'variables.index'), join(dir, 'variables', 'variables.index'));
+    const result = runCli([dir]);
+    assert.equal(result.status, 0, result.stderr);
+    // 8 × 8 × 4 × 32 + 32 = 8,224 built; the checkpoint's 8 × 8 × 3 × 32 + 32 = 6,176.
+    assert.match(result.stderr, /warning: layer "conv2d" \(Conv2D\) counts 8,224 parameters but the checkpoint \(variables\/variables\.index\) lists 6,176 for it: shapes \(8, 8, 4, 32\), \(32,\) here, /);
   });
 });

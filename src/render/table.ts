@@ -45,7 +45,8 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
   const note = unverified.length > 0
     ? `\n ${palette.affected('?')} unverified: ${unverified.length} layer${unverified.length === 1 ? '' : 's'} of unknown class or after one; their shapes and counts are guesses (${unverified.map((l) => l.name).slice(0, 4).join(', ')}${unverified.length > 4 ? ', …' : ''})`
     : '';
-  return [`Model: "${summary.name}"`, table, renderTotals(summary, palette) + note].join('\n') + '\n';
+  const title = summary.note ? `Model: "${summary.name}"\n${palette.dim(summary.note)}` : `Model: "${summary.name}"`;
+  return [title, table, renderTotals(summary, palette) + note].join('\n') + '\n';
 }
 
 /** Merges stand out; a layer whose shape or size depends on merges names them. */
@@ -61,7 +62,8 @@ function layerRow(layer: LayerSummary, sequentialLike: boolean, palette: Palette
   const indent = depth > 0 ? `${'  '.repeat(depth - 1)}└ ` : '';
   const row: Cell[] = [
     { text: `${indent}${layer.name} (${layer.type})`, style: isMerge ? palette.merge : depth > 0 ? palette.dim : palette.layerName },
-    { text: formatShapes(layer.outputShape) + (layer.unverified ? ' ?' : ''), style: layer.unverified ? palette.affected : palette.shape },
+    // An empty shape is an unknown one (a layer of a subclassed model that recorded none); a layer's output always has a batch axis.
+    { text: layer.outputShape.length === 0 ? '?' : formatShapes(layer.outputShape) + (layer.unverified ? ' ?' : ''), style: layer.unverified ? palette.affected : palette.shape },
     { text: formatCount(layer.params), style: palette.number },
   ];
   if (!sequentialLike) {

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import type { ModelGraph } from './graph.js';
@@ -7,7 +7,8 @@ import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, readKerasHdf5, type 
 import { isZip, readKerasArchive } from './keras-archive.js';
 import { isKerasDocument, isObject, manifestListing, readKerasTopology, type KerasTopology } from './keras-config.js';
 import { rememberSource } from './locate.js';
-import { describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument } from './savedmodel.js';
+import { readCheckpointIndex } from './checkpoint-index.js';
+import { describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument, subclassedChildren, subclassedLayer, type SubclassedModel } from './savedmodel.js';
 import type { WeightListing } from './weights-check.js';
 import { refuseDeepNesting } from './yaml-guard.js';
 import { readSpec } from './yaml-spec.js';
@@ -20,8 +21,8 @@ const KERAS_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend([
 /** Values a spec may reach through aliases; far beyond any model, far below a "billion laughs" bomb. */
 const MAX_EXPANDED_VALUES = 1_000_000;
 
-/** A model as read: a merge-summary spec, or a Keras / TF.js configuration. */
-export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras'; topology: KerasTopology };
+/** A model as read: a merge-summary spec, a Keras / TF.js configuration, or the layers of a subclassed model. */
+export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras'; topology: KerasTopology } | { kind: 'subclassed'; model: SubclassedModel };
 
 /**
  * Reads a model from a file, or from standard input when the path is "-",
@@ -110,17 +111,41 @@ function readSavedModel(dir: string, file: string): ModelSource {
       { file },
     );
   }
-  const [root] = readKerasMetadata(dir, file);
+  const nodes = readKerasMetadata(dir, file);
+  const [root] = nodes;
   const doc = rootModelDocument(root);
   const member = `${file}/keras_metadata.pb`;
-  if (!doc) {
+  if (!doc) return { kind: 'subclassed', model: readSubclassedModel(dir, file, nodes) };
+  rememberSource(member, root.text);
+  return { kind: 'keras', topology: readKerasTopology(doc, member) };
+}
+
+/**
+ * A subclassed model saves no layer graph, only its layers' configurations
+ * and build shapes; they are counted one by one and checked against the
+ * checkpoint, which must therefore be there.
+ */
+function readSubclassedModel(dir: string, file: string, nodes: ReturnType<typeof readKerasMetadata>): SubclassedModel {
+  const [root] = nodes;
+  const className = String(root.metadata.class_name);
+  const member = `${file}/keras_metadata.pb`;
+  const index = join(dir, 'variables', 'variables.index');
+  if (!existsSync(index)) {
     throw new UserError(
-      `a subclassed Keras model ("${String(root.metadata.class_name)}", is_graph_network false): a subclassed model saves no layer graph, only its layers, so neither the shapes between them nor the merges can be known; save it from a Functional or Sequential model, or pass its to_json()`,
+      `a subclassed Keras model ("${className}"): it saved no layer graph, only its layers, whose counts are checked against the checkpoint's variables/variables.index, which this folder lacks; pass the folder as saved, or the model's to_json() if it has one`,
       { file: member },
     );
   }
-  rememberSource(member, root.text);
-  return { kind: 'keras', topology: readKerasTopology(doc, member) };
+  const { layers, metrics } = subclassedChildren(nodes, member);
+  return {
+    name: String(root.metadata.name ?? className),
+    className,
+    file,
+    trainable: root.metadata.trainable !== false,
+    layers: layers.map((node) => subclassedLayer(node.nodePath, node.metadata, member)),
+    metrics: metrics.map((node) => node.nodePath.replace(/^root\./, '').replace(/\./g, '/')),
+    checkpoint: readCheckpointIndex(index, `${file}/variables/variables.index`),
+  };
 }
 
 /**

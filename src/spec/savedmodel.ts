@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import type { CheckpointVariable } from './checkpoint-index.js';
 import { isObject } from './keras-config.js';
 
 const require = createRequire(import.meta.url);
@@ -112,6 +113,34 @@ export function rootModelDocument(root: MetadataNode): Json | undefined {
   return { class_name: className, config, keras_version: metadata.keras_version, backend: metadata.backend };
 }
 
+/** Identifiers of Keras models in keras_metadata.pb. */
+const MODEL_IDENTIFIERS = new Set(['_tf_keras_network', '_tf_keras_sequential', '_tf_keras_model']);
+
+/**
+ * The objects a subclassed model holds directly: each Keras object whose
+ * nearest Keras ancestor in the object graph is the model (root.conv0, or
+ * root.blocks.0 for a layer in a list), split into layers and metrics. A
+ * model held by the model is refused: it would need its own graph built.
+ */
+export function subclassedChildren(nodes: MetadataNode[], file: string): { layers: MetadataNode[]; metrics: MetadataNode[] } {
+  const paths = new Set(nodes.map((node) => node.nodePath));
+  const parentOf = (path: string) => {
+    for (let cut = path.lastIndexOf('.'); cut > 0; cut = path.lastIndexOf('.', cut - 1)) {
+      if (paths.has(path.slice(0, cut))) return path.slice(0, cut);
+    }
+    return undefined;
+  };
+  const children = nodes.filter((node) => node.nodePath !== 'root' && parentOf(node.nodePath) === 'root');
+  const nested = children.find((node) => MODEL_IDENTIFIERS.has(node.identifier));
+  if (nested) {
+    throw new UserError(`the subclassed model holds a model ("${nested.nodePath}", ${String(nested.metadata.class_name)}); summaries of models inside subclassed models are not supported`, { file });
+  }
+  return {
+    layers: children.filter((node) => node.identifier !== '_tf_keras_metric'),
+    metrics: children.filter((node) => node.identifier === '_tf_keras_metric'),
+  };
+}
+
 /**
  * tf.keras writes a Python tuple as {"class_name": "__tuple__", "items": [...]}
  * and a TensorShape as {"class_name": "TensorShape", "items": [...]}; both
@@ -120,4 +149,41 @@ export function rootModelDocument(root: MetadataNode): Json | undefined {
 function plainTuples(_key: string, value: unknown): unknown {
   if (isObject(value) && (value.class_name === '__tuple__' || value.class_name === 'TensorShape') && Array.isArray(value.items)) return value.items;
   return value;
+}
+
+/**
+ * A subclassed Keras model read from a SavedModel: no layer graph, only the
+ * layers it holds as attributes, each with its configuration and, when it
+ * was built, the input shape it was built with (tf.keras records it for
+ * every layer whose class has its own build(), which is where weights are
+ * made), and the checkpoint's list of variables.
+ */
+export interface SubclassedModel {
+  name: string;
+  className: string;
+  file: string;
+  /** The model's own trainable flag: false freezes every layer. */
+  trainable: boolean;
+  layers: SubclassedLayer[];
+  /** Attributes holding metrics (their state variables are not parameters). */
+  metrics: string[];
+  checkpoint: CheckpointVariable[];
+}
+
+export interface SubclassedLayer {
+  /** The attribute path the model holds it under (conv0, blocks/0): its checkpoint keys start with it. */
+  attribute: string;
+  className: string;
+  config: Json;
+  buildInputShape?: unknown;
+}
+
+/** The SubclassedLayer of a keras_metadata.pb node: its attribute path, class, configuration and build shape. */
+export function subclassedLayer(nodePath: string, metadata: Json, file: string): SubclassedLayer {
+  const config = metadata.config;
+  const className = String(metadata.class_name);
+  if (!isObject(config) || config['layer was saved without config'] === true) {
+    throw new UserError(`layer "${String(metadata.name)}" (${className}) of the subclassed model is itself subclassed (saved without a configuration); its parameters cannot be known`, { file });
+  }
+  return { attribute: nodePath.replace(/^root\./, '').replace(/\./g, '/'), className, config, buildInputShape: metadata.build_input_shape };
 }
