@@ -154,28 +154,65 @@ describe('what the real .h5 and SavedModel files need', { skip: WITHOUT_REAL_MOD
   });
 
   it('a subclassed model whose layer differs from its checkpoint warns naming it; without variables.index it is refused', async () => {
-    const source = real('savedmodel/htc-subclassed-model-keras260');
-    const dir = join(writeTemp('htc-marker', ''), '..', 'htc-tampered');
-    mkdirSync(join(dir, 'variables'), { recursive: true });
-    copyFileSync(join(source, 'saved_model.pb'), join(dir, 'saved_model.pb'));
-    const protobuf = (await import('protobufjs/light.js')).default;
-    const type = protobuf.Root.fromJSON({
-      nested: {
-        SavedMetadata: { fields: { nodes: { rule: 'repeated', type: 'SavedObject', id: 1 } } },
-        SavedObject: { fields: { node_id: { type: 'int32', id: 2 }, node_path: { type: 'string', id: 3 }, identifier: { type: 'string', id: 4 }, metadata: { type: 'string', id: 5 } } },
-      },
-    }).lookupType('SavedMetadata');
-    const message = type.toObject(type.decode(readFileSync(join(source, 'keras_metadata.pb')))) as { nodes: { node_path: string; metadata: string }[] };
-    const conv0 = message.nodes.find((node) => node.node_path === 'root.conv0')!;
-    conv0.metadata = conv0.metadata.replace('"items": [null, 500, 500, 3]', '"items": [null, 500, 500, 4]');
-    writeFileSync(join(dir, 'keras_metadata.pb'), type.encode(type.fromObject(message)).finish());
+    const dir = await tamperedSavedModel('htc-subclassed-model-keras260', 'htc-tampered', { withIndex: false }, (path, text) =>
+      path === 'root.conv0' ? text.replace('"items": [null, 500, 500, 3]', '"items": [null, 500, 500, 4]') : text,
+    );
     const refusal = runCli([dir]);
     assert.equal(refusal.status, 2);
     assert.match(refusal.stderr, /htc-tampered\/keras_metadata\.pb: a subclassed Keras model \("HTC"\): it saved no layer graph, .*variables\/variables\.index, which this folder lacks/);
-    copyFileSync(join(source, 'variables', 'variables.index'), join(dir, 'variables', 'variables.index'));
+    copyFileSync(real('savedmodel/htc-subclassed-model-keras260/variables/variables.index'), join(dir, 'variables', 'variables.index'));
     const result = runCli([dir]);
     assert.equal(result.status, 0, result.stderr);
     // 8 × 8 × 4 × 32 + 32 = 8,224 built; the checkpoint's 8 × 8 × 3 × 32 + 32 = 6,176.
     assert.match(result.stderr, /warning: layer "conv2d" \(Conv2D\) counts 8,224 parameters but the checkpoint \(variables\/variables\.index\) lists 6,176 for it: shapes \(8, 8, 4, 32\), \(32,\) here, /);
   });
+
+  it('a SavedModel\'s configuration is checked against its checkpoint, layer by layer where the variables name their layers', async () => {
+    const dir = await tamperedSavedModel('speech-commands-cnn-normalization-keras2150', 'speech-tampered', { withIndex: true }, (path, text) =>
+      path === 'root' ? text.replaceAll('"units": 10,', '"units": 11,') : text,
+    );
+    const result = runCli([dir]);
+    assert.equal(result.status, 0, result.stderr);
+    // dense_1 on 128 features: 128 × 11 + 11 = 1,419 built; the checkpoint's 128 × 10 + 10 = 1,290.
+    assert.match(result.stderr, /warning: layer "dense_1" \(Dense\) counts 1,419 parameters but the checkpoint \(variables\/variables\.index\) lists 1,290 for it/);
+  });
+
+  it('and by the totals where they do not (variables/N entries)', async () => {
+    const dir = await tamperedSavedModel('ner-bilstm-timedistributed-keras270', 'ner-tampered', { withIndex: true }, (path, text) =>
+      path === 'root' ? text.replaceAll('"units": 17,', '"units": 18,') : text,
+    );
+    const result = runCli([dir]);
+    // The TimeDistributed Dense on 64 features gains 64 + 1 = 65 parameters over SOURCES.md's 2,367,633.
+    assert.match(result.stderr, /warning: the model built here counts 2,367,698 parameters but the checkpoint \(variables\/variables\.index\) holds 2,367,633/);
+  });
 });
+
+/**
+ * A copy of a shared SavedModel folder (in a temporary folder) whose
+ * keras_metadata.pb has each node's JSON passed through `edit`, re-encoded
+ * with the SavedMetadata message of tf.keras's saved_metadata.proto.
+ */
+async function tamperedSavedModel(name: string, as: string, options: { withIndex: boolean }, edit: (nodePath: string, text: string) => string): Promise<string> {
+  const source = real(`savedmodel/${name}`);
+  const dir = join(writeTemp(`${as}-marker`, ''), '..', as);
+  mkdirSync(join(dir, 'variables'), { recursive: true });
+  copyFileSync(join(source, 'saved_model.pb'), join(dir, 'saved_model.pb'));
+  if (options.withIndex) copyFileSync(join(source, 'variables', 'variables.index'), join(dir, 'variables', 'variables.index'));
+  const protobuf = (await import('protobufjs/light.js')).default;
+  const type = protobuf.Root.fromJSON({
+    nested: {
+      SavedMetadata: { fields: { nodes: { rule: 'repeated', type: 'SavedObject', id: 1 } } },
+      SavedObject: { fields: { node_id: { type: 'int32', id: 2 }, node_path: { type: 'string', id: 3 }, identifier: { type: 'string', id: 4 }, metadata: { type: 'string', id: 5 } } },
+    },
+  }).lookupType('SavedMetadata');
+  const message = type.toObject(type.decode(readFileSync(join(source, 'keras_metadata.pb')))) as { nodes: { node_path: string; metadata: string }[] };
+  let changed = 0;
+  for (const node of message.nodes) {
+    const edited = edit(node.node_path, node.metadata);
+    if (edited !== node.metadata) changed++;
+    node.metadata = edited;
+  }
+  assert.ok(changed > 0, 'the edit changed the metadata');
+  writeFileSync(join(dir, 'keras_metadata.pb'), type.encode(type.fromObject(message)).finish());
+  return dir;
+}

@@ -1,13 +1,11 @@
 import { UserError } from '../errors.js';
 import { buildKerasModel } from '../model/build-keras.js';
+import { parameterVariables } from '../spec/checkpoint-index.js';
 import { readKerasTopology } from '../spec/keras-config.js';
 import type { SubclassedModel } from '../spec/savedmodel.js';
 import { weightWarnings } from '../spec/weights-check.js';
 import { summarize } from './collect.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
-
-/** Checkpoint entries that are never model parameters. */
-const NOT_PARAMETERS = /^(_CHECKPOINTABLE_OBJECT_GRAPH$|optimizer\/|save_counter\/|keras_api\/)|\/\.OPTIMIZER_SLOT\//;
 
 /**
  * The summary Keras 2 gave a subclassed model, made exact: every layer is
@@ -22,7 +20,7 @@ export function summarizeSubclassed(model: SubclassedModel, options: { allowUnkn
   const rows: LayerSummary[] = [];
   const totals: Totals = { params: 0, trainable: 0, nonTrainable: 0, bytes: 0, trainableBytes: 0, nonTrainableBytes: 0 };
   const warnings: string[] = [];
-  const variables = model.checkpoint.filter((v) => !NOT_PARAMETERS.test(v.key));
+  const variables = parameterVariables(model.checkpoint);
   const owned = (attribute: string) => variables.filter((v) => v.key.startsWith(`${attribute}/`));
   for (const layer of model.layers) {
     const name = String(layer.config.name ?? layer.attribute);

@@ -21,6 +21,14 @@ const BUNDLE_ENTRY = {
   },
 };
 
+/** Checkpoint entries that are never model parameters: the object graph, the optimizer and its slots, the save counter, compiled metrics. */
+const NOT_PARAMETERS = /^(_CHECKPOINTABLE_OBJECT_GRAPH$|optimizer\/|save_counter\/|keras_api\/)|\/\.OPTIMIZER_SLOT\//;
+
+/** The variables of a checkpoint that can be the model's parameters (metrics held as model attributes still among them). */
+export function parameterVariables(variables: CheckpointVariable[]): CheckpointVariable[] {
+  return variables.filter((v) => !NOT_PARAMETERS.test(v.key));
+}
+
 export interface CheckpointVariable {
   /** The object-graph path of the variable: `conv0/kernel/.ATTRIBUTES/VARIABLE_VALUE`. */
   key: string;

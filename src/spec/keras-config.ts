@@ -81,6 +81,11 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
     config.layers.filter((layer) => isObject(layer) && MODEL_CLASSES.has(String(layer.class_name))).map((layer) => String((layer as Json).name ?? (layer as Json & { config: Json }).config?.name)),
   );
   const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels));
+  // A Sequential takes its input shape from its first layer only; Keras ignores a batch_input_shape further on
+  // (a layer built standalone first), where tfjs would check the input against it.
+  if (model.class_name === 'Sequential') {
+    for (const layer of layers.slice(1)) if (isObject(layer.config) && !MODEL_CLASSES.has(String(layer.class_name))) delete layer.config.batch_input_shape;
+  }
   const out: Json = { ...stripKeras3(config), layers };
   if (config.input_layers !== undefined) out.input_layers = refList(config.input_layers);
   if (config.output_layers !== undefined) out.output_layers = refList(config.output_layers);

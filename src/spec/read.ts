@@ -8,7 +8,7 @@ import { isZip, readKerasArchive } from './keras-archive.js';
 import { isKerasDocument, isObject, manifestListing, readKerasTopology, type KerasTopology } from './keras-config.js';
 import { rememberSource } from './locate.js';
 import { readCheckpointIndex } from './checkpoint-index.js';
-import { describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument, subclassedChildren, subclassedLayer, type SubclassedModel } from './savedmodel.js';
+import { checkpointListing, describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument, subclassedChildren, subclassedLayer, type SubclassedModel } from './savedmodel.js';
 import type { WeightListing } from './weights-check.js';
 import { refuseDeepNesting } from './yaml-guard.js';
 import { readSpec } from './yaml-spec.js';
@@ -117,7 +117,9 @@ function readSavedModel(dir: string, file: string): ModelSource {
   const member = `${file}/keras_metadata.pb`;
   if (!doc) return { kind: 'subclassed', model: readSubclassedModel(dir, file, nodes) };
   rememberSource(member, root.text);
-  return { kind: 'keras', topology: readKerasTopology(doc, member) };
+  const index = join(dir, 'variables', 'variables.index');
+  const weights = existsSync(index) ? checkpointListing(nodes, readCheckpointIndex(index, `${file}/variables/variables.index`)) : undefined;
+  return { kind: 'keras', topology: { ...readKerasTopology(doc, member), weights } };
 }
 
 /**

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { CheckpointVariable } from './checkpoint-index.js';
+import { parameterVariables, type CheckpointVariable } from './checkpoint-index.js';
+import type { WeightListing } from './weights-check.js';
 import { isObject } from './keras-config.js';
 
 const require = createRequire(import.meta.url);
@@ -111,6 +112,27 @@ export function rootModelDocument(root: MetadataNode): Json | undefined {
   if (!isObject(config) || config['layer was saved without config'] === true || metadata.is_graph_network === false) return undefined;
   const className = isObject(modelConfig) && typeof modelConfig.class_name === 'string' ? modelConfig.class_name : metadata.class_name;
   return { class_name: className, config, keras_version: metadata.keras_version, backend: metadata.backend };
+}
+
+/**
+ * The checkpoint's parameters as a weight listing: each variable's object
+ * path (layer_with_weights-0/layer_with_weights-3/kernel) runs through the
+ * objects of keras_metadata.pb, whose names locate its layer. Variables
+ * reached first through a model's `variables` list (variables/7) name no
+ * layer; then only the totals can be compared.
+ */
+export function checkpointListing(nodes: MetadataNode[], variables: CheckpointVariable[]): WeightListing {
+  const byPath = new Map(nodes.map((node) => [node.nodePath, node]));
+  const weights = parameterVariables(variables).map((variable) => {
+    const parts = variable.key.split('/.ATTRIBUTES/')[0].split('/');
+    const names: string[] = [];
+    for (let i = 1; i <= parts.length; i++) {
+      const node = byPath.get(['root', ...parts.slice(0, i)].join('.'));
+      if (node && typeof node.metadata.name === 'string' && node.identifier !== '_tf_keras_metric') names.push(node.metadata.name);
+    }
+    return { name: variable.key, shape: variable.shape, locator: { kind: 'names' as const, names } };
+  });
+  return { source: 'the checkpoint (variables/variables.index)', weights, byTotal: weights.some((w) => w.locator.names.length === 0) };
 }
 
 /** Identifiers of Keras models in keras_metadata.pb. */

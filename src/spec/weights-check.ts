@@ -10,6 +10,8 @@ export interface WeightListing {
   /** How messages name where the weights come from: "the weights manifest", "model.weights.h5". */
   source: string;
   weights: ListedWeight[];
+  /** The weights cannot be told apart by layer (a checkpoint's variables/N entries): only the totals are compared. */
+  byTotal?: boolean;
 }
 
 export interface ListedWeight {
@@ -49,6 +51,11 @@ interface Resolved {
  */
 export function weightWarnings(model: LayersModel, listing: WeightListing): string[] {
   if (listing.weights.length === 0) return [];
+  if (listing.byTotal) {
+    const counted = countUnique(model);
+    const listed = countOf(listing.weights);
+    return counted === listed ? [] : [`the model built here counts ${counted.toLocaleString('en-US')} parameters but ${listing.source} holds ${listed.toLocaleString('en-US')}: the model built here differs from the file's`];
+  }
   const { byLayer, unresolved } = resolveWeights(model, listing.weights);
   const warnings: string[] = [];
   compareLayers(model, byLayer, listing.source, warnings);
@@ -178,6 +185,18 @@ function isModel(layer: Layer): layer is Layer & LayersModel {
 
 function descendants(model: LayersModel): Layer[] {
   return model.layers.flatMap((layer) => (isModel(layer) ? [layer, ...descendants(layer)] : [layer]));
+}
+
+/** Parameters of the model, each weight once (a shared layer's weights are listed once in a file). */
+function countUnique(model: LayersModel): number {
+  const seen = new Set<number>();
+  let total = 0;
+  for (const weight of model.weights) {
+    if (seen.has(weight.id)) continue;
+    seen.add(weight.id);
+    total += (weight.shape as number[]).reduce((product, dim) => product * dim, 1);
+  }
+  return total;
 }
 
 function countOf(weights: ListedWeight[]): number {
