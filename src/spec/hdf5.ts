@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
+import v8 from 'node:v8';
 import { UserError } from '../errors.js';
 import type { ListedWeight } from './weights-check.js';
 
@@ -31,8 +32,18 @@ export function setModuleImporter(importer: (specifier: string) => Promise<unkno
  */
 export async function loadHdf5Library(): Promise<void> {
   if (h5) return;
-  const library = (await importModule('h5wasm/node')) as H5wasm;
-  const module = await library.ready;
+  // HDF5's 3 MB of WebAssembly runs for a few milliseconds here: V8's baseline
+  // compiler alone is enough, and skipping the optimising tier saves ~0.15 s
+  // and ~25 MiB on a 2-core machine. Only this module is compiled so.
+  v8.setFlagsFromString('--liftoff-only');
+  let module: Awaited<H5wasm['ready']>;
+  let library: H5wasm;
+  try {
+    library = (await importModule('h5wasm/node')) as H5wasm;
+    module = await library.ready;
+  } finally {
+    v8.setFlagsFromString('--no-liftoff-only');
+  }
   // HDF5's errors as exceptions carrying HDF5's message, not text on the console.
   module.activate_throwing_error_handler();
   h5 = library;
