@@ -133,10 +133,13 @@ describe('what the real .h5 and SavedModel files need', { skip: WITHOUT_REAL_MOD
     assert.deepEqual(resizing.outputShape, [null, 32, 32, 1]);
   });
 
-  it('a SavedModel is read by the CLI like any model: diff against itself is identical', () => {
+  it('a SavedModel is read by the CLI like any model: diff against itself is identical; check takes the folder as one model', () => {
     const folder = real('savedmodel/stacked-lstm-bn-keras2131');
     const result = runCli(['diff', folder, folder, '--exit-code']);
     assert.equal(result.status, 0, result.stderr);
+    // SOURCES.md: 589,216 parameters.
+    assert.equal(runCli(['check', folder, '--max-params', '589216']).status, 0);
+    assert.equal(runCli(['check', folder, '--max-params', '589215']).status, 1);
   });
 
   it('a subclassed model: each layer counted alone from its config and build shape, checked against the checkpoint, clearly marked', () => {

@@ -8,6 +8,7 @@ import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
 import { formatCount } from '../render/numbers.js';
 import { readBaseline } from '../spec/baseline.js';
+import { isSavedModelFolder } from '../spec/savedmodel.js';
 import { EXIT, addOutputOptions, outputFormat, terminal, write, writeFileAtomically, type OutputOptions } from './output.js';
 import { parseCount, parseSize, parseTolerance } from './quantities.js';
 
@@ -89,10 +90,10 @@ export function addCheckCommand(program: Command, setStatus: (status: number) =>
   });
 }
 
-/** Spec arguments, with each folder replaced by the model files in it. */
+/** Spec arguments, with each folder (other than a TensorFlow SavedModel) replaced by the model files in it. */
 function expandSpecs(args: string[]): string[] {
   return args.flatMap((arg) => {
-    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory()) {
+    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory() && !isSavedModelFolder(arg)) {
       const files = readdirSync(arg).filter((name) => MODEL_FILE.test(name)).sort();
       if (files.length === 0) throw new UserError(`${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
       return files.map((name) => join(arg, name));
