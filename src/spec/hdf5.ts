@@ -250,3 +250,17 @@ function hdf5Reason(error: unknown): string {
   const entries = [...text.matchAll(/#\d+: .*? in [\w.]+\(\): (.*)$/gm)].map((match) => match[1].trim());
   return entries.at(-1) ?? text.split('\n')[0];
 }
+
+/** Why an HDF5 file without model_config cannot be summarised alone, and what to pass. */
+export function notAKerasModel(contents: KerasHdf5, file: string): string {
+  const size = contents.weights.reduce((sum, w) => sum + w.shape.reduce((product, dim) => product * dim, 1), 0);
+  const holds = `${contents.weights.length} weights, ${size.toLocaleString('en-US')} values`;
+  const version = contents.kerasVersion ? `, Keras ${contents.kerasVersion}` : '';
+  if (contents.layout === 'save-weights' || contents.layout === 'keras3-weights') {
+    const what = contents.layout === 'save-weights' ? `save_weights${version}: ${contents.layerNames?.length ?? 0} layers, ${holds}` : `Keras 3 save_weights: ${holds}`;
+    return `this is a weights file (${what}) and holds no architecture; pass the architecture with it: merge-summary ARCH --weights ${file}`;
+  }
+  const attributes = contents.rootAttributes.length > 0 ? contents.rootAttributes.join(', ') : 'none';
+  const groups = contents.rootGroups.length > 0 ? contents.rootGroups.slice(0, 8).join(', ') + (contents.rootGroups.length > 8 ? ', …' : '') : 'none';
+  return `an HDF5 file, but not a Keras model: it has no model_config attribute (root attributes: ${attributes}; groups: ${groups}); expected a file written by Keras's model.save("model.h5"), or a weights file with --weights`;
+}

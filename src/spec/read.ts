@@ -1,14 +1,13 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import jsyaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import type { ModelGraph } from './graph.js';
-import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, readKerasHdf5, type KerasHdf5 } from './hdf5.js';
+import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, notAKerasModel, readKerasHdf5 } from './hdf5.js';
 import { isZip, readKerasArchive } from './keras-archive.js';
 import { isKerasDocument, isObject, manifestListing, readKerasTopology, type KerasTopology } from './keras-config.js';
 import { rememberSource } from './locate.js';
-import { readCheckpointIndex } from './checkpoint-index.js';
-import { checkpointListing, describeFolder, isSavedModelFolder, readKerasMetadata, rootModelDocument, subclassedChildren, subclassedLayer, type SubclassedModel } from './savedmodel.js';
+import { readSavedModelFolder, type SubclassedModel } from './savedmodel.js';
 import type { WeightListing } from './weights-check.js';
 import { refuseDeepNesting } from './yaml-guard.js';
 import { readSpec } from './yaml-spec.js';
@@ -73,7 +72,7 @@ function fileKind(path: string): 'folder' | 'hdf5' | 'other' {
 /** A model saved as a Keras HDF5 file: its model_config attribute, with its weights' shapes to check the built model against. */
 function readHdf5Model(path: string, file: string): ModelSource {
   const contents = readKerasHdf5(path, file);
-  if (contents.layout !== 'model' || contents.modelConfig === undefined) throw new UserError(notAModelFile(contents, file), { file });
+  if (contents.layout !== 'model' || contents.modelConfig === undefined) throw new UserError(notAKerasModel(contents, file), { file });
   const member = `${file}:model_config`;
   const doc = parseJsonText(contents.modelConfig, member);
   if (!isKerasDocument(doc)) throw new UserError('the model_config attribute is not a Keras model configuration (class_name and config)', { file: member, path: [] });
@@ -89,65 +88,12 @@ function readHdf5Model(path: string, file: string): ModelSource {
   };
 }
 
-/** Why an HDF5 file without model_config cannot be summarised alone, and what to pass. */
-function notAModelFile(contents: KerasHdf5, file: string): string {
-  const size = contents.weights.reduce((sum, w) => sum + w.shape.reduce((product, dim) => product * dim, 1), 0);
-  const holds = `${contents.weights.length} weights, ${size.toLocaleString('en-US')} values`;
-  const version = contents.kerasVersion ? `, Keras ${contents.kerasVersion}` : '';
-  if (contents.layout === 'save-weights' || contents.layout === 'keras3-weights') {
-    const what = contents.layout === 'save-weights' ? `save_weights${version}: ${contents.layerNames?.length ?? 0} layers, ${holds}` : `Keras 3 save_weights: ${holds}`;
-    return `this is a weights file (${what}) and holds no architecture; pass the architecture with it: merge-summary ARCH --weights ${file}`;
-  }
-  const attributes = contents.rootAttributes.length > 0 ? contents.rootAttributes.join(', ') : 'none';
-  const groups = contents.rootGroups.length > 0 ? contents.rootGroups.slice(0, 8).join(', ') + (contents.rootGroups.length > 8 ? ', …' : '') : 'none';
-  return `an HDF5 file, but not a Keras model: it has no model_config attribute (root attributes: ${attributes}; groups: ${groups}); expected a file written by Keras's model.save("model.h5"), or a weights file with --weights`;
-}
-
 /** A folder: a TensorFlow SavedModel whose keras_metadata.pb holds the Keras configuration. */
 function readSavedModel(dir: string, file: string): ModelSource {
-  if (!isSavedModelFolder(dir)) {
-    throw new UserError(
-      `cannot read the model: it is a folder, but not a TensorFlow SavedModel (${describeFolder(dir)}); expected a model file, or a SavedModel folder holding saved_model.pb and keras_metadata.pb`,
-      { file },
-    );
-  }
-  const nodes = readKerasMetadata(dir, file);
-  const [root] = nodes;
-  const doc = rootModelDocument(root);
-  const member = `${file}/keras_metadata.pb`;
-  if (!doc) return { kind: 'subclassed', model: readSubclassedModel(dir, file, nodes) };
-  rememberSource(member, root.text);
-  const index = join(dir, 'variables', 'variables.index');
-  const weights = existsSync(index) ? checkpointListing(nodes, readCheckpointIndex(index, `${file}/variables/variables.index`)) : undefined;
-  return { kind: 'keras', topology: { ...readKerasTopology(doc, member), weights } };
-}
-
-/**
- * A subclassed model saves no layer graph, only its layers' configurations
- * and build shapes; they are counted one by one and checked against the
- * checkpoint, which must therefore be there.
- */
-function readSubclassedModel(dir: string, file: string, nodes: ReturnType<typeof readKerasMetadata>): SubclassedModel {
-  const [root] = nodes;
-  const className = String(root.metadata.class_name);
-  const member = `${file}/keras_metadata.pb`;
-  const index = join(dir, 'variables', 'variables.index');
-  if (!existsSync(index)) {
-    throw new UserError(
-      `a subclassed Keras model ("${className}"): it saved no layer graph, only its layers, whose counts are checked against the checkpoint's variables/variables.index, which this folder lacks; pass the folder as saved, or the model's to_json() if it has one`,
-      { file: member },
-    );
-  }
-  const { layers, metrics } = subclassedChildren(nodes, member);
-  return {
-    name: String(root.metadata.name ?? className),
-    className,
-    file,
-    trainable: root.metadata.trainable !== false,
-    layers: layers.map((node) => subclassedLayer(node.nodePath, node.metadata, member)),
-    metrics: metrics.map((node) => node.nodePath.replace(/^root\./, '').replace(/\./g, '/')),
-    checkpoint: readCheckpointIndex(index, `${file}/variables/variables.index`),
-  };
+  const contents = readSavedModelFolder(dir, file);
+  if (contents.kind === 'subclassed') return contents;
+  rememberSource(contents.member, contents.text);
+  return { kind: 'keras', topology: { ...readKerasTopology(contents.doc, contents.member), weights: contents.weights } };
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { parameterVariables, type CheckpointVariable } from './checkpoint-index.js';
+import { parameterVariables, readCheckpointIndex, type CheckpointVariable } from './checkpoint-index.js';
 import type { WeightListing } from './weights-check.js';
 import { isObject } from './keras-config.js';
 
@@ -43,6 +43,60 @@ export interface MetadataNode {
   metadata: Json;
   /** The JSON as written, for locating errors. */
   text: string;
+}
+
+/**
+ * What a folder given as a model holds: a SavedModel's Keras configuration
+ * (the root object's metadata, in to_json()'s form, with the text to locate
+ * errors in and the checkpoint's weights to check it against), or the layers
+ * of a subclassed model. A folder that is not a SavedModel, or a SavedModel
+ * without Keras metadata, is refused.
+ */
+export function readSavedModelFolder(
+  dir: string,
+  file: string,
+): { kind: 'graph'; doc: Json; member: string; text: string; weights?: WeightListing } | { kind: 'subclassed'; model: SubclassedModel } {
+  if (!isSavedModelFolder(dir)) {
+    throw new UserError(
+      `cannot read the model: it is a folder, but not a TensorFlow SavedModel (${describeFolder(dir)}); expected a model file, or a SavedModel folder holding saved_model.pb and keras_metadata.pb`,
+      { file },
+    );
+  }
+  const nodes = readKerasMetadata(dir, file);
+  const [root] = nodes;
+  const doc = rootModelDocument(root);
+  const index = join(dir, 'variables', 'variables.index');
+  const indexName = `${file}/variables/variables.index`;
+  if (!doc) return { kind: 'subclassed', model: subclassedModel(nodes, file, existsSync(index) ? readCheckpointIndex(index, indexName) : undefined) };
+  const weights = existsSync(index) ? checkpointListing(nodes, readCheckpointIndex(index, indexName)) : undefined;
+  return { kind: 'graph', doc, member: `${file}/keras_metadata.pb`, text: root.text, weights };
+}
+
+/**
+ * A subclassed model saves no layer graph, only its layers' configurations
+ * and build shapes; they are counted one by one and checked against the
+ * checkpoint, which must therefore be there.
+ */
+function subclassedModel(nodes: MetadataNode[], file: string, checkpoint: CheckpointVariable[] | undefined): SubclassedModel {
+  const [root] = nodes;
+  const className = String(root.metadata.class_name);
+  const member = `${file}/keras_metadata.pb`;
+  if (!checkpoint) {
+    throw new UserError(
+      `a subclassed Keras model ("${className}"): it saved no layer graph, only its layers, whose counts are checked against the checkpoint's variables/variables.index, which this folder lacks; pass the folder as saved, or the model's to_json() if it has one`,
+      { file: member },
+    );
+  }
+  const { layers, metrics } = subclassedChildren(nodes, member);
+  return {
+    name: String(root.metadata.name ?? className),
+    className,
+    file,
+    trainable: root.metadata.trainable !== false,
+    layers: layers.map((node) => subclassedLayer(node.nodePath, node.metadata, member)),
+    metrics: metrics.map((node) => node.nodePath.replace(/^root\./, '').replace(/\./g, '/')),
+    checkpoint,
+  };
 }
 
 /** A TensorFlow SavedModel folder: saved_model.pb (or .pbtxt) is what makes one. */
