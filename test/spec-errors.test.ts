@@ -179,10 +179,10 @@ describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack tr
     assert.equal(result.stderr.trim(), 'no/such/model.yaml: cannot read the model: no such file');
   });
 
-  it('an unreadable path (a directory)', async () => {
+  it('a folder that is not a TensorFlow SavedModel says what it holds and what was expected', async () => {
     const result = await runCli(['fixtures']);
     assert.equal(result.status, 2);
-    assert.equal(result.stderr.trim(), 'fixtures: cannot read the model: it is a directory, not a file');
+    assert.match(result.stderr.trim(), /^fixtures: cannot read the model: it is a folder, but not a TensorFlow SavedModel \(it holds densenet121\.yaml, .*\); expected a model file, or a SavedModel folder holding saved_model\.pb and keras_metadata\.pb$/);
   });
 
   it('a spec on standard input names <stdin>', async () => {

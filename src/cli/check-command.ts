@@ -9,6 +9,7 @@ import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
 import { readBaseline } from '../readers/baseline.js';
 import { describeError } from '../readers/locate.js';
+import { isSavedModelFolder } from '../readers/savedmodel.js';
 import { EXIT, type Io } from './io.js';
 import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type ModelOptions, type OutputOptions } from './output.js';
 import { parseCount, parseSize, parseTolerance } from './quantities.js';
@@ -93,10 +94,10 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
   });
 }
 
-/** Spec arguments, with each folder replaced by the model files in it. */
+/** Spec arguments, with each folder (other than a TensorFlow SavedModel) replaced by the model files in it. */
 function expandSpecs(args: string[]): string[] {
   return args.flatMap((arg) => {
-    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory()) {
+    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory() && !isSavedModelFolder(arg)) {
       const files = readdirSync(arg).filter((name) => MODEL_FILE.test(name)).sort();
       if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
       return files.map((name) => join(arg, name));

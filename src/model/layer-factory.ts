@@ -126,22 +126,23 @@ const acceptedArgs = new Map<LayerConstructor, Set<string>>();
  */
 export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   if (acceptedArgs.has(cls)) return acceptedArgs.get(cls);
-  const probe = PROBE_ARGS.find((args) => {
+  let config: object | undefined;
+  for (const args of PROBE_ARGS) {
     try {
-      new cls(args);
-      return true;
+      config = new cls(typeof args === 'function' ? args() : args).getConfig();
+      break;
     } catch {
-      return false;
+      continue;
     }
-  });
-  if (!probe) return undefined;
-  const accepted = new Set([...BASE_ARGS, ...Object.keys(new cls(probe).getConfig())]);
+  }
+  if (!config) return undefined;
+  const accepted = new Set([...BASE_ARGS, ...Object.keys(config)]);
   acceptedArgs.set(cls, accepted);
   return accepted;
 }
 
-/** Constructor arguments that make a valid instance of every layer class with required arguments. */
-const PROBE_ARGS: object[] = [
+/** Constructor arguments that make a valid instance of every layer class with required arguments (a wrapper's made afresh: it takes a layer). */
+const PROBE_ARGS: (object | (() => object))[] = [
   {},
   { units: 1 },
   { filters: 1, kernelSize: 1 },
@@ -154,7 +155,14 @@ const PROBE_ARGS: object[] = [
   { numHeads: 1, keyDim: 1 },
   { height: 1, width: 1 },
   { numTokens: 1 },
+  { cropping: 1 },
+  { size: 1 },
   { cell: { className: 'SimpleRNNCell', config: { units: 1 } } },
+  { factor: 0.1 },
+  { nodeDef: { op: 'DepthToSpace', attr: {} } },
+  () => ({ layer: deserialize<Layer>('SimpleRNN', { units: 1 }) }),
+  () => ({ cell: deserialize<Layer>('SimpleRNNCell', { units: 1 }) }),
+  () => ({ cells: [deserialize<Layer>('SimpleRNNCell', { units: 1 })] }),
 ];
 
 function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>, definition: SpecLayer, what: string): void {
