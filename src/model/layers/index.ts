@@ -1,39 +1,33 @@
 import { registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
-import { AdditiveAttention, Attention, MultiHeadAttention } from './attention.js';
-import { KerasFlatten } from './flatten.js';
-import { GroupNormalization, Normalization, UnitNormalization } from './normalization.js';
-import { Resizing } from './resizing.js';
+import * as attention from './attention.js';
+import * as flatten from './flatten.js';
+import * as normalization from './normalization.js';
+import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
-import { StringLookup } from './string-lookup.js';
-import { Subtract } from './subtract.js';
-import { TensorFlowOpLayer } from './tensorflow-op.js';
+import * as stringLookup from './string-lookup.js';
+import * as subtract from './subtract.js';
+import * as tensorflowOp from './tensorflow-op.js';
 
 /**
- * Keras layers that tfjs lacks, or where tfjs's semantics differ from Keras's.
- * Registered in tfjs's own serialization registry, so specs, Keras configs and
- * tfjs's model loader all find them by class name like any built-in layer.
+ * Keras layers that tfjs lacks, or where tfjs's semantics differ from Keras's,
+ * one module per family. Every class a module exports with a static
+ * className is registered in tfjs's own serialization registry, so specs,
+ * Keras configs and tfjs's model loader all find it by class name like any
+ * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
-const KERAS_LAYERS = [
-  KerasFlatten,
-  Subtract,
-  StringLookup,
-  TensorFlowOpLayer,
-  MultiHeadAttention,
-  Attention,
-  AdditiveAttention,
-  GroupNormalization,
-  UnitNormalization,
-  Normalization,
-  Resizing,
-  ...Object.values(spatial).filter((value) => typeof value === 'function'),
-];
+const MODULES: Record<string, unknown>[] = [attention, flatten, normalization, resizing, spatial, stringLookup, subtract, tensorflowOp];
+
+/** The layer classes a module exports: the functions with a static className. */
+function layersOf(module: Record<string, unknown>): unknown[] {
+  return Object.values(module).filter((value) => typeof value === 'function' && typeof (value as { className?: unknown }).className === 'string');
+}
 
 let registered = false;
 
 export function registerKerasLayers(): void {
   if (registered) return;
-  for (const layer of KERAS_LAYERS) registerClass(layer);
+  for (const module of MODULES) for (const layer of layersOf(module)) registerClass(layer);
   registerKerasActivations();
   registered = true;
 }
