@@ -16,7 +16,11 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // The map lets --debug stack traces name src/ files and lines (bin/merge-summary.js
+  // turns maps on for --debug only). Without the sources' text in it, it is a
+  // third of the size; the line numbers are what a bug report needs.
   sourcemap: 'linked',
+  sourcesContent: false,
   // tfjs; the picture libraries (WASM and native code) that only `graph` loads;
   // fflate, loaded only to read a .keras archive.
   external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate'],

@@ -40,19 +40,26 @@ function cliEnv(env: Record<string, string | undefined> = {}): Record<string, st
  * Runs the CLI as a user would, in this process (main with captured streams):
  * the same code as the binary, without a process start per test.
  */
-export async function runCli(args: string[], options: { env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliResult> {
   const captured = capturingIo(cliEnv(options.env));
-  const status = await main(args, captured.io);
-  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+  const before = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
+  try {
+    const status = await main(args, captured.io);
+    return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+  } finally {
+    process.chdir(before);
+  }
 }
 
 /**
  * Runs the built binary in a process of its own: for what only a process
  * shows (standard input, signals, pipes, the exit status the shell sees).
  */
-export function spawnCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): CliResult {
+export function spawnCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string; stdout?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
+    stdio: ['pipe', options.stdout ?? 'pipe', 'pipe'],
     env: cliEnv(options.env) as NodeJS.ProcessEnv,
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -18,22 +21,22 @@ export async function svgFromDot(dot: string): Promise<string> {
   return result.output;
 }
 
-/**
- * Rasterises the SVG with resvg and the DejaVu Sans font shipped in an npm
- * package, never the system's fonts: the same picture on every machine.
- */
 /** The longest side of a PNG, in pixels: beyond it a picture is scaled down to fit. */
 const MAX_PNG_SIDE = 4096;
 
+/**
+ * Rasterises the SVG with resvg and the DejaVu Sans fonts in this package's
+ * fonts/ folder, never the system's fonts: the same picture on every machine.
+ */
 export async function pngFromSvg(svg: string, scale: number): Promise<Buffer> {
   const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  const fontDir = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
+  const fonts = fontFolder();
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     fitTo: fit(svg, scale),
     font: {
       loadSystemFonts: false,
-      fontFiles: [`${fontDir}DejaVuSans.ttf`, `${fontDir}DejaVuSans-Bold.ttf`],
+      fontFiles: [join(fonts, 'DejaVuSans.ttf'), join(fonts, 'DejaVuSans-Bold.ttf')],
       defaultFontFamily: 'DejaVu Sans',
     },
   });
@@ -47,4 +50,12 @@ function fit(svg: string, scale: number): { mode: 'zoom'; value: number } | { mo
   const height = size('height');
   if (Math.max(width, height) * scale <= MAX_PNG_SIDE) return { mode: 'zoom', value: scale };
   return width >= height ? { mode: 'width', value: MAX_PNG_SIDE } : { mode: 'height', value: MAX_PNG_SIDE };
+}
+
+/** The package's fonts/ folder, found from the sources (src/render) or from the bundle (dist). */
+function fontFolder(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'fonts', 'DejaVuSans.ttf'))) return join(dir, 'fonts');
+    if (dirname(dir) === dir) throw new Error('merge-summary cannot find its fonts/ folder (DejaVuSans.ttf)');
+  }
 }
