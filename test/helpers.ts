@@ -6,6 +6,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { capturingIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { assertValidOutput } from './json-schemas.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'merge-summary.js');
@@ -46,10 +47,16 @@ export async function runCli(args: string[], options: { env?: Record<string, str
   if (options.cwd) process.chdir(options.cwd);
   try {
     const status = await main(args, captured.io);
-    return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+    return validated(args, { status, stdout: captured.stdout(), stderr: captured.stderr() });
   } finally {
     process.chdir(before);
   }
+}
+
+/** Every --json document a test gets is checked against its schema in schemas/ (test/json-schemas.ts). */
+function validated(args: string[], result: CliResult): CliResult {
+  if (args.includes('--json') && result.stdout.trim() !== '') assertValidOutput(JSON.parse(result.stdout));
+  return result;
 }
 
 /**
@@ -64,7 +71,7 @@ export function spawnCli(args: string[], options: { input?: string | Buffer; env
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return validated(args, { status: result.status, stdout: result.stdout, stderr: result.stderr });
 }
 
 let scratch: string | undefined;

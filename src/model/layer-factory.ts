@@ -6,10 +6,10 @@ import { registerKerasLayers } from './layers/index.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
-const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
+export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
 
 /** Model classes are containers, not layers a spec entry can create from arguments. */
-const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
+export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
 
 let knownClasses: Map<string, LayerConstructor> | undefined;
 
@@ -77,18 +77,20 @@ const acceptedArgs = new Map<LayerConstructor, Set<string>>();
  * accepts. Asked before the user's arguments are used, so that a misspelt
  * one ("unit" for "units") is named as such, not as whatever tfjs misses.
  */
-function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
+export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   if (acceptedArgs.has(cls)) return acceptedArgs.get(cls);
-  const probe = PROBE_ARGS.find((args) => {
+  let config: object | undefined;
+  for (const args of PROBE_ARGS) {
     try {
-      new cls(args);
-      return true;
+      // Some classes construct from nothing and only fail when asked their config (StackedRNNCells).
+      config = new cls(args).getConfig();
+      break;
     } catch {
-      return false;
+      continue;
     }
-  });
-  if (!probe) return undefined;
-  const accepted = new Set([...BASE_ARGS, ...Object.keys(new cls(probe).getConfig())]);
+  }
+  if (!config) return undefined;
+  const accepted = new Set([...BASE_ARGS, ...Object.keys(config)]);
   acceptedArgs.set(cls, accepted);
   return accepted;
 }
