@@ -2,7 +2,7 @@
 // memory, on this machine. Prints figures; asserts nothing (timing belongs
 // here, not in tests). Compare the medians with the targets in the README.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,9 @@ function measure(args, runs) {
   return { median: sorted[Math.floor(runs / 2)], min: sorted[0], max: sorted[runs - 1], peakMiB: Math.max(...peaks), runs };
 }
 
+// A third-party file, beside the repository when ../shared is there (never in it): its cases are skipped otherwise.
+const INCEPTION = join(process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared'), 'real-models', 'inceptionv3-frozen-dense-head.json');
+
 const cases = [
   { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
@@ -32,8 +35,8 @@ const cases = [
   { name: 'DenseNet121 full analysis (429 layers, 58 Concatenates)', args: [bin, 'fixtures/densenet121.yaml', '--merges', 'all'], runs: 9, target: { seconds: 1.5, mib: 1024 } },
   { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'DenseNet121 picture, every layer, SVG', args: [bin, 'graph', 'fixtures/densenet121.yaml', '--all-layers', '-o', 'bench/out/densenet121-all.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
-  { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', '../shared/real-models/inceptionv3-frozen-dense-head.json', '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
-  { name: 'InceptionV3 picture, PNG, LR', args: [bin, 'graph', '../shared/real-models/inceptionv3-frozen-dense-head.json', '--rankdir', 'LR', '-o', 'bench/out/inceptionv3.png'], runs: 3, target: { seconds: 3, mib: 1024 } },
+  { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', INCEPTION, '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },
+  { name: 'InceptionV3 picture, PNG, LR', args: [bin, 'graph', INCEPTION, '--rankdir', 'LR', '-o', 'bench/out/inceptionv3.png'], runs: 3, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },
   { name: 'node itself (node -e 0)', args: ['-e', '0'], runs: 15 },
   { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
 ];
@@ -41,6 +44,10 @@ const cases = [
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 const results = [];
 for (const c of cases) {
+  if (c.needs && !existsSync(c.needs)) {
+    console.log(`${c.name.padEnd(56)} skipped: no ${c.needs} (third-party files live beside the repository)`);
+    continue;
+  }
   const r = measure(c.args, c.runs);
   results.push({ ...c, ...r });
   const verdict = c.target ? (r.median <= c.target.seconds && r.peakMiB <= c.target.mib ? '  (within target)' : '  (OVER TARGET)') : '';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LayerSummary, MergeSummary, ModelSummary } from '../src/analysis/types.js';
 import { outputWidth, PIPED_WIDTH } from '../src/cli/output.js';
@@ -9,7 +9,7 @@ import { cutToWidth, displayWidth, drawTable, naturalAtoms, wrapCell } from '../
 import { mergeNotation } from '../src/render/merge-notation.js';
 import { makePalette } from '../src/render/palette.js';
 import { renderSummary, renderSummaryMarkdown } from '../src/render/table.js';
-import { README, renderReadme } from '../tools/readme-examples.js';
+import { DOCUMENTS, renderReadme } from '../tools/readme-examples.js';
 import { ROOT, fixture, runCli } from './helpers.js';
 
 const plain = makePalette(false);
@@ -375,10 +375,12 @@ describe('other options', () => {
   });
 });
 
-describe('the README', () => {
-  it('its examples are what the CLI prints (npm run readme regenerates them)', async () => {
-    const current = readFileSync(README, 'utf8');
-    const fresh = await renderReadme(current, (args) => runCli(args, { cwd: ROOT }));
-    assert.ok(fresh === current, 'README.md examples are out of date: run npm run readme');
-  });
+describe('the README and docs/', () => {
+  for (const document of DOCUMENTS) {
+    it(`the examples of ${relative(ROOT, document)} are what the CLI prints (npm run readme regenerates them)`, async () => {
+      const current = readFileSync(document, 'utf8');
+      const fresh = await renderReadme(current, (args) => runCli(args, { cwd: ROOT }));
+      assert.ok(fresh === current, `${relative(ROOT, document)}: examples out of date: run npm run readme`);
+    });
+  }
 });

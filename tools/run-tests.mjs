@@ -36,7 +36,8 @@ const WEIGHTS = {
   'merges.test.ts': 1.5,
   'counterfactual-oracle.test.ts': 1.5,
   'diff-check.test.ts': 1.5,
-  'fixtures.test.ts': 1.5,
+  'model-files.test.ts': 1,
+  'schemas.test.ts': 1,
 };
 const PROCESSES = 2;
 
