@@ -145,7 +145,7 @@ def main():
     recorded["keras3-string-towers-double-encoded.json"] = totals(model, "json.dump(model.to_json()): a JSON string holding the Keras 3 model JSON.")
 
     with open(path, "w") as f:
-        json.dump(dict(sorted(recorded.items())), f, indent=2)
+        json.dump(dict(sorted(recorded.items())), f, indent=2, ensure_ascii=False)
         f.write("\n")
 
 
