@@ -30,6 +30,12 @@ describe('the spec schema (schemas/model-spec.schema.json)', () => {
     });
   }
 
+  it('the specs of docs/examples/ that the tool takes validate too', () => {
+    const good = readdirSync(join(ROOT, 'docs', 'examples')).filter((name) => name.endsWith('.yaml') && !name.startsWith('bad-'));
+    assert.ok(good.length >= 4);
+    for (const name of good) assert.deepEqual(specErrors(yaml.load(readFileSync(join(ROOT, 'docs', 'examples', name), 'utf8'))), [], name);
+  });
+
   it('takes camelCase arguments as the tool does, and refuses what the tool refuses', async () => {
     const spec = (layer: object) => ({ inputs: [{ shape: [4] }], layers: [layer] });
     assert.deepEqual(specErrors(spec({ type: 'Dense', units: 3, useBias: false })), []);
