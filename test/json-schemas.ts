@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 
 /**
@@ -11,7 +12,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
  * fields), the copy does not, so a field the CLI prints and neither the
  * schema nor docs/json.md describes fails the tests.
  */
-const SCHEMA_DIR = join(import.meta.dirname, '..', 'schemas');
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
 
 export const OUTPUT_SCHEMAS: Record<string, string> = {
   'merge-summary/1': 'merge-summary.schema.json',
