@@ -22,8 +22,9 @@ await build({
   sourcemap: 'linked',
   sourcesContent: false,
   // tfjs; the picture libraries (WASM and native code) that only `graph` loads;
-  // fflate, loaded only to read a .keras archive.
-  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate'],
+  // fflate, loaded only to read a .keras archive; h5wasm (HDF5 in WebAssembly,
+  // an ES module) and protobufjs, loaded only to read .h5 files and SavedModels.
+  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate', 'h5wasm', 'protobufjs'],
   // The sources are ES modules that locate themselves with import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

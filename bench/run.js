@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeVgg16H5 } from './vgg16-h5.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'merge-summary.js');
@@ -28,9 +29,18 @@ function measure(args, runs) {
 // A third-party file, beside the repository when ../shared is there (never in it): its cases are skipped otherwise.
 const INCEPTION = join(process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared'), 'real-models', 'inceptionv3-frozen-dense-head.json');
 
+// VGG16 saved with its weights as Keras's .h5 (528 MB), written here once (never committed).
+mkdirSync(join(root, 'bench', 'out'), { recursive: true });
+const vgg16H5 = join(root, 'bench', 'out', 'vgg16.h5');
+if (!existsSync(vgg16H5)) {
+  const bytes = await writeVgg16H5(join(root, 'bench', 'specs', 'vgg16.keras.json'), vgg16H5);
+  console.log(`wrote ${vgg16H5} (${(bytes / 1e6).toFixed(0)} MB)`);
+}
+
 const cases = [
   { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
+  { name: 'VGG16 .h5 with weights (528 MB) summary', args: [bin, vgg16H5], runs: 15, target: { seconds: 1, mib: 150 } },
   { name: 'ResNet50 summary (25,636,712 params, 177 layers, 16 Adds)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
   { name: 'DenseNet121 full analysis (429 layers, 58 Concatenates)', args: [bin, 'fixtures/densenet121.yaml', '--merges', 'all'], runs: 9, target: { seconds: 1.5, mib: 1024 } },
   { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
@@ -41,7 +51,6 @@ const cases = [
   { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
 ];
 
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 const results = [];
 for (const c of cases) {
   if (c.needs && !existsSync(c.needs)) {

@@ -18,5 +18,7 @@ if (process.argv.includes('--debug')) {
   require('v8-compile-cache');
 }
 
-const { main, processIo } = require('../dist/merge-summary.cjs');
+const { main, processIo, setModuleImporter } = require('../dist/merge-summary.cjs');
+// The bundle, compiled by v8-compile-cache on Node 20, cannot import() ES modules (h5wasm) itself.
+setModuleImporter((specifier) => import(specifier));
 process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,10 +1,13 @@
 import { summarize } from './analysis/summarize.js';
 import type { ModelSummary } from './analysis/types.js';
+import { UserError } from './core/errors.js';
 import { buildKerasModel } from './model/build-keras.js';
 import { buildModel, type BuiltModel } from './model/build-spec.js';
 import { extractFacts } from './model/extract.js';
+import { subclassedFacts } from './model/subclassed.js';
 import { mergeFacts } from './model/swaps.js';
-import { readModel, type ReadOptions } from './readers/read.js';
+import { weightWarnings } from './model/weights-check.js';
+import { readModel, readWeightsFile, type ModelSource, type ReadOptions } from './readers/read.js';
 
 /**
  * readers → model → analysis: the one path from a file the user names to
@@ -15,12 +18,16 @@ export interface AnalyzeOptions extends ReadOptions {
   merges?: boolean;
   /** Keep going past layers whose class is unknown, marking what they decide as unverified. */
   allowUnknown?: boolean;
+  /** A weights file (save_weights .h5, .weights.h5, TF.js manifest) to check the model's layers against. */
+  weights?: string;
 }
 
-/** spec or Keras file -> model: every input kind ends as the same built model. */
-export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
-  const source = readModel(path, options);
-  return source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
+/** spec or Keras file -> model: every input kind with a layer graph ends as the same built model. */
+export function loadModel(path: string, options: AnalyzeOptions = {}, source: ModelSource = readModel(path, options)): BuiltModel {
+  if (source.kind === 'subclassed') throw new UserError('model', 'a subclassed model has no layer graph to build', { file: path });
+  const built = source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
+  if (!options.weights) return built;
+  return { ...built, warnings: [...built.warnings, ...weightWarnings(built.model, readWeightsFile(options.weights, options))] };
 }
 
 /** The summary of a built model, with or without the merges' counterfactuals. */
@@ -30,5 +37,10 @@ export function analyzeModel(built: BuiltModel, options: { merges?: boolean } = 
 
 /** The whole summary of one model file. */
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): ModelSummary {
-  return analyzeModel(loadModel(path, options), options);
+  const source = readModel(path, options);
+  if (source.kind === 'subclassed') {
+    if (options.weights) throw new UserError('usage', '--weights: a subclassed model is checked against its own checkpoint; --weights is not taken with it', { file: path });
+    return summarize(subclassedFacts(source.model, { allowUnknown: options.allowUnknown }));
+  }
+  return analyzeModel(loadModel(path, options, source), options);
 }

@@ -28,6 +28,7 @@ function rebuiltWithSwap(path: string, merge: MergeSummary, allowUnknown = false
     call.definition = { ...call.definition, type: alternative.type, args: alternative.args };
     return analyzeModel(buildModel(source.graph), { merges: false });
   }
+  assert.ok(source.kind === 'keras');
   let model: Record<string, unknown> = source.topology.model;
   for (const name of merge.within ?? []) model = entryNamed(model, name);
   const entry = entryNamed(model, merge.name);

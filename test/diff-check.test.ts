@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCount, parseSize, parseTolerance } from '../src/cli/quantities.js';
-import { HAS_REAL_MODELS, REAL_MODELS, fixture, runCli, writeTemp } from './helpers.js';
+import { HAS_REAL_MODELS, REAL_MODELS, fixture, runCli, scratchDir, writeTemp } from './helpers.js';
 
 const ADD = fixture('seed-add.yaml');
 const CONCAT = fixture('seed-concat.yaml');
@@ -125,19 +125,20 @@ describe('merge-summary check', () => {
   });
 
   it('a missing or corrupt baseline is an error (exit 2), never a pass', async () => {
-    const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json']);
+    const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json', '--width', '400']);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /^no\/such\/baseline\.json: cannot read the baseline: no such file/);
+    assert.match(missing.stdout, /^ERROR .*: no\/such\/baseline\.json: cannot read the baseline: no such file/);
     const truncated = writeTemp('truncated.json', '{"schema": "merge-summary/1", "totals": {');
-    const corrupt = await runCli(['check', ADD, '--baseline', truncated]);
+    const corrupt = await runCli(['check', ADD, '--baseline', truncated, '--width', '400']);
     assert.equal(corrupt.status, 2);
-    assert.match(corrupt.stderr, /truncated\.json:1:\d+: the baseline is not valid JSON/);
+    assert.match(corrupt.stdout, /truncated\.json:1:\d+: the baseline is not valid JSON/);
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
-    assert.match((await runCli(['check', ADD, '--baseline', wrong])).stderr, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
+    // Wide enough that the line, which holds the test's own paths, is not wrapped wherever the clone is.
+    assert.match((await runCli(['check', ADD, '--baseline', wrong, '--width', '400'])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
     const noParams = writeTemp('noparams.json', '{\n  "schema": "merge-summary/1",\n  "totals": {"params": "many"},\n  "layers": []\n}\n');
-    const bad = await runCli(['check', ADD, '--baseline', noParams]);
+    const bad = await runCli(['check', ADD, '--baseline', noParams, '--width', '400']);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
+    assert.match(bad.stdout, /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
   });
 
   it('a folder of specs against a folder of baselines, in one call', async () => {
@@ -158,9 +159,9 @@ describe('merge-summary check', () => {
     assert.deepEqual(report.results.map((r: { passed: boolean }) => r.passed), [false, true]);
     assert.equal(report.results[0].breaches[0].kind, 'baseline-total');
     writeFileSync(join(`${models}-specs`, 'c.yaml'), readFileSync(ADD));
-    const noBaseline = await runCli(['check', `${models}-specs`, '--baseline-dir', baselines]);
+    const noBaseline = await runCli(['check', `${models}-specs`, '--baseline-dir', baselines, '--width', '400']);
     assert.equal(noBaseline.status, 2);
-    assert.match(noBaseline.stderr, /c\.json: cannot read the baseline: no such file; record one with/);
+    assert.match(noBaseline.stdout, /c\.json: cannot read the baseline: no such file; record one with/);
   });
 
   it('--format markdown reads well in a pull-request comment', async () => {
@@ -217,5 +218,42 @@ describe('diff inside nested models', () => {
     );
     const text = (await runCli(['diff', original, writeTemp('three-classes-again.json', JSON.stringify(doc)), '--width', '160'])).stdout;
     assert.match(text, new RegExp(`sequential_10/${last.name} \\(Dense\\)`));
+  });
+});
+
+describe('check reports every spec, whatever happens to one', () => {
+  it('a folder with a good model, one without a baseline and a file that is no model: three lines, a complete report, exit 2', async () => {
+    const models = join(scratchDir(), 'every-spec', 'models');
+    const baselines = join(scratchDir(), 'every-spec', 'baselines');
+    mkdirSync(models, { recursive: true });
+    writeFileSync(join(models, 'seed-add.yaml'), readFileSync(ADD));
+    writeFileSync(join(models, 'seed-concat.yaml'), readFileSync(CONCAT));
+    writeFileSync(join(models, 'labels.json'), '{"labels": ["cat", "dog"]}');
+    const recorded = await runCli(['check', join(models, 'seed-add.yaml'), '--baseline', join(baselines, 'seed-add.json'), '--write-baseline']);
+    assert.equal(recorded.status, 0, recorded.stderr);
+
+    const text = await runCli(['check', models, '--baseline-dir', baselines, '--width', '400']);
+    assert.equal(text.status, 2);
+    const lines = text.stdout.trim().split('\n');
+    assert.match(lines[0], /^ERROR .*labels\.json:1:1: not a model/);
+    assert.match(lines.find((l) => l.startsWith('PASS'))!, /seed-add\.yaml \("seed-add"\): 6,513,682 params/);
+    assert.match(text.stdout, /ERROR .*seed-concat\.yaml: .*seed-concat\.json: cannot read the baseline: no such file; record one with/);
+    assert.match(lines[lines.length - 1], /2 of 3 specs could not be checked; 0 of 3 specs over budget\./);
+
+    const markdown = (await runCli(['check', models, '--baseline-dir', baselines, '--format', 'markdown'])).stdout;
+    assert.match(markdown, /^### merge-summary check: ⚠️ 2 of 3 could not be checked/);
+    assert.equal(markdown.match(/^\| `[^`]+` \|/gm)?.length, 3, 'one table row per spec');
+    assert.match(markdown, /#### ⚠️ `[^`]*labels\.json`\n\n.*not a model/);
+
+    const json = JSON.parse((await runCli(['check', models, '--baseline-dir', baselines, '--json'])).stdout);
+    assert.equal(json.errors, 2);
+    assert.equal(json.passed, false);
+    assert.deepEqual(json.results.map((r: { error?: { code: string } }) => r.error?.code ?? 'checked'), ['not-a-model', 'checked', 'baseline']);
+  });
+
+  it('--write-baseline without a place to write says which option to add', async () => {
+    const result = await runCli(['check', ADD, '--write-baseline']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--write-baseline needs to know where: add --baseline FILE \(for one spec\) or --baseline-dir DIR \(for many\)/);
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { ROOT, runCli } from './helpers.js';
 import { readSchema } from './json-schemas.js';
 
-const MARKDOWN = ['README.md', 'docs/model-spec.md', 'docs/json.md', 'fixtures/files/README.md', 'fonts/README.md'];
+const MARKDOWN = ['README.md', 'docs/model-spec.md', 'docs/json.md', 'docs/costs.md', 'fixtures/files/README.md', 'fonts/README.md'];
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /** True when every value `excerpt` shows is the value at the same place in `actual` (objects may leave keys out; lists are whole). */

@@ -24,7 +24,7 @@ describe('merge-summary graph', () => {
     const text = readFileSync(svg, 'utf8');
     assert.equal(XMLValidator.validate(text), true);
     const doc = new XMLParser({ ignoreAttributes: false, htmlEntities: true }).parse(text);
-    const groups = [doc.svg.g.g].flat().filter((g: Record<string, string>) => g['@_class'] === 'node');
+    const groups = [doc.svg.g.g].flat().filter((g: Record<string, string>) => g['@_class'] === 'node' && g.title !== 'legend');
     const layers = JSON.parse((await runCli([fixture('seed-concat.yaml'), '--json'])).stdout).layers as { name: string; outputShape: (number | null)[] }[];
     assert.deepEqual(groups.map((g: { title: string }) => g.title).sort(), layers.map((l) => l.name).sort());
     const nodeText = (name: string) => JSON.stringify(groups.find((g: { title: string }) => g.title === name));
@@ -38,16 +38,64 @@ describe('merge-summary graph', () => {
     assert.doesNotMatch(nodeText('dense_1'), /#fef3c7|#f5d0fe/);
   });
 
-  it('the PNG is a valid image of sensible size', async () => {
-    const png = writeTemp('seed-add.png', '');
-    assert.equal((await runCli(['graph', fixture('seed-add.yaml'), '-o', png])).status, 0);
-    const bytes = readFileSync(png);
+  /** A PNG's size from its header. */
+  const pngSize = (bytes: Buffer) => {
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.equal(bytes.subarray(12, 16).toString('ascii'), 'IHDR');
-    const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
-    assert.ok(width > 600 && width < 3000, `width ${width}`);
-    assert.ok(height > 1000 && height < 4096, `height ${height}`);
-    assert.ok(bytes.length > 20_000, 'there is text and boxes in it');
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  };
+  /**
+   * How tall a PNG's text is: the labels' font size in the SVG of the same
+   * picture (Graphviz's output), in pixels at the PNG's scale.
+   */
+  const textPixels = (svg: string, png: Buffer) => {
+    // The labels of the layers' nodes (the picture's title is larger).
+    const fontPoints = Number(/<g id="node\d+" class="node">[\s\S]*?<text[^>]*font-size="([\d.]+)"/.exec(svg)![1]);
+    const svgWidthPixels = Number(/<svg[^>]*width="([\d.]+)pt"/.exec(svg)![1]) * (4 / 3);
+    return fontPoints * (4 / 3) * (pngSize(png).width / svgWidthPixels);
+  };
+
+  for (const model of ['seed-add', 'resnet50']) {
+    it(`${model}: the PNG is an image whose text is at least 10 px high`, async () => {
+      const png = writeTemp(`${model}.png`, '');
+      const result = await runCli(['graph', fixture(`${model}.yaml`), '-o', png]);
+      assert.equal(result.status, 0, result.stderr);
+      const bytes = readFileSync(png);
+      const { width, height } = pngSize(bytes);
+      assert.ok(Math.max(width, height) <= 16384 && width * height <= 25_000_000, `${width}×${height}`);
+      assert.ok(bytes.length > 20_000, 'there is text and boxes in it');
+      const svg = (await runCli(['graph', fixture(`${model}.yaml`), '--format', 'svg'])).stdout;
+      const text = textPixels(svg, bytes);
+      assert.ok(text >= 10, `text ${text.toFixed(1)} px high`);
+      assert.match(result.stderr, new RegExp(`${width}×${height} px, text ${text.toFixed(0)} px high`));
+    });
+  }
+
+  it('a picture too large for a legible PNG is written as an SVG beside it, and says so; never a sliver', async () => {
+    const png = writeTemp('densenet121-every-layer.png', 'a file of the user that must not be replaced by a sliver');
+    const result = await runCli(['graph', fixture('densenet121.yaml'), '--all-layers', '-o', png]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /not writing .*densenet121-every-layer\.png: a PNG of 429 nodes within 16,384 px a side and 25 megapixels would have text [\d.]+ px high \(10 px is the least one can read\); wrote .*densenet121-every-layer\.svg instead/);
+    assert.equal(readFileSync(png, 'utf8'), 'a file of the user that must not be replaced by a sliver');
+    const svg = readFileSync(png.replace(/\.png$/, '.svg'), 'utf8');
+    assert.equal(XMLValidator.validate(svg), true);
+  });
+
+  it('-o - writes to standard output in the --format asked; a format and an extension that disagree are refused', async () => {
+    assert.match((await runCli(['graph', fixture('seed-add.yaml'), '-o', '-', '--format', 'svg'])).stdout, /^<\?xml/);
+    assert.match((await runCli(['graph', fixture('seed-add.yaml'), '-o', '-', '--format', 'mmd'])).stdout, /^flowchart TB/);
+    assert.equal((await runCli(['graph', fixture('seed-add.yaml'), '-o', '-'])).stdout, golden('seed-add.dot'));
+    const disagree = await runCli(['graph', fixture('seed-add.yaml'), '-o', writeTemp('x.svg', ''), '--format', 'png']);
+    assert.equal(disagree.status, 2);
+    assert.match(disagree.stderr, /--format png and -o .*x\.svg disagree; give one/);
+  });
+
+  it('a legend says what the colours mean, for those the picture uses', async () => {
+    const plain = (await runCli(['graph', fixture('seed-add.yaml')])).stdout;
+    assert.match(plain, /"legend" \[label=<.*a merge \(Add, Concatenate, \.\.\.\).*its shape or size depends on a merge/);
+    assert.doesNotMatch(plain, /differs from the compared model/);
+    const compared = (await runCli(['graph', fixture('seed-add.yaml'), '--compare', fixture('seed-concat.yaml')])).stdout;
+    assert.match(compared, /"legend" \[label=<.*differs from the compared model/);
   });
 
   it('--compare marks the layers that differ from the other model', async () => {
@@ -70,7 +118,7 @@ describe('merge-summary graph', () => {
 
   it('large models: repeated blocks become one node each unless --all-layers', async () => {
     const collapsed = (await runCli(['graph', fixture('densenet121.yaml')])).stdout;
-    const nodes = (dot: string) => dot.split('\n').filter((line) => /^ +"[^"]+" \[label=/.test(line)).length;
+    const nodes = (dot: string) => dot.split("\n").filter((line) => /^ +"[^"]+" \[label=/.test(line) && !line.includes(`"legend" [`)).length;
     // DenseNet121's 58 conv blocks of 7 layers (0_bn, 0_relu, 1_conv, 1_bn, 1_relu, 2_conv, concat) become one node each.
     assert.equal(nodes(collapsed), 429 - 58 * 7 + 58);
     assert.match(collapsed, /"conv2_block1" \[label=.*7 layers.*◆ ends in conv2_block1_concat/);

@@ -19,6 +19,8 @@ export const BIN = join(ROOT, 'bin', 'merge-summary.js');
 export const SHARED = process.env.MERGE_SUMMARY_SHARED ?? join(ROOT, '..', 'shared');
 export const REAL_MODELS = join(SHARED, 'real-models');
 export const HAS_REAL_MODELS = existsSync(join(REAL_MODELS, 'SOURCES.md'));
+/** false, or why suites of third-party files are skipped (node:test's skip takes a reason). */
+export const WITHOUT_REAL_MODELS: false | string = HAS_REAL_MODELS ? false : `no ${REAL_MODELS}/SOURCES.md here (the third-party model files live beside the repository, not in it; MERGE_SUMMARY_SHARED points elsewhere)`;
 
 export function fixture(name: string): string {
   return join(ROOT, 'fixtures', name);

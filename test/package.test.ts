@@ -19,6 +19,7 @@ describe('the npm package', () => {
       'bin/merge-summary.js',
       'dist/merge-summary.cjs',
       'dist/merge-summary.cjs.map',
+      'docs/costs.md',
       'docs/json.md',
       'docs/model-spec.md',
       'fonts/DejaVuSans-Bold.ttf',

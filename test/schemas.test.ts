@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { argumentKind } from '../src/model/arg-kinds.js';
+import { kindOf } from '../src/model/arg-kinds.js';
 import { SPEC_SCHEMA_PATH, specSchemaText } from '../tools/spec-schema.js';
 import { ROOT, fixture, runCli, writeTemp } from './helpers.js';
 import { OUTPUT_SCHEMAS, assertValidOutput, newAjv, readSchema } from './json-schemas.js';
@@ -60,7 +60,7 @@ describe('the spec schema (schemas/model-spec.schema.json)', () => {
 
   it('each argument kind\'s JSON Schema accepts exactly the values its check accepts', () => {
     const validators = ['units', 'kernel_size', 'axis', 'use_bias', 'rate', 'momentum', 'activation', 'target_shape', 'dims'].map((name) => {
-      const kind = argumentKind(name)!;
+      const kind = kindOf(name)!;
       return { name, kind, validate: newAjv().compile(kind.json) };
     });
     fc.assert(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli, spawnCli, writeTemp } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, spawnCli, writeTemp } from './helpers.js';
 
 /** Each bad spec, where its problem is (line:col), and what the message must say. */
 interface BadSpec {
@@ -130,6 +132,30 @@ const CASES: BadSpec[] = [
     at: '5:5',
     message: /first layer needs "from" because the model has 2 inputs/,
   },
+  {
+    problem: 'an unknown activation, with the names Keras has that are close',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, activation: rleu}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown activation "rleu"; did you mean "elu", "glu", "relu"\?$/,
+  },
+  {
+    problem: 'an unknown initializer',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, kernel_initializer: he_normall}\n`,
+    at: '4:29',
+    message: /unknown initializer "he_normall"; did you mean "he_normal"/,
+  },
+  {
+    problem: 'a missing required argument, named with the layer',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2}\n  - {type: Dense}\n`,
+    at: '5:5',
+    message: /: layer "dense_1" \(Dense\) needs units \(a positive whole number\)$/,
+  },
+  {
+    problem: 'a Keras argument tfjs would ignore although it changes the count',
+    text: 'inputs:\n  - {shape: [8, 8, 4]}\nlayers:\n  - {type: Conv2D, filters: 4, kernel_size: 3, groups: 2}\n',
+    at: '4:48',
+    message: /layer "conv2d" \(Conv2D\): groups=2 is a Keras argument merge-summary cannot honour yet for Conv2D: .*refusing rather than printing a wrong count/,
+  },
   { problem: 'an alias bomb', text: aliasBomb, at: '1:1', message: /through YAML aliases; refusing what looks like an alias bomb/ },
   {
     problem: 'absurdly deep nesting',
@@ -159,10 +185,10 @@ describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack tr
     assert.equal(result.stderr.trim(), 'no/such/model.yaml: cannot read the model: no such file');
   });
 
-  it('an unreadable path (a directory)', async () => {
+  it('a folder that is not a TensorFlow SavedModel says what it holds and what was expected', async () => {
     const result = await runCli(['fixtures']);
     assert.equal(result.status, 2);
-    assert.equal(result.stderr.trim(), 'fixtures: cannot read the model: it is a directory, not a file');
+    assert.match(result.stderr.trim(), /^fixtures: cannot read the model: it is a folder, but not a TensorFlow SavedModel \(it holds densenet121\.yaml, .*\); expected a model file, or a SavedModel folder holding saved_model\.pb and keras_metadata\.pb$/);
   });
 
   it('a spec on standard input names <stdin>', async () => {
@@ -180,3 +206,32 @@ describe('every problem in a spec is FILE:LINE:COL: message, exit 2, no stack tr
   });
 });
 
+
+describe('messages in the user\'s terms', () => {
+  it('a mistyped command is named with the closest one', async () => {
+    const result = await runCli(['summry', 'x.yaml']);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim(), 'unknown command "summry"; did you mean "summary"? (see merge-summary --help)');
+  });
+
+  it('a Keras file with an unknown activation: the layer, where it is, the closest names; never a tfjs instruction', async () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'keras3', 'seed-concat.config.json'), 'utf8'));
+    const dense = config.config.layers.find((layer: { class_name: string }) => layer.class_name === 'Dense');
+    dense.config.activation = 'rleu';
+    const result = await runCli([writeTemp('rleu.json', JSON.stringify(config, null, 1))]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /rleu\.json:\d+:\d+: layer "dense" \(Dense\): unknown activation "rleu"; did you mean "elu", "glu", "relu"\?/);
+    assert.doesNotMatch(result.stderr, /registerClass|TensorFlow\.js or your JavaScript/);
+  });
+
+  it('a file that cannot be written is named as the user gave it, never as a temporary file', async () => {
+    const result = await runCli(['graph', ONE_DENSE_SPEC(), '-o', '/nonexistent/folder/x.dot']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^\/nonexistent\/folder\/x\.dot: cannot write \/nonexistent\/folder\/x\.dot: ENOENT/);
+    assert.doesNotMatch(result.stderr, /\.tmp/);
+  });
+});
+
+function ONE_DENSE_SPEC(): string {
+  return writeTemp('one-dense.yaml', `${ONE_INPUT}layers:\n  - {type: Dense, units: 2}\n`);
+}

@@ -29,15 +29,18 @@ mkdirSync(cache, { recursive: true });
  * Only the balance depends on these numbers, never which tests run.
  */
 const WEIGHTS = {
-  'table-layout.test.ts': 4,
-  'render.test.ts': 4,
+  'graph.test.ts': 6,
+  'render.test.ts': 3,
   'e2e.test.ts': 3,
-  'graph.test.ts': 2,
+  'table-layout.test.ts': 2.5,
+  'h5-files.test.ts': 2,
+  'diff-check.test.ts': 1.5,
   'merges.test.ts': 1.5,
   'counterfactual-oracle.test.ts': 1.5,
-  'diff-check.test.ts': 1.5,
+  'keras-parity.test.ts': 1.5,
+  'package.test.ts': 1.5,
+  'schemas.test.ts': 1.5,
   'model-files.test.ts': 1,
-  'schemas.test.ts': 1,
 };
 const PROCESSES = 2;
 

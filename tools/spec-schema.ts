@@ -1,10 +1,13 @@
 // Generates schemas/model-spec.schema.json, the JSON Schema of the model spec
 // (docs/model-spec.md), from the layer registry the tool itself builds with:
-// every layer type a spec can name, each with the arguments its class takes
-// (what its getConfig() lists, learnt as src/model/layer-factory.ts learns
-// them) and, where the tool checks an argument's kind (src/model/arg-kinds.ts),
-// that kind. An editor with the YAML language server then validates and
-// completes a spec as it is typed.
+// every layer type a spec can name (Keras's aliases included), each with the
+// arguments the tool takes for it, as src/model/layer-factory.ts checks them:
+// Keras 3's own signature where the class has one (required arguments and
+// defaults, src/core/keras-signatures.ts), else what the tfjs class's
+// getConfig() lists; and, where the tool checks an argument's kind
+// (src/model/arg-kinds.ts), that kind, and the names Keras knows for
+// activations, initializers and the like, for completion. An editor with the
+// YAML language server then validates and completes a spec as it is typed.
 //
 //   npm run schema       rewrites schemas/model-spec.schema.json
 //
@@ -14,8 +17,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canonicalClass, kerasSignature } from '../src/core/keras-classes.js';
 import { kerasSnakeCase } from '../src/core/keras-names.js';
-import { argumentKind } from '../src/model/arg-kinds.js';
+import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REGULARIZERS, KERAS_SIGNATURES } from '../src/core/keras-signatures.js';
+import { kindOf } from '../src/model/arg-kinds.js';
 import { argumentsOf, BASE_ARGS, layerClasses, NOT_SPEC_LAYERS, toCamelCase } from '../src/model/layer-factory.js';
 import { INPUT_DTYPES } from '../src/readers/spec.js';
 
@@ -25,6 +30,25 @@ type Schema = Record<string, unknown>;
 
 /** Arguments every layer takes that a spec entry may give; the rest of BASE_ARGS are the spec's own business (name) or Keras 2 leftovers. */
 const SPEC_BASE_ARGS = ['trainable', 'dtype'];
+/** Arguments Keras's signatures list that the tool takes but a spec has no use for: valid, not suggested. */
+const NOT_SUGGESTED = new Set(['name', 'input_dim', 'input_shape', 'autocast']);
+
+/** The names Keras knows for what an argument names, offered for completion (the tool reads any spelling of them). */
+const NAMES: Record<string, string[]> = {
+  activation: KERAS_ACTIVATIONS,
+  initializer: KERAS_INITIALIZERS,
+  regularizer: KERAS_REGULARIZERS,
+  constraint: KERAS_CONSTRAINTS,
+  dtype: KERAS_DTYPES,
+};
+
+/** Which list of NAMES an argument's value is one of. */
+function namesOf(snake: string): string | undefined {
+  if (snake === 'activation' || snake === 'recurrent_activation') return 'activation';
+  const suffix = /_(initializer|regularizer|constraint)$/.exec(snake);
+  if (suffix) return suffix[1];
+  return snake === 'dtype' ? 'dtype' : undefined;
+}
 
 const REFERENCE: Schema = {
   type: 'string',
@@ -32,10 +56,18 @@ const REFERENCE: Schema = {
   description: 'An input or a layer defined above, by name; NAME[i] picks output i of a layer with several outputs (lstm[1]).',
 };
 
+/** Every type a spec entry can name: each spec layer class, and each Keras alias of one (MaxPool2D for MaxPooling2D). */
+function specTypes(): string[] {
+  const classes = layerClasses();
+  const isSpecClass = (name: string) => classes.has(name) && !NOT_SPEC_LAYERS.has(name);
+  const aliases = Object.keys(KERAS_SIGNATURES).filter((name) => canonicalClass(name) !== name && isSpecClass(canonicalClass(name)));
+  return [...[...classes.keys()].filter(isSpecClass), ...aliases].sort((a, b) => a.localeCompare(b));
+}
+
 export function specSchema(): Schema {
-  const classes = [...layerClasses()].filter(([name]) => !NOT_SPEC_LAYERS.has(name)).sort(([a], [b]) => a.localeCompare(b));
+  const types = specTypes();
   const layerDefinitions: Record<string, Schema> = {};
-  for (const [type, cls] of classes) layerDefinitions[`layer.${type}`] = layerSchema(type, argumentsOf(cls));
+  for (const type of types) layerDefinitions[`layer.${type}`] = layerSchema(type);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://unpkg.com/merge-summary/schemas/model-spec.schema.json',
@@ -55,6 +87,7 @@ export function specSchema(): Schema {
     },
     definitions: {
       reference: REFERENCE,
+      ...Object.fromEntries(Object.entries(NAMES).map(([what, names]) => [`${what}Name`, { enum: names, description: `A ${what} Keras knows by name (the tool also reads other spellings of these: GlorotUniform or glorot_uniform).` }])),
       from: {
         description: 'What the layer takes: an input or a layer above, or a list of them (default: the entry just above).',
         anyOf: [{ $ref: '#/definitions/reference' }, { type: 'array', minItems: 1, items: { $ref: '#/definitions/reference' } }],
@@ -96,9 +129,9 @@ export function specSchema(): Schema {
         type: 'object',
         required: ['type'],
         properties: {
-          type: { enum: classes.map(([name]) => name), description: 'The Keras layer class.' },
+          type: { enum: types, description: 'The Keras layer class.' },
         },
-        allOf: classes.map(([type]) => ({
+        allOf: types.map((type) => ({
           if: { properties: { type: { const: type } }, required: ['type'] },
           then: { $ref: `#/definitions/layer.${type}` },
         })),
@@ -108,23 +141,49 @@ export function specSchema(): Schema {
   };
 }
 
-/** One layer type: its entry keys, and its arguments in snake_case (camelCase accepted, not suggested). */
-function layerSchema(type: string, accepted: Set<string> | undefined): Schema {
+/**
+ * One layer type: its entry keys, and its arguments in snake_case (camelCase
+ * accepted, not suggested), as the tool takes them: Keras's signature where
+ * the class has one, else the tfjs class's getConfig() keys.
+ */
+function layerSchema(type: string): Schema {
+  const className = canonicalClass(type);
+  const signature = kerasSignature(type);
   const properties: Record<string, Schema> = {
     type: { const: type },
-    name: { type: 'string', minLength: 1, description: `Default: ${kerasSnakeCase(type)}, ${kerasSnakeCase(type)}_1, ... (Keras 3 names).` },
+    name: { type: 'string', minLength: 1, description: `Default: ${kerasSnakeCase(className)}, ${kerasSnakeCase(className)}_1, ... (Keras 3 names).` },
     from: { $ref: '#/definitions/from' },
   };
-  const args = accepted === undefined ? [] : [...accepted].filter((name) => !BASE_ARGS.has(name) || SPEC_BASE_ARGS.includes(name));
-  for (const camel of args.sort((a, b) => kerasSnakeCase(a).localeCompare(kerasSnakeCase(b)))) {
-    const snake = kerasSnakeCase(camel);
-    const kind = argumentKind(snake);
-    const described = { ...(kind?.json ?? {}), description: `${type} argument ${snake}${kind ? `: ${kind.description}` : ''}.` };
-    properties[snake] = described;
-    if (toCamelCase(snake) !== snake) properties[toCamelCase(snake)] = { ...described, doNotSuggest: true };
+  let args: string[] | undefined;
+  if (signature) {
+    args = [...signature.required, ...Object.keys(signature.defaults)].filter((snake) => snake !== 'name');
+  } else {
+    const accepted = argumentsOf(layerClasses().get(className)!);
+    args = accepted && [...accepted].filter((camel) => !BASE_ARGS.has(camel) || SPEC_BASE_ARGS.includes(camel)).map(kerasSnakeCase);
   }
-  // A class whose arguments cannot be learnt (no default instance) takes any; the tool checks them.
-  return { type: 'object', properties, ...(accepted === undefined ? {} : { additionalProperties: false }) };
+  const required: Schema[] = [];
+  for (const snake of [...new Set(args ?? [])].sort()) {
+    const kind = kindOf(snake);
+    const names = namesOf(snake);
+    const value: Schema = names ? { anyOf: [{ $ref: `#/definitions/${names}Name` }, kind?.json ?? {}] } : { ...(kind?.json ?? {}) };
+    const fallback = signature?.defaults[snake];
+    const isRequired = signature?.required.includes(snake) ?? false;
+    const description = `${className} argument ${snake}${kind ? `: ${kind.description}` : ''}${isRequired ? ' (required)' : ''}.`;
+    const described: Schema = { ...value, description, ...(fallback !== undefined && fallback !== null ? { default: fallback } : {}) };
+    if (NOT_SUGGESTED.has(snake)) described.doNotSuggest = true;
+    properties[snake] = described;
+    const camel = toCamelCase(snake);
+    // Siblings of a $ref are ignored in draft 7: the alias wraps it, so that it is valid but not suggested.
+    if (camel !== snake) properties[camel] = { allOf: [{ $ref: `#/definitions/layer.${type}/properties/${snake}` }], description: `${snake}, in camelCase.`, doNotSuggest: true };
+    if (isRequired) required.push(camel !== snake ? { anyOf: [{ required: [snake] }, { required: [camel] }] } : { required: [snake] });
+  }
+  // A class whose arguments cannot be learnt (no signature, no default instance) takes any; the tool checks them.
+  return {
+    type: 'object',
+    properties,
+    ...(args === undefined ? {} : { additionalProperties: false }),
+    ...(required.length > 0 ? { allOf: required } : {}),
+  };
 }
 
 export function specSchemaText(): string {

@@ -54,14 +54,31 @@ export interface SpecCheck {
   breaches: Breach[];
 }
 
+/** A spec that could not be checked (it cannot be read, its baseline is missing, it is no model): why. */
+export interface SpecError {
+  spec: string;
+  passed: false;
+  error: { code: string; message: string };
+}
+
+export type SpecResult = SpecCheck | SpecError;
+
+export function isSpecError(result: SpecResult): result is SpecError {
+  return 'error' in result;
+}
+
 /** `merge-summary check --json` (schema merge-summary-check/1). */
 export interface CheckReport {
   schema: 'merge-summary-check/1';
+  /** Every spec checked and within its budgets. */
   passed: boolean;
   budgets: Budgets;
   tolerancePercent: number;
   perLayer: boolean;
-  results: SpecCheck[];
+  /** One per spec, in the order given; a spec that could not be checked has an `error` instead of totals. */
+  results: SpecResult[];
+  /** How many specs could not be checked. */
+  errors: number;
 }
 
 /** How many responsible layers a breach names. */

@@ -42,9 +42,20 @@ const CLUSTER_FROM = 60;
 /** ... and with more than this, each block is one node unless every layer is asked for. */
 const COLLAPSE_FROM = 150;
 
-export function pictureOf(summary: ModelSummary, diff?: ModelDiff, options: { allLayers?: boolean } = {}): Picture {
+/**
+ * The picture of a model: every layer, or (large models, or `collapse`
+ * asked for) one node per repeated block. `allLayers` keeps every layer.
+ */
+export function pictureOf(summary: ModelSummary, diff?: ModelDiff, options: { allLayers?: boolean; collapse?: boolean } = {}): Picture {
   const picture = layerPicture(summary, diff);
-  return summary.layers.length > COLLAPSE_FROM && !options.allLayers ? collapseBlocks(picture) : picture;
+  if (options.allLayers) return picture;
+  const collapse = options.collapse ?? summary.layers.length > COLLAPSE_FROM;
+  return collapse && picture.clusters.length > 0 ? collapseBlocks(picture) : picture;
+}
+
+/** Whether a picture could be drawn smaller by collapsing its repeated blocks. */
+export function canCollapse(summary: ModelSummary): boolean {
+  return clustersOf(summary.layers.map((layer) => layer.name)).length > 0;
 }
 
 /**

@@ -24,6 +24,7 @@ export function summarize(facts: ModelFacts, merges: MergeFacts[] = []): ModelSu
     merges: analysis.merges,
     sequentialLike: isSequentialLike(layers),
     warnings: [...facts.warnings],
+    ...(facts.note ? { note: facts.note } : {}),
   };
 }
 

@@ -1,13 +1,15 @@
 import { Option, type Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
-import { checkModel, type Budgets, type CheckReport, type Tolerance } from '../analysis/check.js';
+import { basename, dirname, extname, join } from 'node:path';
+import { checkModel, isSpecError, type Budgets, type CheckReport, type SpecResult, type Tolerance } from '../analysis/check.js';
 import { UserError } from '../core/errors.js';
 import { formatCount } from '../core/numbers.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
 import { readBaseline } from '../readers/baseline.js';
+import { describeError } from '../readers/locate.js';
+import { isSavedModelFolder } from '../readers/savedmodel.js';
 import { EXIT, type Io } from './io.js';
 import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type ModelOptions, type OutputOptions } from './output.js';
 import { parseCount, parseSize, parseTolerance } from './quantities.js';
@@ -48,31 +50,34 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
     const baselinePaths = baselineFiles(specs, options);
     const budgets: Budgets = { maxParams: options.maxParams, maxTrainable: options.maxTrainable, maxBytes: options.maxSize, maxLayerParams: options.maxLayerParams };
     const hasBudget = Object.values(budgets).some((value) => value !== undefined);
+    if (options.writeBaseline && !baselinePaths) {
+      throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (for many)');
+    }
     if (!hasBudget && !baselinePaths) {
       throw new UserError('usage', 'check: nothing to check against; give a budget (--max-params, --max-trainable, --max-size, --max-layer-params) or a baseline (--baseline, --baseline-dir)');
     }
     if ((options.tolerance || options.perLayer) && !baselinePaths) throw new UserError('usage', '--tolerance and --per-layer compare with a baseline; give --baseline or --baseline-dir');
 
-    // Read every input before judging any, so bad input is exit 2 whatever else fails.
     const tolerance = options.tolerance ?? parseTolerance('0%');
-    const compared = specs.map((spec, i) => {
-      const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
-      const baselinePath = baselinePaths?.[i];
-      if (options.writeBaseline && baselinePath) return { summary, baselinePath };
-      return { summary, baseline: baselinePath ? readBaseline(baselinePath) : undefined };
-    });
-    if (options.writeBaseline) {
-      if (options.baselineDir) mkdirSync(options.baselineDir, { recursive: true });
-      for (const { summary, baselinePath } of compared) {
-        if (baselinePath) {
+    // Each spec on its own: one that cannot be read or has no baseline is an
+    // error line of the report, and every other spec is still checked.
+    const results: SpecResult[] = specs.map((spec, i) => {
+      try {
+        const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
+        const baselinePath = baselinePaths?.[i];
+        if (options.writeBaseline && baselinePath) {
+          mkdirSync(dirname(baselinePath), { recursive: true });
           writeFileAtomically(baselinePath, renderJson(summary));
           io.stderr.write(`wrote baseline ${baselinePath} (${formatCount(summary.totals.params)} params)\n`);
         }
+        const baseline = baselinePath && !options.writeBaseline ? readBaseline(baselinePath) : undefined;
+        return checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return { spec, passed: false, error: { code: error.code, message: describeError(error) } };
       }
-    }
-    const results = compared.map(({ summary, baseline }) =>
-      checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined),
-    );
+    });
+    const errors = results.filter(isSpecError).length;
     const report: CheckReport = {
       schema: 'merge-summary-check/1',
       passed: results.every((result) => result.passed),
@@ -80,18 +85,19 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       tolerancePercent: tolerance.percent,
       perLayer: Boolean(options.perLayer),
       results,
+      errors,
     };
     if (format === 'json') io.stdout.write(renderJson(report));
     else if (format === 'markdown') io.stdout.write(renderCheckMarkdown(report));
     else io.stdout.write(renderCheck(report, terminal(options, io)));
-    setStatus(report.passed ? EXIT.ok : EXIT.failed);
+    setStatus(errors > 0 ? EXIT.error : report.passed ? EXIT.ok : EXIT.failed);
   });
 }
 
-/** Spec arguments, with each folder replaced by the model files in it. */
+/** Spec arguments, with each folder (other than a TensorFlow SavedModel) replaced by the model files in it. */
 function expandSpecs(args: string[]): string[] {
   return args.flatMap((arg) => {
-    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory()) {
+    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory() && !isSavedModelFolder(arg)) {
       const files = readdirSync(arg).filter((name) => MODEL_FILE.test(name)).sort();
       if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
       return files.map((name) => join(arg, name));

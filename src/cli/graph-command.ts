@@ -1,63 +1,113 @@
 import { Option, type Command } from 'commander';
 import { extname } from 'node:path';
 import { diffModels } from '../analysis/diff.js';
-import { pictureOf } from '../analysis/picture.js';
+import { canCollapse, pictureOf, type Picture } from '../analysis/picture.js';
+import type { ModelSummary } from '../analysis/types.js';
+import type { ModelDiff } from '../analysis/diff.js';
 import { UserError } from '../core/errors.js';
+import { formatCount } from '../core/numbers.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderDot, type DotOptions } from '../render/dot.js';
-import { pngFromSvg, svgFromDot } from '../render/images.js';
+import { MAX_PNG_PIXELS, MAX_PNG_SIDE, MIN_TEXT_PIXELS, planPng, pngFromSvg, svgFromDot, type PngPlan } from '../render/images.js';
 import { renderMermaid } from '../render/mermaid.js';
 import type { Io } from './io.js';
 import { addModelOptions, readOptions, writeFileAtomically, type ModelOptions } from './output.js';
 
+type PictureFormat = 'svg' | 'png' | 'dot' | 'mmd';
+
 interface GraphOptions extends ModelOptions {
   output?: string;
-  rankdir: 'TB' | 'LR';
+  format?: PictureFormat;
+  rankdir?: 'TB' | 'LR';
   shapes: boolean;
   params?: boolean;
   compare?: string;
   allLayers?: boolean;
 }
 
-const FORMATS = ['.svg', '.png', '.dot', '.gv', '.mmd'];
-
-/** Big pictures are rasterised at a smaller scale, so that a PNG stays a usable size. */
-const pngScale = (nodes: number) => (nodes > 150 ? 1 : 2);
+/** The format each file extension stands for. */
+const EXTENSIONS: Record<string, PictureFormat> = { '.svg': 'svg', '.png': 'png', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mmd' };
 
 export function addGraphCommand(program: Command, io: Io): void {
   addModelOptions(
     program
-    .command('graph')
-    .description('draw the model like Keras plot_model, with merges and what they decide coloured')
-    .argument('<model>', 'a model spec or Keras / TF.js file')
-    .option('-o, --output <file>', `write the picture here; the extension picks the format: ${FORMATS.join(', ')} (default: DOT on standard output)`)
-    .addOption(new Option('--rankdir <direction>', 'TB (top to bottom) or LR (left to right, for deep models)').choices(['TB', 'LR']).default('TB'))
-    .option('--no-shapes', 'leave out the input and output shapes')
-    .option('--params', 'show each layer\'s parameter count')
-    .option('--compare <model>', 'mark the layers that differ from this other model')
-    .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block'),
+      .command('graph')
+      .description('draw the model like Keras plot_model, with merges and what they decide coloured')
+      .argument('<model>', 'a model spec or Keras / TF.js file')
+      .option('-o, --output <file>', `write the picture here (- for standard output); the extension picks the format: ${Object.keys(EXTENSIONS).join(', ')} (default: DOT on standard output)`)
+      .addOption(new Option('--format <format>', 'the format, when -o gives none (-o -, or no -o): svg, png, dot or mmd').choices(['svg', 'png', 'dot', 'mmd']))
+      .addOption(new Option('--rankdir <direction>', 'TB (top to bottom) or LR (left to right); default TB, or LR when only that makes a PNG legible').choices(['TB', 'LR']))
+      .option('--no-shapes', 'leave out the input and output shapes')
+      .option('--params', 'show each layer\'s parameter count')
+      .option('--compare <model>', 'mark the layers that differ from this other model')
+      .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block'),
   ).action(async (model: string, options: GraphOptions) => {
-      const format = options.output ? extname(options.output).toLowerCase() : '.dot';
-      if (!FORMATS.includes(format)) throw new UserError('usage', `-o ${options.output}: the extension picks the format, one of ${FORMATS.join(', ')}`);
-      const summary = analyzeFile(model, readOptions(options));
-      const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { ...readOptions(options), merges: false })) : undefined;
-      const picture = pictureOf(summary, diff, { allLayers: options.allLayers });
-      const dotOptions: DotOptions = { rankdir: options.rankdir, shapes: options.shapes, params: Boolean(options.params) };
-      let content: string | Buffer;
-      if (format === '.mmd') content = renderMermaid(picture, dotOptions);
-      else {
-        const dot = renderDot(picture, dotOptions);
-        if (format === '.dot' || format === '.gv') content = dot;
-        else {
-          const svg = await svgFromDot(dot);
-          content = format === '.svg' ? svg : await pngFromSvg(svg, pngScale(picture.nodes.length));
-        }
-      }
-      if (!options.output) {
-        io.stdout.write(content);
+    const toStdout = options.output === undefined || options.output === '-';
+    const format = pictureFormat(options, toStdout);
+    const summary = analyzeFile(model, readOptions(options));
+    const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { ...readOptions(options), merges: false })) : undefined;
+    const dotOptions = (rankdir: 'TB' | 'LR'): DotOptions => ({ rankdir, shapes: options.shapes, params: Boolean(options.params) });
+    let picture = pictureOf(summary, diff, { allLayers: options.allLayers });
+    let content: string | Uint8Array;
+    let note = '';
+    if (format === 'mmd') content = renderMermaid(picture, dotOptions(options.rankdir ?? 'TB'));
+    else if (format === 'dot') content = renderDot(picture, dotOptions(options.rankdir ?? 'TB'));
+    else if (format === 'svg') content = await svgFromDot(renderDot(picture, dotOptions(options.rankdir ?? 'TB')));
+    else {
+      const legible = await legiblePng(summary, diff, options, dotOptions);
+      if ('png' in legible) {
+        ({ picture } = legible);
+        content = legible.png;
+        note = `, ${legible.plan.width}×${legible.plan.height} px, text ${legible.plan.textPixels.toFixed(0)} px high${legible.rankdir !== (options.rankdir ?? 'TB') ? ', left to right' : ''}`;
+      } else {
+        // No PNG under the size limits has text one can read: the SVG, which scales, instead of a sliver.
+        const svgPath = toStdout ? undefined : (options.output as string).replace(/\.png$/i, '') + '.svg';
+        const why = `a PNG of ${legible.picture.nodes.length} nodes within ${legible.limit} would have text ${legible.textPixels.toFixed(1)} px high (${MIN_TEXT_PIXELS} px is the least one can read)`;
+        if (!svgPath) throw new UserError('usage', `${why}; ask for --format svg instead`);
+        writeFileAtomically(svgPath, legible.svg);
+        io.stderr.write(`not writing ${options.output}: ${why}; wrote ${svgPath} instead (an SVG zooms without limit)\n`);
         return;
       }
-      writeFileAtomically(options.output, content);
-      io.stderr.write(`wrote ${options.output} (${picture.nodes.length} nodes for ${summary.layers.length} layers)\n`);
-    });
+    }
+    if (toStdout) {
+      io.stdout.write(content);
+      return;
+    }
+    writeFileAtomically(options.output as string, content);
+    io.stderr.write(`wrote ${options.output} (${picture.nodes.length} nodes for ${summary.layers.length} layers${note})\n`);
+  });
+}
+
+function pictureFormat(options: GraphOptions, toStdout: boolean): PictureFormat {
+  if (toStdout) return options.format ?? 'dot';
+  const extension = extname(options.output as string).toLowerCase();
+  const byExtension = Object.prototype.hasOwnProperty.call(EXTENSIONS, extension) ? EXTENSIONS[extension] : undefined;
+  if (!byExtension) throw new UserError('usage', `-o ${options.output}: the extension picks the format, one of ${Object.keys(EXTENSIONS).join(', ')}`);
+  if (options.format && options.format !== byExtension) throw new UserError('usage', `--format ${options.format} and -o ${options.output} disagree; give one`);
+  return byExtension;
+}
+
+type Legible = { png: Uint8Array; plan: PngPlan; picture: Picture; rankdir: 'TB' | 'LR' } | { svg: string; picture: Picture; textPixels: number; limit: string };
+
+/**
+ * A PNG whose text can be read: the picture as asked first; if its text
+ * would be too small under the size limits, the other direction (unless
+ * --rankdir fixes it), then each repeated block as one node (unless
+ * --all-layers). Otherwise the best SVG, to be written instead.
+ */
+async function legiblePng(summary: ModelSummary, diff: ModelDiff | undefined, options: GraphOptions, dotOptions: (rankdir: 'TB' | 'LR') => DotOptions): Promise<Legible> {
+  const directions: ('TB' | 'LR')[] = options.rankdir ? [options.rankdir] : ['TB', 'LR'];
+  const pictures = [pictureOf(summary, diff, { allLayers: options.allLayers })];
+  if (!options.allLayers && pictures[0].collapsed === undefined && canCollapse(summary)) pictures.push(pictureOf(summary, diff, { collapse: true }));
+  let best: { svg: string; picture: Picture; plan: PngPlan } | undefined;
+  for (const picture of pictures) {
+    for (const rankdir of directions) {
+      const svg = await svgFromDot(renderDot(picture, dotOptions(rankdir)));
+      const plan = planPng(svg);
+      if (plan.textPixels >= MIN_TEXT_PIXELS) return { png: await pngFromSvg(svg, plan), plan, picture, rankdir };
+      if (!best || plan.textPixels > best.plan.textPixels) best = { svg, picture, plan };
+    }
+  }
+  const found = best as { svg: string; picture: Picture; plan: PngPlan };
+  return { svg: found.svg, picture: found.picture, textPixels: found.plan.textPixels, limit: `${formatCount(MAX_PNG_SIDE)} px a side and ${formatCount(MAX_PNG_PIXELS / 1e6)} megapixels` };
 }

@@ -6,6 +6,7 @@ import { UserError, closestNames } from '../core/errors.js';
 import { availableKernelBackend } from '../model/kernels.js';
 import { TFJS_VERSION } from '../model/tfjs.js';
 import { describeError, forgetSources } from '../readers/locate.js';
+import { prepareModelReaders } from '../readers/read.js';
 import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addGraphCommand } from './graph-command.js';
@@ -14,6 +15,7 @@ import { addSummaryCommand } from './summary-command.js';
 
 export { EXIT, processIo };
 export type { Io };
+export { setModuleImporter } from '../readers/hdf5.js';
 
 const COMMANDS = ['summary', 'diff', 'check', 'graph'];
 
@@ -87,6 +89,12 @@ Each command's options: merge-summary summary --help (--json, --format, --merges
 --no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
+  // Readers that load asynchronously (the HDF5 library) are loaded before a command reads its models.
+  program.hook('preAction', async (_program, command) => {
+    const options = command.opts() as { weights?: unknown; compare?: unknown };
+    const paths = [...command.args, options.weights, options.compare].filter((path): path is string => typeof path === 'string');
+    await prepareModelReaders(paths);
+  });
   addSummaryCommand(program, io);
   addDiffCommand(program, io, setStatus);
   addCheckCommand(program, io, setStatus);

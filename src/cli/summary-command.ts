@@ -18,6 +18,7 @@ interface SummaryOptions extends OutputOptions, ModelOptions {
   showTrainable?: boolean;
   layerRange?: string;
   depth?: number;
+  weights?: string;
 }
 
 export function addSummaryCommand(program: Command, io: Io): void {
@@ -26,19 +27,20 @@ export function addSummaryCommand(program: Command, io: Io): void {
       program
         .command('summary', { isDefault: true })
         .description('print the summary table of a model and what each merge does (the default command)')
-        .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .keras archive, TF.js model.json; - for standard input')
+        .argument('[model]', 'a model: spec (YAML), Keras to_json / config.json, .h5, .keras archive, SavedModel folder, TF.js model.json; - for standard input')
         .option('--merges <names>', 'show these merges in full in "Merge impact" (comma-separated names, MODEL/NAME inside a nested model), all, or none (no "Merge impact")')
         .option('--explain', 'add a worked example of each merge type in the model, computed with tfjs kernels')
         .option('--show-trainable', 'a Trainable column: Y or N for a layer with weights, - without (Keras\'s show_trainable)')
         .option('--layer-range <first:last>', 'only the layers from FIRST to LAST, by name (Keras\'s layer_range)')
         .option('--depth <n>', 'levels of rows: 1 the model\'s own layers (default), 2 also the layers of models used as layers, ...', parseDepth)
-        .option('--expand-nested', 'show the layers of models used as layers at every depth, as Keras does with expand_nested'),
+        .option('--expand-nested', 'show the layers of models used as layers at every depth, as Keras does with expand_nested')
+        .option('--weights <file>', 'check the model\'s layers against a weights file (save_weights .h5, .weights.h5, TF.js model.json or manifest)'),
       ['text', 'markdown', 'json'],
     ),
   ).action(async (model: string | undefined, options: SummaryOptions) => {
     if (model === undefined) throw new UserError('usage', 'no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
-    const summary = analyzeFile(model, readOptions(options));
+    const summary = analyzeFile(model, { ...readOptions(options), weights: options.weights });
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
     const view = summaryView(options, summary.layers.map((layer) => layer.name), format);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);

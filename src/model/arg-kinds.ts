@@ -91,14 +91,19 @@ const KINDS: Record<string, Kind> = {
   bias_constraint: NAME_OR_CONFIG,
 };
 
-/** The kind of value an argument (by its snake_case name) takes, when the tool checks it. */
-export function argumentKind(snakeName: string): Kind | undefined {
+/** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */
+export function kindOf(snakeName: string): Kind | undefined {
   return Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName] : undefined;
 }
 
 /** A sentence saying what `value` should have been, or null when it fits. */
 export function wrongKind(snakeName: string, value: unknown): string | null {
-  const kind = argumentKind(snakeName);
+  const kind = kindOf(snakeName);
   if (!kind || kind.check(value)) return null;
   return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
+}
+
+/** What kind of value an argument takes, in words, when the name is one Keras uses across layers. */
+export function argumentKind(snakeName: string): string | undefined {
+  return kindOf(snakeName)?.description;
 }

@@ -6,10 +6,11 @@ import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
-import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
+import { unhonouredArguments, unknownNames } from './keras-arguments.js';
+import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
-import { weightListWarnings } from './weights-check.js';
+import { weightWarnings } from './weights-check.js';
 
 /** Why a class can never be known from its configuration. */
 const UNKNOWABLE: Record<string, string> = {
@@ -40,6 +41,15 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       { file: topology.file, path: first.path },
     );
   }
+  const gru = findResetAfterGru(topology.model, topology.path);
+  if (gru) {
+    throw new UserError(
+      'layer-config',
+      `layer "${gru.name}" (GRU) has reset_after: true (the default since Keras 2.3), a GRU that TensorFlow.js cannot build (it has only reset_after: false); merge-summary cannot count this model yet`,
+      { file: topology.file, path: gru.path },
+    );
+  }
+  refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
@@ -61,7 +71,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       layer: u.name,
       message: `layer "${u.name}" (${u.className}) is unknown; it is taken as keeping its input's shape, so its row and the rows after it are unverified`,
     })),
-    ...(topology.weightsManifest ? weightListWarnings(model, topology.weightsManifest, 'the weights manifest') : []),
+    ...(topology.weights ? weightWarnings(model, topology.weights) : []),
   ];
   return { model, graph, tensors: derived.tensors, layers: derived.layers, owners: derived.owners, warnings, unverified };
 }
@@ -83,13 +93,56 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
   }
 }
 
+/**
+ * Every argument of every layer in the file (inner layers of wrappers and
+ * nested models too) that tfjs would ignore although it changes what Keras
+ * builds (Conv2D groups, Dense lora_rank, ...): refused with the layer,
+ * rather than summarised wrongly.
+ */
+function refuseUnhonouredArguments(model: Record<string, unknown>, path: DocPath, file: string, known: Map<string, LayerConstructor>): void {
+  const config = model.config as { layers: Record<string, unknown>[] };
+  config.layers.forEach((layer, i) => {
+    const layerPath = [...path, 'config', 'layers', i];
+    if (MODEL_CLASSES.has(String(layer.class_name))) refuseUnhonouredArguments(layer, layerPath, file, known);
+    else checkLayerConfig(layer, layerPath, file, known);
+  });
+}
+
+function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: string, known: Map<string, LayerConstructor>): void {
+  const className = String(layer.class_name);
+  const cls = known.get(className);
+  // An input's configuration is its shape and dtype, which tfjs reads whole.
+  if (!cls || !isObject(layer.config) || className === 'InputLayer') return;
+  const honoured = argumentsOf(cls) ?? new Set<string>();
+  const [problem] = unhonouredArguments(className, layer.config, honoured);
+  const name = String(layer.name ?? layer.config.name ?? className);
+  const [unknownName] = unknownNames({ activation: layer.config.activation, recurrent_activation: layer.config.recurrent_activation });
+  if (unknownName) {
+    const hint = unknownName.suggestions.length > 0 ? `; did you mean ${unknownName.suggestions.map((c) => `"${c}"`).join(', ')}?` : ' (a custom one?)';
+    throw new UserError('layer-config', `layer "${name}" (${className}): unknown ${unknownName.what} "${unknownName.value}"${hint}`, { file, path: [...path, 'config', unknownName.argument] });
+  }
+  if (problem) {
+    throw new UserError(
+      'layer-config',
+      `layer "${name}" (${className}): ${problem.argument}=${JSON.stringify(problem.value)} is a Keras argument merge-summary cannot honour yet for ${className}: TensorFlow.js would ignore it, and it changes shapes or parameter counts; refusing rather than printing a wrong count`,
+      { file, path: [...path, 'config', problem.argument] },
+    );
+  }
+  // Wrappers hold their inner layers' configurations (Bidirectional, TimeDistributed: layer; RNN: cell).
+  for (const key of ['layer', 'backward_layer', 'cell']) {
+    const inner = layer.config[key];
+    if (isObject(inner) && typeof inner.class_name === 'string') checkLayerConfig(inner, [...path, 'config', key], file, known);
+    if (Array.isArray(inner)) inner.forEach((cell, j) => isObject(cell) && checkLayerConfig(cell, [...path, 'config', key, j], file, known));
+  }
+}
+
 interface UnknownLayer {
   name: string;
   className: string;
   path: DocPath;
 }
 
-function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known: Map<string, unknown>): UnknownLayer[] {
+function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known: Map<string, LayerConstructor>): UnknownLayer[] {
   const config = model.config as { layers: Record<string, unknown>[] };
   return config.layers.flatMap((layer, i) => {
     const className = String(layer.class_name);
@@ -98,6 +151,26 @@ function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known:
     const name = String(layer.name ?? (isObject(layer.config) ? layer.config.name : className));
     return known.has(className) && !Object.prototype.hasOwnProperty.call(UNKNOWABLE, className) ? [] : [{ name, className, path: layerPath }];
   });
+}
+
+/** The first GRU with reset_after true, anywhere in the model (also inside Bidirectional or TimeDistributed). */
+function findResetAfterGru(value: unknown, path: DocPath): { name: string; path: DocPath } | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findResetAfterGru(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  if (value.class_name === 'GRU' && isObject(value.config) && value.config.reset_after === true) {
+    return { name: String(value.config.name ?? value.name ?? 'gru'), path };
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = findResetAfterGru(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Unknown layers, and every layer whose input comes from one: their shapes are guesses. */

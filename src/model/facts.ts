@@ -61,6 +61,8 @@ export interface ModelFacts {
   nonTrainableWeights: WeightFact[];
   outputs: ConnectionFact[];
   warnings: Warning[];
+  /** How these facts were made when not from a layer graph (a subclassed model): said under the title. */
+  note?: string;
 }
 
 /** Where a layer is: the names of the models it is nested in, outermost first ([] for the model itself). */

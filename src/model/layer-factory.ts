@@ -1,7 +1,10 @@
-import { UserError, closestNames, suggest } from '../core/errors.js';
+import { UserError, closestNames, suggest, type SourceLocation } from '../core/errors.js';
+import { canonicalClass, kerasSignature } from '../core/keras-classes.js';
+import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
 import { kerasSnakeCase } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
-import { wrongKind } from './arg-kinds.js';
+import { argumentKind, wrongKind } from './arg-kinds.js';
+import { checkSpecArguments, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
 import { registerKerasLayers } from './layers/index.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
@@ -39,33 +42,77 @@ function fromConfiguration(definition: ConfiguredLayer): Layer {
 /**
  * Creates the tfjs layer a spec entry describes, through tfjs's own registry
  * and with Keras's argument names converted the way tfjs converts Keras
- * configs: snake_case keys and string values become camelCase.
+ * configs: snake_case keys and string values become camelCase. The
+ * arguments are checked against Keras's own signature first, so a problem
+ * is said in Keras's terms, and one tfjs would silently ignore is refused.
  */
 function fromSpec(definition: SpecLayer): Layer {
   const classes = layerClasses();
-  const cls = classes.get(definition.type);
-  const what = `layer "${definition.name}" (${definition.type})`;
-  if (!cls || NOT_SPEC_LAYERS.has(definition.type)) {
-    const known = [...classes.keys()].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError('unknown-class', `unknown layer type "${definition.type}"${suggest(definition.type, known)}`, definition.typeAt);
+  const className = canonicalClass(definition.type);
+  const cls = classes.get(className);
+  const what = `layer "${definition.name}" (${className})`;
+  if (!cls || NOT_SPEC_LAYERS.has(className)) {
+    const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
+    throw new UserError('unknown-class', `unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
   }
-  const config: Record<string, unknown> = {};
+  const snakeArgs: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();
   for (const [key, value] of Object.entries(definition.args)) {
-    const at = definition.argLocations[key] ?? definition.at;
-    const camel = toCamelCase(key);
-    const earlier = writtenAs.get(camel);
-    if (earlier !== undefined) throw new UserError('spec', `${what}: "${key}" repeats "${earlier}"`, at);
-    writtenAs.set(camel, key);
-    const problem = wrongKind(kerasSnakeCase(camel), value);
-    if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at);
+    const snake = kerasSnakeCase(toCamelCase(key));
+    const earlier = writtenAs.get(snake);
+    if (earlier !== undefined) throw new UserError('spec', `${what}: "${key}" repeats "${earlier}"`, definition.argLocations[key] ?? definition.at);
+    writtenAs.set(snake, key);
+    snakeArgs[snake] = value;
+  }
+  const at = (snake: string) => definition.argLocations[writtenAs.get(snake) ?? ''] ?? definition.at;
+  const problems = checkSpecArguments(className, snakeArgs);
+  if (problems === undefined) rejectUnknownArgs(cls, writtenAs, definition, what);
+  for (const problem of problems ?? []) throw argumentError(problem, what, at(problem.argument), definition.at);
+  const honoured = argumentsOf(cls) ?? new Set<string>();
+  const config: Record<string, unknown> = {};
+  for (const [snake, value] of Object.entries(snakeArgs)) {
+    const problem = wrongKind(snake, value);
+    if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at(snake));
+    const camel = toCamelCase(snake);
+    // tfjs would choke on a name it lacks (an initializer, a regularizer) that cannot change a shape.
+    if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
     config[camel] = kerasToTfjs(value);
   }
-  rejectUnknownArgs(cls, writtenAs, definition, what);
+  // Where Keras's default differs from tfjs's (GRU's reset_after), Keras's is the one meant.
+  for (const [snake, fallback] of Object.entries(kerasSignature(className)?.defaults ?? {})) {
+    const camel = toCamelCase(snake);
+    if (snake in snakeArgs || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;
+    config[camel] = kerasToTfjs(fallback);
+  }
+  for (const { argument, value } of unhonouredArguments(className, snakeArgs, honoured)) {
+    throw new UserError(
+      'layer-config',
+      `${what}: ${argument}=${JSON.stringify(value)} is a Keras argument merge-summary cannot honour yet for ${className}: TensorFlow.js would ignore it, and it changes shapes or parameter counts; refusing rather than printing a wrong count`,
+      at(argument),
+    );
+  }
   try {
     return new cls({ ...config, name: definition.name });
   } catch (error) {
     throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
+  }
+}
+
+/** A problem with a spec's arguments, in Keras's terms. */
+function argumentError(problem: ArgumentProblem, what: string, at: SourceLocation, layerAt: SourceLocation): UserError {
+  switch (problem.kind) {
+    case 'unknown': {
+      const hint = problem.suggestions.length > 0 ? `; did you mean ${problem.suggestions.map((c) => `"${c}"`).join(', ')}?` : `; it takes ${problem.accepted.join(', ')}`;
+      return new UserError('layer-config', `${what}: unknown argument "${problem.argument}"${hint}`, at);
+    }
+    case 'missing': {
+      const kind = argumentKind(problem.argument);
+      return new UserError('layer-config', `${what} needs ${problem.argument}${kind ? ` (${kind})` : ''}`, layerAt);
+    }
+    case 'unknown-name': {
+      const hint = problem.suggestions.length > 0 ? `; did you mean ${problem.suggestions.map((c) => `"${c}"`).join(', ')}?` : '';
+      return new UserError('layer-config', `${what}: unknown ${problem.what} "${problem.value}"${hint}`, at);
+    }
   }
 }
 
@@ -83,7 +130,7 @@ export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   for (const args of PROBE_ARGS) {
     try {
       // Some classes construct from nothing and only fail when asked their config (StackedRNNCells).
-      config = new cls(args).getConfig();
+      config = new cls(typeof args === 'function' ? args() : args).getConfig();
       break;
     } catch {
       continue;
@@ -95,8 +142,8 @@ export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   return accepted;
 }
 
-/** Constructor arguments that make a valid instance of every layer class with required arguments. */
-const PROBE_ARGS: object[] = [
+/** Constructor arguments that make a valid instance of every layer class with required arguments (a wrapper's made afresh: it takes a layer). */
+const PROBE_ARGS: (object | (() => object))[] = [
   {},
   { units: 1 },
   { filters: 1, kernelSize: 1 },
@@ -109,13 +156,21 @@ const PROBE_ARGS: object[] = [
   { numHeads: 1, keyDim: 1 },
   { height: 1, width: 1 },
   { numTokens: 1 },
+  { cropping: 1 },
+  { size: 1 },
   { cell: { className: 'SimpleRNNCell', config: { units: 1 } } },
+  { factor: 0.1 },
+  { nodeDef: { op: 'DepthToSpace', attr: {} } },
+  () => ({ layer: deserialize<Layer>('SimpleRNN', { units: 1 }) }),
+  () => ({ cell: deserialize<Layer>('SimpleRNNCell', { units: 1 }) }),
+  () => ({ cells: [deserialize<Layer>('SimpleRNNCell', { units: 1 })] }),
 ];
 
 function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>, definition: SpecLayer, what: string): void {
   const accepted = argumentsOf(cls);
   if (!accepted) return;
-  for (const [camel, key] of writtenAs) {
+  for (const [snake, key] of writtenAs) {
+    const camel = toCamelCase(snake);
     if (accepted.has(camel)) continue;
     const names = [...accepted].filter((name) => !BASE_ARGS.has(name) || name === 'trainable').map(kerasSnakeCase);
     const close = closestNames(kerasSnakeCase(camel), names, 3);
@@ -152,8 +207,13 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
 
 const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 
-/** tfjs errors carry their class in the message; users need only the sentence. */
+/**
+ * A tfjs error as a user of Keras reads it: the sentence, without tfjs's
+ * advice to JavaScript programmers (registerClass(), porting to TensorFlow.js).
+ */
 export function tfjsMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim();
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const unknown = /^Unknown (\w+): ([^\s.]+)\. This may be due to/.exec(message);
+  if (unknown) return `unknown ${unknown[1].toLowerCase()} "${unknown[2]}" (neither Keras's nor one merge-summary knows; a custom one?)`;
+  return message.replace(/ This may be due to one of the following reasons:.*$/, '');
 }

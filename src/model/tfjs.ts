@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { FullShape } from '../core/shapes.js';
 
 /**
  * The one module that touches TensorFlow.js beyond its documented API:
@@ -28,7 +29,8 @@ export type Container = import('@tensorflow/tfjs-layers/dist/engine/container.js
 export type TfNode = import('@tensorflow/tfjs-layers/dist/engine/topology.js').Node;
 export type Tensor = import('@tensorflow/tfjs-core').Tensor;
 export type Tensor4D = import('@tensorflow/tfjs-core').Tensor4D;
-export type Shape = (number | null)[];
+/** A shape with its batch dimension; null for a dimension of unknown size (core's FullShape, the one shape type). */
+export type Shape = FullShape;
 export type DataType = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
 
 /** The class every tfjs layer extends (public: tf.layers.Layer). */

@@ -1,4 +1,5 @@
 import { UserError, isObject, type DocPath, type SourceLocation } from '../core/errors.js';
+import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
 export const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
@@ -15,8 +16,8 @@ export interface KerasTopology {
   /** Where the model config sits in the document, to point errors at layers. */
   path: DocPath;
   kerasVersion?: string;
-  /** A TF.js weights manifest, when the file has one: weight names and shapes. */
-  weightsManifest?: { name: string; shape: number[] }[];
+  /** The weights the file lists (a TF.js weights manifest, an .h5 file's model_weights/), with their shapes. */
+  weights?: WeightListing;
 }
 
 /** Does this document look like a Keras or TF.js model rather than a merge-summary spec? */
@@ -35,21 +36,32 @@ export function readKerasTopology(doc: Json, file: string): KerasTopology {
   let model: unknown = doc;
   let path: DocPath = [];
   let kerasVersion = typeof doc.keras_version === 'string' ? doc.keras_version : undefined;
-  let weightsManifest: KerasTopology['weightsManifest'];
+  let weights: WeightListing | undefined;
   if (isObject(doc.modelTopology)) {
     const topology = doc.modelTopology;
     kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : kerasVersion;
     [model, path] = isObject(topology.model_config) ? [topology.model_config, ['modelTopology', 'model_config']] : [topology, ['modelTopology']];
-    if (Array.isArray(doc.weightsManifest)) {
-      weightsManifest = doc.weightsManifest.flatMap((group) => (isObject(group) && Array.isArray(group.weights) ? group.weights : [])) as { name: string; shape: number[] }[];
-    }
+    if (Array.isArray(doc.weightsManifest)) weights = manifestListing(doc.weightsManifest);
   }
   if (!isObject(model) || typeof model.class_name !== 'string' || !MODEL_CLASSES.has(model.class_name)) {
     throw new UserError('keras-config', 'the model topology must be a Sequential, Functional or Model configuration with "class_name" and "config"', { file, path });
   }
   const normalized = normalizeModel(model, path, file);
   const name = (normalized.config as Json).name;
-  return { model: normalized, name: typeof name === 'string' ? name : undefined, file, path, kerasVersion, weightsManifest };
+  return { model: normalized, name: typeof name === 'string' ? name : undefined, file, path, kerasVersion, weights };
+}
+
+/** A TF.js weights manifest ([{paths, weights: [{name, shape, dtype}]}]): each weight's name is the path of its layer, then its own name. */
+export function manifestListing(manifest: unknown[], source = 'the weights manifest'): WeightListing {
+  const entries = manifest.flatMap((group) => (isObject(group) && Array.isArray(group.weights) ? group.weights : [])) as { name?: unknown; shape?: unknown }[];
+  return {
+    source,
+    weights: entries.map((entry) => {
+      const name = String(entry.name);
+      const shape = Array.isArray(entry.shape) ? entry.shape.map(Number) : [];
+      return { name, shape, locator: { kind: 'names', names: name.split('/').slice(0, -1) } };
+    }),
+  };
 }
 
 function normalizeModel(model: Json, path: DocPath, file: string): Json {
@@ -65,6 +77,11 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
     config.layers.filter((layer) => isObject(layer) && MODEL_CLASSES.has(String(layer.class_name))).map((layer) => String((layer as Json).name ?? (layer as Json & { config: Json }).config?.name)),
   );
   const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels));
+  // A Sequential takes its input shape from its first layer only; Keras ignores a batch_input_shape further on
+  // (a layer built standalone first), where tfjs would check the input against it.
+  if (model.class_name === 'Sequential') {
+    for (const layer of layers.slice(1)) if (isObject(layer.config) && !MODEL_CLASSES.has(String(layer.class_name))) delete layer.config.batch_input_shape;
+  }
   const out: Json = { ...stripKeras3(config), layers };
   if (config.input_layers !== undefined) out.input_layers = refList(config.input_layers);
   if (config.output_layers !== undefined) out.output_layers = refList(config.output_layers);
@@ -189,8 +206,13 @@ function describeMissing(ref: NodeRef, calls: Map<string, number>, verb: string)
   return `${verb} call ${ref[1]} of "${ref[0]}", which is never made (it has ${made}); a reference to a missing call, or a cycle`;
 }
 
-/** input_layers / output_layers: Keras 3 writes a single reference without the outer list. */
+/**
+ * input_layers / output_layers: Keras 3 writes a single reference without the
+ * outer list; tf.keras a dict of named references ({"data_in": ["input_5", 0, 0]})
+ * for a model built with dict inputs or outputs.
+ */
 function refList(value: unknown): unknown {
+  if (isObject(value)) return Object.values(value);
   return Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
 }
 

@@ -1,15 +1,19 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { FileReadError, UserError, isObject, type FileProblem } from '../core/errors.js';
 import { formatBytes } from '../core/numbers.js';
 import type { ModelGraph } from './graph.js';
+import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, notAKerasModel, readKerasHdf5 } from './hdf5.js';
 import { isZip, readKerasArchive } from './keras-archive.js';
-import { isKerasDocument, readKerasTopology, type KerasTopology } from './keras-topology.js';
+import { isKerasDocument, manifestListing, readKerasTopology, type KerasTopology } from './keras-topology.js';
+import { readSavedModelFolder, type SubclassedModel } from './savedmodel.js';
+import type { WeightListing } from './weight-listing.js';
 import { rememberSource } from './locate.js';
 import { parseJsonDocument, parseYaml } from './parse.js';
 import { readSpec } from './spec.js';
 
-/** A model as read: a merge-summary spec, or a Keras / TF.js configuration. */
-export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras'; topology: KerasTopology };
+/** A model as read: a merge-summary spec, a Keras / TF.js configuration, or the layers of a subclassed model. */
+export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras'; topology: KerasTopology } | { kind: 'subclassed'; model: SubclassedModel };
 
 /**
  * The most a text input may hold unless the user raises it: far beyond any
@@ -27,13 +31,19 @@ export interface ReadOptions {
 
 /**
  * Reads a model from a file, or from standard input when the path is "-",
- * knowing its kind from its content: a zip is a Keras 3 archive; JSON or
- * YAML with a Keras model configuration or a TF.js modelTopology is that
- * model; anything else must be a spec.
+ * knowing its kind from its content: a folder with saved_model.pb is a
+ * TensorFlow SavedModel; the HDF5 signature makes a Keras .h5 file; a zip is
+ * a Keras 3 archive; JSON or YAML with a Keras model configuration or a TF.js
+ * modelTopology is that model; other text must be a spec, and other binary
+ * content is refused.
  */
 export function readModel(path: string, options: ReadOptions = {}): ModelSource {
-  const bytes = readInput(path, options);
   const file = displayName(path);
+  const kind = path === '-' ? 'stream' : fileKind(path);
+  if (kind === 'folder') return readSavedModel(path, file);
+  if (kind === 'hdf5') return readHdf5Model(path, file);
+  if (kind === 'other') refuseLargeBinary(path, file);
+  const bytes = readInput(path, options);
   if (isZip(bytes)) {
     const archive = readKerasArchive(bytes, file, options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
     const member = `${file}:config.json`;
@@ -70,17 +80,115 @@ function parseModelDocument(text: string, source: string): ModelSource {
 }
 
 /**
- * Text model files hold no NUL bytes; a file that does is some binary
- * format, and saying so beats a YAML syntax error about a null byte.
+ * Loads what reading these model files will need that only loads
+ * asynchronously: the HDF5 library, when one of them is an HDF5 file. The
+ * CLI calls it before running a command; everything after is synchronous.
+ */
+export async function prepareModelReaders(paths: string[]): Promise<void> {
+  if (paths.some((path) => path !== '-' && fileKind(path) === 'hdf5')) await loadHdf5Library();
+}
+
+/** A folder, an HDF5 file, or another file (read whole); a missing or unreadable path is left to readInput to report. */
+function fileKind(path: string): 'folder' | 'hdf5' | 'other' {
+  try {
+    if (statSync(path).isDirectory()) return 'folder';
+    return hdf5SignatureOffset(path) === undefined ? 'other' : 'hdf5';
+  } catch {
+    return 'other';
+  }
+}
+
+/** A model saved as a Keras HDF5 file: its model_config attribute, with its weights' shapes to check the built model against. */
+function readHdf5Model(path: string, file: string): ModelSource {
+  const contents = readKerasHdf5(path, file);
+  if (contents.layout !== 'model' || contents.modelConfig === undefined) throw new UserError('not-a-model', notAKerasModel(contents, file), { file });
+  const member = `${file}:model_config`;
+  const doc = parseJsonDocument(contents.modelConfig, member);
+  if (!isKerasDocument(doc)) throw new UserError('not-a-model', 'the model_config attribute is not a Keras model configuration (class_name and config)', { file: member, path: [] });
+  const topology = readKerasTopology(doc, member);
+  return {
+    kind: 'keras',
+    topology: {
+      ...topology,
+      name: topology.name ?? basename(file).replace(/\.(h5|hdf5|keras)$/i, ''),
+      kerasVersion: contents.kerasVersion ?? topology.kerasVersion,
+      weights: { source: file, weights: contents.weights },
+    },
+  };
+}
+
+/** A folder: a TensorFlow SavedModel whose keras_metadata.pb holds the Keras configuration. */
+function readSavedModel(dir: string, file: string): ModelSource {
+  const contents = readSavedModelFolder(dir, file);
+  if (contents.kind === 'subclassed') return contents;
+  rememberSource(contents.member, contents.text);
+  return { kind: 'keras', topology: { ...readKerasTopology(contents.doc, contents.member), weights: contents.weights } };
+}
+
+/**
+ * A binary file that is none of the kinds above (a weights shard, a
+ * protobuf, an image) is refused as such, never parsed as YAML.
  */
 function refuseBinary(bytes: Uint8Array, file: string): void {
-  const head = bytes.subarray(0, 4096);
+  const head = bytes.subarray(0, 8192);
+  if (isHdf5Bytes(bytes)) {
+    throw new UserError('not-a-model', 'an HDF5 file on standard input: HDF5 is read from a file, in place; pass its path', { file });
+  }
   if (!head.includes(0)) return;
+  const name = basename(file);
+  const hint =
+    name === 'saved_model.pb' || name === 'keras_metadata.pb' ? `; ${name} is part of a TensorFlow SavedModel: pass the folder that holds it`
+    : /\.bin$|shard\d+of\d+/.test(name) ? '; TF.js weight shards hold values only: pass the model.json beside them'
+    : '';
+  const start = Array.from(head.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
   throw new UserError(
     'not-a-model',
-    'this is a binary file, not a model this tool reads: expected a YAML or JSON spec, a Keras to_json / config.json, a .keras archive, or a TF.js model.json',
+    `not a model file merge-summary reads: binary content (it starts with ${start}) that is neither HDF5 (a Keras .h5 file) nor a zip (a .keras archive); expected one of these, a SavedModel folder, or a JSON / YAML model${hint}`,
     { file },
   );
+}
+
+/** A binary file is known from its first bytes: refused before a large one is read whole (a zip is read whole, as archives are). */
+function refuseLargeBinary(path: string, file: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(8192);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+  if (!isZip(head)) refuseBinary(head, file);
+}
+
+/**
+ * A file of weights given with --weights, to check the model against: a
+ * Keras .h5 (save_weights, a Keras 3 .weights.h5, or a whole model, whose
+ * model_weights are taken), a TF.js model.json with a weightsManifest, or a
+ * weights manifest alone.
+ */
+export function readWeightsFile(path: string, options: ReadOptions = {}): WeightListing {
+  const file = displayName(path);
+  const kind = path === '-' ? 'stream' : fileKind(path);
+  if (kind === 'hdf5') {
+    const contents = readKerasHdf5(path, file);
+    if (contents.layout === 'other') {
+      throw new UserError('not-a-model', `--weights: an HDF5 file, but not Keras weights (root attributes: ${contents.rootAttributes.join(', ') || 'none'}; groups: ${contents.rootGroups.slice(0, 8).join(', ') || 'none'}); expected a file from save_weights or model.save`, { file });
+    }
+    return { source: file, weights: contents.weights };
+  }
+  if (kind === 'folder') throw new UserError('usage', '--weights: a folder; expected a weights file (.h5, .weights.h5) or a TF.js model.json / weights manifest', { file });
+  if (kind === 'other') refuseLargeBinary(path, file);
+  const bytes = readInput(path, { ...options, what: 'the weights' });
+  refuseBinary(bytes, file);
+  const doc = parseJsonDocument(new TextDecoder().decode(bytes), file);
+  const manifest = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.weightsManifest) ? doc.weightsManifest : undefined;
+  if (!manifest) throw new UserError('not-a-model', '--weights: JSON without a weights manifest; expected a TF.js model.json with "weightsManifest", or the manifest itself ([{"paths": ..., "weights": [...]}])', { file, path: [] });
+  return manifestListing(manifest, file);
 }
 
 function archiveVersion(metadata: string | undefined): string | undefined {

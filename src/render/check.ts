@@ -1,4 +1,4 @@
-import type { Breach, CheckReport, ResponsibleLayer, SpecCheck } from '../analysis/check.js';
+import { isSpecError, type Breach, type CheckReport, type ResponsibleLayer, type SpecCheck } from '../analysis/check.js';
 import { code, markdownTable } from './markdown.js';
 import { formatBytes, formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
@@ -47,6 +47,12 @@ export function renderCheck(report: CheckReport, options: { palette: Palette; wi
   const { palette } = options;
   const lines: string[] = [];
   for (const spec of report.results) {
+    if (isSpecError(spec)) {
+      // The message is located (FILE:LINE:COL: ...); it names the spec itself unless the problem is in its baseline.
+      const message = spec.error.message.startsWith(spec.spec) ? spec.error.message : `${spec.spec}: ${spec.error.message}`;
+      lines.push(wrapSegments([['ERROR', palette.fail], [` ${message}`]], options.width, '  '));
+      continue;
+    }
     const verdict = spec.passed ? palette.ok('PASS') : palette.fail('FAIL');
     const baseline = spec.baseline ? `, baseline ${formatCount(spec.baseline.params)}` : '';
     lines.push(`${verdict} ${spec.spec} ("${spec.name}"): ${formatCount(spec.totals.params)} params, ${formatBytes(spec.totals.bytes)}${baseline}`);
@@ -56,24 +62,27 @@ export function renderCheck(report: CheckReport, options: { palette: Palette; wi
       if (layers) lines.push(wrapSegments([[`    ${layers}`, palette.dim]], options.width, '      '));
     }
   }
-  const failed = report.results.filter((spec) => !spec.passed).length;
+  const failed = report.results.filter((spec) => !spec.passed && !isSpecError(spec)).length;
   const specs = (n: number) => `${n} spec${n === 1 ? '' : 's'}`;
+  const errors = report.errors > 0 ? `${report.errors} of ${specs(report.results.length)} could not be checked; ` : '';
   lines.push(
-    failed === 0
+    failed === 0 && report.errors === 0
       ? palette.ok(`${report.results.length === 1 ? 'Within' : `All ${specs(report.results.length)} within`} budget.`)
-      : palette.fail(`${failed} of ${specs(report.results.length)} over budget.`),
+      : palette.fail(`${errors}${failed} of ${specs(report.results.length)} over budget.`),
   );
   return `${lines.join('\n')}\n`;
 }
 
 export function renderCheckMarkdown(report: CheckReport): string {
-  const failed = report.results.filter((spec) => !spec.passed);
-  const title = failed.length === 0 ? `✅ all ${report.results.length} within budget` : `❌ ${failed.length} of ${report.results.length} over budget`;
+  const checked = report.results.filter((spec): spec is SpecCheck => !isSpecError(spec));
+  const failed = checked.filter((spec) => !spec.passed);
+  const errorTitle = report.errors > 0 ? `⚠️ ${report.errors} of ${report.results.length} could not be checked, ` : '';
+  const title = failed.length === 0 && report.errors === 0 ? `✅ all ${report.results.length} within budget` : `${errorTitle}❌ ${failed.length} of ${report.results.length} over budget`;
   const lines = [`### merge-summary check: ${title}`, ''];
   lines.push(
     markdownTable(
       ['Spec', 'Model', 'Params', 'Size', 'Verdict'],
-      report.results.map((spec) => [
+      report.results.map((spec) => isSpecError(spec) ? [code(spec.spec), '', '', '', '⚠️ error'] : [
         code(spec.spec),
         spec.name,
         formatCount(spec.totals.params),
@@ -83,6 +92,9 @@ export function renderCheckMarkdown(report: CheckReport): string {
       ['left', 'left', 'right', 'right', 'left'],
     ),
   );
+  for (const spec of report.results.filter(isSpecError)) {
+    lines.push('', `#### ⚠️ ${code(spec.spec)}`, '', `${spec.error.message.replace(/\|/g, '\\|')}`);
+  }
   for (const spec of failed) {
     lines.push('', `#### ❌ ${code(spec.spec)}`, '');
     for (const breach of spec.breaches) {

@@ -54,6 +54,18 @@ export function nodeLines(node: PictureNode, options: { shapes: boolean; params:
   return lines;
 }
 
+/** What the colours of a picture mean, for those it uses. */
+export function legendRows(picture: Picture): { fill: string; border: string; text: string }[] {
+  const used = new Set(picture.nodes.map((node) => (node.difference ? node.difference.status : node.role)));
+  const meaning: [keyof typeof COLORS, string][] = [
+    ['merge', 'a merge (Add, Concatenate, ...)'],
+    ['affected', 'its shape or size depends on a merge'],
+    ['changed', 'differs from the compared model'],
+    ['added', 'not in the compared model'],
+  ];
+  return meaning.filter(([name]) => used.has(name)).map(([name, text]) => ({ ...COLORS[name], text }));
+}
+
 /** Graphviz source in the manner of Keras's plot_model(show_shapes=True). */
 export function renderDot(picture: Picture, options: DotOptions): string {
   const out = [
@@ -77,6 +89,11 @@ export function renderDot(picture: Picture, options: DotOptions): string {
     out.push('  }');
   });
   for (const edge of picture.edges) out.push(`  "${edge.from}" -> "${edge.to}";`);
+  const legend = legendRows(picture);
+  if (legend.length > 0) {
+    const rows = legend.map(({ fill, border, text }) => `<TR><TD BGCOLOR="${fill}" COLOR="${border}" BORDER="1" WIDTH="14"></TD><TD ALIGN="LEFT">${html(text)}</TD></TR>`).join('');
+    out.push(`  "legend" [label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2"><TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>${rows}</TABLE>>];`);
+  }
   out.push('}');
   return `${out.join('\n')}\n`;
 }

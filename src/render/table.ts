@@ -82,6 +82,8 @@ export function trainableMark(row: Row): string {
 
 /** Output shape words: one shape, or a list of shapes broken after each comma between them. */
 function shapeWords(shape: LayerSummary['outputShape']): string[] {
+  // An empty shape is an unknown one (a layer of a subclassed model that recorded none); a layer's output always has a batch axis.
+  if (shape.length === 0) return ['?'];
   if (!isShapeList(shape)) return [formatShape(shape)];
   return shape.map((one, i) => formatShape(one) + (i < shape.length - 1 ? ',' : ''));
 }
@@ -153,7 +155,8 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
 
   const table = prepareTable(columns, cells);
   const plan = planTable(table, options.width);
-  const sections = [`Model: "${summary.name}"`, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette)];
+  const title = summary.note ? `Model: "${summary.name}"\n${palette.dim(summary.note)}` : `Model: "${summary.name}"`;
+  const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette)];
   if (plan.detached.length > 0) {
     const shownMerges = rows.flatMap((row) => mergeOfRow(row, merges) ?? []);
     sections.push(mergeList(shownMerges, options));

@@ -3,6 +3,7 @@ import { registerKerasActivations } from './activations.js';
 import { AdditiveAttention, Attention, MultiHeadAttention } from './attention.js';
 import { KerasFlatten } from './flatten.js';
 import { GroupNormalization, Normalization, UnitNormalization } from './normalization.js';
+import { Resizing } from './resizing.js';
 import * as spatial from './spatial.js';
 import { StringLookup } from './string-lookup.js';
 import { Subtract } from './subtract.js';
@@ -24,6 +25,7 @@ const KERAS_LAYERS = [
   GroupNormalization,
   UnitNormalization,
   Normalization,
+  Resizing,
   ...Object.values(spatial).filter((value) => typeof value === 'function'),
 ];
 

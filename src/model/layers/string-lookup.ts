@@ -43,7 +43,9 @@ export class StringLookup extends Base {
     return [...shape.slice(0, shape.length === 1 ? 1 : -1), depth];
   }
 
+  /** The arguments its shape rule reads, with Keras's defaults: what it honours. */
   override getConfig() {
-    return { ...(this.config as Record<string, never>) };
+    const honoured = { vocabulary: null, maxTokens: null, numOovIndices: 1, maskToken: null, outputMode: 'int' };
+    return { ...honoured, ...(this.config as Record<string, never>) };
   }
 }

@@ -15,7 +15,8 @@ export function unknownLayerClass(className: string): LayerConstructor & { fromC
     private readonly originalConfig: object;
 
     constructor(config: Record<string, unknown>) {
-      super({ name: config.name, trainable: config.trainable, dtype: config.dtype });
+      // The first layer of a Keras 2 Sequential carries the model's input shape.
+      super({ name: config.name, trainable: config.trainable, dtype: config.dtype, batchInputShape: config.batchInputShape });
       this.originalConfig = config;
     }
     override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
