@@ -4,14 +4,33 @@
 // cache that bin/merge-summary.js turns on. tfjs stays outside: it is loaded
 // with require() (src/model/tf.ts), and the optional tfjs-node and the WASM
 // backend must find the very same tfjs-core instance.
-import { rmSync } from 'node:fs';
-import { build } from 'esbuild';
+//
+//   node build.mjs             bundle
+//   node build.mjs --if-stale  bundle unless dist/ is newer than everything it is made from
+//
+// --if-stale is for "prepare": the first `npx merge-summary` in a clone links
+// the project into npx's cache and runs "prepare" again, right after `npm
+// install` ran it (that was 10 s when "prepare" also type-checked).
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
+const OUT = 'dist/merge-summary.cjs';
+
+/** The newest modification time among the files the bundle is made from: src/, this script, the dependencies installed. */
+function newestInput() {
+  const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+  const inputs = [...files('src'), 'build.mjs', 'package.json', 'node_modules/.package-lock.json'].filter((file) => existsSync(file));
+  return Math.max(...inputs.map((file) => statSync(file).mtimeMs));
+}
+
+if (process.argv.includes('--if-stale') && existsSync(OUT) && existsSync(`${OUT}.map`) && statSync(OUT).mtimeMs > newestInput()) process.exit(0);
+
+const { build } = await import('esbuild');
 rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/merge-summary.cjs',
+  outfile: OUT,
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './helpers.js';
@@ -56,7 +56,11 @@ describe('the npm package', () => {
     assert.equal(new Set(tfjs.map(([, version]) => version)).size, 1);
   });
 
-  it('installing builds only the bundle: npx runs "prepare" again when it first links the project', () => {
-    assert.equal((pkg.scripts as Record<string, string>).prepare, 'node build.mjs');
+  it('installing builds only the bundle, and only when it is stale: npx runs "prepare" again when it first links the project', () => {
+    assert.equal((pkg.scripts as Record<string, string>).prepare, 'node build.mjs --if-stale');
+    const before = statSync(join(ROOT, 'dist', 'merge-summary.cjs')).mtimeMs;
+    const again = spawnSync(process.execPath, [join(ROOT, 'build.mjs'), '--if-stale'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(statSync(join(ROOT, 'dist', 'merge-summary.cjs')).mtimeMs, before, 'an up-to-date bundle is left as it is');
   });
 });
