@@ -125,17 +125,18 @@ describe('merge-summary check', () => {
   });
 
   it('a missing or corrupt baseline is an error (exit 2), never a pass', async () => {
-    const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json']);
+    const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json', '--width', '400']);
     assert.equal(missing.status, 2);
     assert.match(missing.stdout, /^ERROR .*: no\/such\/baseline\.json: cannot read the baseline: no such file/);
     const truncated = writeTemp('truncated.json', '{"schema": "merge-summary/1", "totals": {');
-    const corrupt = await runCli(['check', ADD, '--baseline', truncated]);
+    const corrupt = await runCli(['check', ADD, '--baseline', truncated, '--width', '400']);
     assert.equal(corrupt.status, 2);
     assert.match(corrupt.stdout, /truncated\.json:1:\d+: the baseline is not valid JSON/);
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
-    assert.match((await runCli(['check', ADD, '--baseline', wrong])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
+    // Wide enough that the line, which holds the test's own paths, is not wrapped wherever the clone is.
+    assert.match((await runCli(['check', ADD, '--baseline', wrong, '--width', '400'])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
     const noParams = writeTemp('noparams.json', '{\n  "schema": "merge-summary/1",\n  "totals": {"params": "many"},\n  "layers": []\n}\n');
-    const bad = await runCli(['check', ADD, '--baseline', noParams]);
+    const bad = await runCli(['check', ADD, '--baseline', noParams, '--width', '400']);
     assert.equal(bad.status, 2);
     assert.match(bad.stdout, /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
   });

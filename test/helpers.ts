@@ -6,6 +6,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { capturingIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { assertValidOutput } from './json-schemas.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'merge-summary.js');
@@ -42,24 +43,37 @@ function cliEnv(env: Record<string, string | undefined> = {}): Record<string, st
  * Runs the CLI as a user would, in this process (main with captured streams):
  * the same code as the binary, without a process start per test.
  */
-export async function runCli(args: string[], options: { env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliResult> {
   const captured = capturingIo(cliEnv(options.env));
-  const status = await main(args, captured.io);
-  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+  const before = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
+  try {
+    const status = await main(args, captured.io);
+    return validated(args, { status, stdout: captured.stdout(), stderr: captured.stderr() });
+  } finally {
+    process.chdir(before);
+  }
+}
+
+/** Every --json document a test gets is checked against its schema in schemas/ (test/json-schemas.ts). */
+function validated(args: string[], result: CliResult): CliResult {
+  if (args.includes('--json') && result.stdout.trim() !== '') assertValidOutput(JSON.parse(result.stdout));
+  return result;
 }
 
 /**
  * Runs the built binary in a process of its own: for what only a process
  * shows (standard input, signals, pipes, the exit status the shell sees).
  */
-export function spawnCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): CliResult {
+export function spawnCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string; stdout?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
+    stdio: ['pipe', options.stdout ?? 'pipe', 'pipe'],
     env: cliEnv(options.env) as NodeJS.ProcessEnv,
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return validated(args, { status: result.status, stdout: result.stdout, stderr: result.stderr });
 }
 
 let scratch: string | undefined;

@@ -45,6 +45,12 @@ const CASES: BadSpec[] = [
     message: /layer "dense" \(Dense\): unknown argument "kernel_initialiser"; did you mean "kernel_initializer"\?/,
   },
   {
+    problem: 'an argument named like a property every JavaScript object has',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, constructor: 1}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown argument "constructor"/,
+  },
+  {
     problem: 'a misspelt required argument',
     text: `${ONE_INPUT}layers:\n  - {type: Dense, unit: 2}\n`,
     at: '4:19',

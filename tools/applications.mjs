@@ -21,6 +21,7 @@ class Spec {
   }
   write(input, outputs) {
     const text = [
+      '# yaml-language-server: $schema=../schemas/model-spec.schema.json',
       ...this.comment.map((line) => `# ${line}`),
       `name: ${this.name}`,
       'inputs:',

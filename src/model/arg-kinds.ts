@@ -11,23 +11,34 @@ const isInteger: Check = (v) => typeof v === 'number' && Number.isInteger(v);
 const listOf = (check: Check): Check => (v) => Array.isArray(v) && v.length > 0 && v.every(check);
 const either = (...checks: Check[]): Check => (v) => checks.some((check) => check(v));
 
-interface Kind {
+/** What an argument takes: in words for errors, as a check, and as JSON Schema for editors (schemas/model-spec.schema.json). */
+export interface Kind {
   description: string;
   check: Check;
+  json: object;
 }
 
-const POSITIVE_INTEGER: Kind = { description: 'a positive whole number', check: isPositiveInteger };
+const POSITIVE = { type: 'integer', minimum: 1 };
+const oneOrList = (item: object) => ({ anyOf: [item, { type: 'array', items: item, minItems: 1 }] });
+
+const POSITIVE_INTEGER: Kind = { description: 'a positive whole number', check: isPositiveInteger, json: POSITIVE };
 const POSITIVE_INTEGERS: Kind = {
   description: 'a positive whole number or a list of them',
   check: either(isPositiveInteger, listOf(isPositiveInteger)),
+  json: oneOrList(POSITIVE),
 };
-const INTEGERS: Kind = { description: 'a whole number or a list of them', check: either(isInteger, listOf(isInteger)) };
-const BOOLEAN: Kind = { description: 'true or false', check: (v) => typeof v === 'boolean' };
-const FRACTION: Kind = { description: 'a number from 0 up to (not including) 1', check: (v) => typeof v === 'number' && v >= 0 && v < 1 };
-const NUMBER: Kind = { description: 'a number', check: (v) => typeof v === 'number' && Number.isFinite(v) };
+const INTEGERS: Kind = { description: 'a whole number or a list of them', check: either(isInteger, listOf(isInteger)), json: oneOrList({ type: 'integer' }) };
+const BOOLEAN: Kind = { description: 'true or false', check: (v) => typeof v === 'boolean', json: { type: 'boolean' } };
+const FRACTION: Kind = {
+  description: 'a number from 0 up to (not including) 1',
+  check: (v) => typeof v === 'number' && v >= 0 && v < 1,
+  json: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+};
+const NUMBER: Kind = { description: 'a number', check: (v) => typeof v === 'number' && Number.isFinite(v), json: { type: 'number' } };
 const NAME_OR_CONFIG: Kind = {
   description: 'a name (e.g. "relu") or a {class_name, config} mapping',
   check: (v) => v === null || typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v)),
+  json: { type: ['string', 'object', 'null'] },
 };
 
 const KINDS: Record<string, Kind> = {
@@ -48,8 +59,8 @@ const KINDS: Record<string, Kind> = {
   strides: POSITIVE_INTEGERS,
   pool_size: POSITIVE_INTEGERS,
   dilation_rate: POSITIVE_INTEGERS,
-  target_shape: { description: 'a list of whole numbers (-1 for one inferred dimension)', check: listOf(isInteger) },
-  dims: { description: 'a list of positive whole numbers', check: listOf(isPositiveInteger) },
+  target_shape: { description: 'a list of whole numbers (-1 for one inferred dimension)', check: listOf(isInteger), json: { type: 'array', items: { type: 'integer' }, minItems: 1 } },
+  dims: { description: 'a list of positive whole numbers', check: listOf(isPositiveInteger), json: { type: 'array', items: POSITIVE, minItems: 1 } },
   axis: INTEGERS,
   axes: INTEGERS,
   use_bias: BOOLEAN,
@@ -80,14 +91,19 @@ const KINDS: Record<string, Kind> = {
   bias_constraint: NAME_OR_CONFIG,
 };
 
+/** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */
+export function kindOf(snakeName: string): Kind | undefined {
+  return Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName] : undefined;
+}
+
 /** A sentence saying what `value` should have been, or null when it fits. */
 export function wrongKind(snakeName: string, value: unknown): string | null {
-  const kind = Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName] : undefined;
+  const kind = kindOf(snakeName);
   if (!kind || kind.check(value)) return null;
   return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
 }
 
 /** What kind of value an argument takes, in words, when the name is one Keras uses across layers. */
 export function argumentKind(snakeName: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName].description : undefined;
+  return kindOf(snakeName)?.description;
 }

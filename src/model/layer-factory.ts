@@ -9,10 +9,10 @@ import { registerKerasLayers } from './layers/index.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
-const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
+export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
 
 /** Model classes are containers, not layers a spec entry can create from arguments. */
-const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
+export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
 
 let knownClasses: Map<string, LayerConstructor> | undefined;
 
@@ -129,6 +129,7 @@ export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   let config: object | undefined;
   for (const args of PROBE_ARGS) {
     try {
+      // Some classes construct from nothing and only fail when asked their config (StackedRNNCells).
       config = new cls(typeof args === 'function' ? args() : args).getConfig();
       break;
     } catch {

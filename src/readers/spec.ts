@@ -5,11 +5,11 @@ import { canonicalClass } from '../core/keras-classes.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import { resolveLocation } from './locate.js';
 
-const TOP_LEVEL_KEYS = ['name', 'inputs', 'layers', 'outputs'];
-const INPUT_KEYS = ['name', 'shape', 'dtype', 'batch_size', 'batchSize'];
-const USE_KEYS = ['use', 'from', 'name'];
+export const TOP_LEVEL_KEYS = ['name', 'inputs', 'layers', 'outputs'];
+export const INPUT_KEYS = ['name', 'shape', 'dtype', 'batch_size', 'batchSize'];
+export const USE_KEYS = ['use', 'from', 'name'];
 /** Keras dtypes an Input may declare. */
-const INPUT_DTYPES = [
+export const INPUT_DTYPES = [
   'float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',
   'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string',
 ];

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -54,20 +57,28 @@ export function planPng(svg: string): PngPlan {
 }
 
 /**
- * Rasterises the SVG with resvg and the DejaVu Sans font shipped in an npm
- * package, never the system's fonts: the same picture on every machine.
+ * Rasterises the SVG with resvg and the DejaVu Sans fonts in this package's
+ * fonts/ folder, never the system's fonts: the same picture on every machine.
  */
 export async function pngFromSvg(svg: string, plan: PngPlan): Promise<Buffer> {
   const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  const fontDir = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
+  const fonts = fontFolder();
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     fitTo: { mode: 'zoom', value: plan.zoom },
     font: {
       loadSystemFonts: false,
-      fontFiles: [`${fontDir}DejaVuSans.ttf`, `${fontDir}DejaVuSans-Bold.ttf`],
+      fontFiles: [join(fonts, 'DejaVuSans.ttf'), join(fonts, 'DejaVuSans-Bold.ttf')],
       defaultFontFamily: 'DejaVu Sans',
     },
   });
   return resvg.render().asPng();
+}
+
+/** The package's fonts/ folder, found from the sources (src/render) or from the bundle (dist). */
+function fontFolder(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'fonts', 'DejaVuSans.ttf'))) return join(dir, 'fonts');
+    if (dirname(dir) === dir) throw new Error('merge-summary cannot find its fonts/ folder (DejaVuSans.ttf)');
+  }
 }

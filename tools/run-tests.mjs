@@ -1,0 +1,94 @@
+// npm test: the bundle first (the end-to-end tests run the real binary), then
+// the type-check and the tests side by side on this 2-core machine.
+//
+//   node tools/run-tests.mjs                     every test/*.test.ts
+//   node tools/run-tests.mjs test/render.test.ts  some files only (still type-checks everything)
+//
+// Where the time went before (62 s): a process per test file, each loading
+// tsx and tfjs again (about 0.6 s of CPU each), 131 tests that each started
+// the binary, and src type-checked twice. Now the test files share two
+// processes (node's test runner in Node 20 has no "no isolation" mode, so
+// each process gets an entry module that imports its share of the files),
+// the CLI runs in-process but for a handful of end-to-end tests, and tsc
+// checks src and test once, incrementally (its build info in
+// node_modules/.cache, outside the repository's files).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const cache = join(root, 'node_modules', '.cache', 'merge-summary');
+mkdirSync(cache, { recursive: true });
+
+/**
+ * Rough seconds of CPU each file's tests take in a shared process, to split
+ * the files evenly between the two processes; a file not listed counts 1 s.
+ * Only the balance depends on these numbers, never which tests run.
+ */
+const WEIGHTS = {
+  'graph.test.ts': 6,
+  'render.test.ts': 3,
+  'e2e.test.ts': 3,
+  'table-layout.test.ts': 2.5,
+  'h5-files.test.ts': 2,
+  'diff-check.test.ts': 1.5,
+  'merges.test.ts': 1.5,
+  'counterfactual-oracle.test.ts': 1.5,
+  'keras-parity.test.ts': 1.5,
+  'package.test.ts': 1.5,
+  'schemas.test.ts': 1.5,
+  'model-files.test.ts': 1,
+};
+const PROCESSES = 2;
+
+const build = spawnSync(process.execPath, [join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const typecheck = capture(process.execPath, [
+  require.resolve('typescript/bin/tsc'),
+  '-p', join(root, 'test', 'tsconfig.json'),
+  '--incremental', '--tsBuildInfoFile', join(cache, 'test.tsbuildinfo'),
+]);
+
+const requested = process.argv.slice(2).map((file) => resolve(file));
+const files = requested.length > 0 ? requested : readdirSync(join(root, 'test')).filter((name) => name.endsWith('.test.ts')).sort().map((name) => join(root, 'test', name));
+const entries = shards(files, PROCESSES).map((share, i) => {
+  const entry = join(cache, `tests-${i + 1}.mts`);
+  writeFileSync(entry, share.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)};\n`).join(''));
+  return entry;
+});
+const tests = await new Promise((done) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${PROCESSES}`, ...entries], { cwd: root, stdio: 'inherit' });
+  child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
+});
+
+const checked = await typecheck;
+if (checked.status === 0) console.log('type-check (tsc over src, test and tools): no errors');
+else process.stdout.write(`type-check (tsc) failed:\n${checked.output}`);
+process.exit(tests !== 0 ? tests : checked.status === 0 ? 0 : 1);
+
+/** Heaviest first, each file to the lightest share so far. */
+function shards(list, count) {
+  const weight = (file) => WEIGHTS[basename(file)] ?? 1;
+  const result = Array.from({ length: count }, () => ({ files: [], total: 0 }));
+  for (const file of [...list].sort((a, b) => weight(b) - weight(a))) {
+    const lightest = result.reduce((a, b) => (b.total < a.total ? b : a));
+    lightest.files.push(file);
+    lightest.total += weight(file);
+  }
+  return result.filter((share) => share.files.length > 0).map((share) => share.files);
+}
+
+/** Runs a command with its output kept, to print once the tests are done. */
+function capture(command, args) {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => done({ status: code ?? 1, output }));
+  });
+}
