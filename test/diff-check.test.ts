@@ -125,19 +125,21 @@ describe('merge-summary check', () => {
   });
 
   it('a missing or corrupt baseline is an error (exit 2), never a pass', async () => {
+    // ERROR lines wrap at the report's width, and they hold paths as long as the checkout's: read them unwrapped.
+    const unwrapped = (text: string) => text.replace(/\n +/g, ' ');
     const missing = await runCli(['check', ADD, '--baseline', 'no/such/baseline.json']);
     assert.equal(missing.status, 2);
     assert.match(missing.stdout, /^ERROR .*: no\/such\/baseline\.json: cannot read the baseline: no such file/);
     const truncated = writeTemp('truncated.json', '{"schema": "merge-summary/1", "totals": {');
     const corrupt = await runCli(['check', ADD, '--baseline', truncated]);
     assert.equal(corrupt.status, 2);
-    assert.match(corrupt.stdout, /truncated\.json:1:\d+: the baseline is not valid JSON/);
+    assert.match(unwrapped(corrupt.stdout), /truncated\.json:1:\d+: the baseline is not valid JSON/);
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
-    assert.match((await runCli(['check', ADD, '--baseline', wrong])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
+    assert.match(unwrapped((await runCli(['check', ADD, '--baseline', wrong])).stdout), /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);
     const noParams = writeTemp('noparams.json', '{\n  "schema": "merge-summary/1",\n  "totals": {"params": "many"},\n  "layers": []\n}\n');
     const bad = await runCli(['check', ADD, '--baseline', noParams]);
     assert.equal(bad.status, 2);
-    assert.match(bad.stdout, /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
+    assert.match(unwrapped(bad.stdout), /noparams\.json:3:13: not a merge-summary baseline: "totals\.params" must be a whole number/);
   });
 
   it('a folder of specs against a folder of baselines, in one call', async () => {
