@@ -63,6 +63,8 @@ export interface KerasArchive {
 
 interface Entry {
   name: string;
+  /** The name as the central directory spells it, to compare with the local header's. */
+  nameBytes: Uint8Array;
   flags: number;
   method: number;
   compressedSize: number;
@@ -180,7 +182,7 @@ function centralDirectory(source: ByteSource, file: string, maxBytes: number): {
     const nameBytes = directory.subarray(at + 46, at + 46 + nameLength);
     // Bit 11: the name is UTF-8; otherwise code page 437, which agrees with Latin-1 on the ASCII names Keras writes.
     const name = new TextDecoder(flags & 0x800 ? 'utf-8' : 'latin1').decode(nameBytes);
-    const entry = { name, flags, method: dir.getUint16(at + 10, true), compressedSize: dir.getUint32(at + 20, true), size: dir.getUint32(at + 24, true), headerOffset: dir.getUint32(at + 42, true) };
+    const entry = { name, nameBytes, flags, method: dir.getUint16(at + 10, true), compressedSize: dir.getUint32(at + 20, true), size: dir.getUint32(at + 24, true), headerOffset: dir.getUint32(at + 42, true) };
     readZip64Extra(directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength), entry, file);
     entries.push(entry);
     at += 46 + nameLength + extraLength + commentLength;
@@ -216,7 +218,7 @@ function dataOffset(source: ByteSource, entry: Entry, shift: number, file: strin
   if (view.getUint32(0, true) !== 0x04034b50) throw damaged(file, `there is no local header where the central directory puts ${entry.name}`);
   const nameLength = view.getUint16(26, true);
   const name = readAt(source, position + 30, nameLength, file);
-  if (!Buffer.from(name).equals(Buffer.from(entry.name, entry.flags & 0x800 ? 'utf8' : 'latin1'))) throw damaged(file, `the local header of ${entry.name} names another file`);
+  if (!Buffer.from(name).equals(entry.nameBytes)) throw damaged(file, `the local header of ${entry.name} names another file`);
   const start = position + 30 + nameLength + view.getUint16(28, true);
   if (start + entry.compressedSize > source.size) throw damaged(file, `${entry.name} ends early`);
   return start;
