@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeVgg16H5 } from './vgg16-h5.js';
+import { writeVgg16Keras } from './vgg16-keras.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'merge-summary.js');
@@ -36,11 +37,19 @@ if (!existsSync(vgg16H5)) {
   const bytes = await writeVgg16H5(join(root, 'bench', 'specs', 'vgg16.keras.json'), vgg16H5);
   console.log(`wrote ${vgg16H5} (${(bytes / 1e6).toFixed(0)} MB)`);
 }
+// The same as a Keras 3 .keras archive, its model.weights.h5 stored uncompressed as Keras stores it.
+const vgg16Keras = join(root, 'bench', 'out', 'vgg16.keras');
+if (!existsSync(vgg16Keras)) {
+  const bytes = await writeVgg16Keras(join(root, 'bench', 'specs', 'vgg16.keras.json'), vgg16Keras);
+  console.log(`wrote ${vgg16Keras} (${(bytes / 1e6).toFixed(0)} MB)`);
+}
 
 const cases = [
   { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'VGG16 .h5 with weights (528 MB) summary', args: [bin, vgg16H5], runs: 15, target: { seconds: 1, mib: 150 } },
+  { name: 'VGG16 .keras with weights (528 MB) summary', args: [bin, vgg16Keras], runs: 15, target: { seconds: 1, mib: 150 } },
+  { name: 'a small .keras (merges.keras, 45 KB) summary', args: [bin, 'test/golden/keras-files/merges.keras'], runs: 15 },
   { name: 'ResNet50 summary (25,636,712 params, 177 layers, 16 Adds)', args: [bin, 'fixtures/resnet50.yaml'], runs: 9 },
   { name: 'DenseNet121 full analysis (429 layers, 58 Concatenates)', args: [bin, 'fixtures/densenet121.yaml', '--merges', 'all'], runs: 9, target: { seconds: 1.5, mib: 1024 } },
   { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },

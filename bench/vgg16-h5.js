@@ -9,10 +9,10 @@
 import { readFileSync, statSync } from 'node:fs';
 
 /** Keras's published parameter count of VGG16 (keras.applications): the shapes below must add up to it. */
-const VGG16_PARAMS = 138_357_544;
+export const VGG16_PARAMS = 138_357_544;
 
 /** The weight shapes of each layer of a chain of Conv2D, MaxPooling2D, Flatten and Dense layers. */
-function chainWeights(config) {
+export function chainWeights(config) {
   const layers = config.config.layers;
   let [height, width, channels] = layers[0].config.batch_shape.slice(1);
   let features;

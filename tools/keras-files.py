@@ -13,9 +13,11 @@ Writes into test/golden/keras-files/:
 - <model>.weights.h5   model.save_weights(): the Keras 3 weights-only file
                        (weights under layers/)
 - <model>.keras        model.save("x.keras"): a Keras 3 archive
-- merges-tampered.weights.h5, merges-tampered.h5: one dataset ("dense"'s
-                       kernel) given another shape with h5py, as a file that no
-                       longer fits the model would have it
+- merges-tampered.weights.h5, merges-tampered.h5, merges-tampered.keras: one
+                       dataset ("dense"'s kernel) given another shape with
+                       h5py, as a file that no longer fits the model would
+                       have it (in the archive, in its model.weights.h5, which
+                       is zipped again uncompressed, as Keras stores it)
 - merges-userblock.h5  merges.h5 behind a 512-byte HDF5 user block
 - totals.json          what Keras reports for each model (count_params and the
                        trainable split), for the tests to assert
@@ -31,6 +33,8 @@ supports).
 import json
 import os
 import shutil
+import tempfile
+import zipfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -124,13 +128,30 @@ def totals(model):
 
 def tamper(source, target, dataset):
     """Copies an HDF5 file and gives one dataset one more row, as a mismatched file would have it."""
-    shutil.copyfile(source, target)
+    if source != target:
+        shutil.copyfile(source, target)
     with h5py.File(target, "r+") as f:
         old = f[dataset]
         shape = (old.shape[0] + 1,) + old.shape[1:]
         dtype = old.dtype
         del f[dataset]
         f.create_dataset(dataset, shape=shape, dtype=dtype)
+
+
+def tamper_archive(source, target, dataset):
+    """Copies a .keras archive with one dataset of its model.weights.h5 tampered, its members in Keras's order, stored as Keras stores them."""
+    with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as scratch:
+        names = archive.namelist()
+        weights = os.path.join(scratch, "model.weights.h5")
+        with open(weights, "wb") as f:
+            f.write(archive.read("model.weights.h5"))
+        tamper(weights, weights, dataset)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as out:
+            for name in names:
+                if name == "model.weights.h5":
+                    out.write(weights, name)
+                else:
+                    out.writestr(name, archive.read(name))
 
 
 def with_userblock(source, target):
@@ -156,6 +177,7 @@ def main():
     merges_model().save(os.path.join(OUT, "merges.keras"))
     tamper(os.path.join(OUT, "merges.weights.h5"), os.path.join(OUT, "merges-tampered.weights.h5"), "layers/dense/vars/0")
     tamper(os.path.join(OUT, "merges.h5"), os.path.join(OUT, "merges-tampered.h5"), "model_weights/dense/dense/kernel")
+    tamper_archive(os.path.join(OUT, "merges.keras"), os.path.join(OUT, "merges-tampered.keras"), "layers/dense/vars/0")
     with_userblock(os.path.join(OUT, "merges.h5"), os.path.join(OUT, "merges-userblock.h5"))
     with open(os.path.join(OUT, "totals.json"), "w") as f:
         json.dump({"keras_version": keras.__version__, "models": report}, f, indent=2)

@@ -17,7 +17,7 @@ export interface ModelSummary {
   /** True when the model is a plain chain (Keras then leaves out "Connected to"). */
   sequentialLike: boolean;
   warnings: Warning[];
-  /** How this summary was made when it is not from a layer graph (a subclassed model): shown under the title. */
+  /** How this summary was made when it is not from a layer graph (a subclassed model), or what of the file was not checked (weights compressed in a .keras archive): shown under the title. */
   note?: string;
 }
 

@@ -73,7 +73,8 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     })),
     ...(topology.weights ? weightWarnings(model, topology.weights) : []),
   ];
-  return { model, graph, tensors: derived.tensors, layers: derived.layers, owners: derived.owners, warnings, unverified };
+  const note = topology.weights?.unchecked;
+  return { model, graph, tensors: derived.tensors, layers: derived.layers, owners: derived.owners, warnings, unverified, ...(note ? { note } : {}) };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface BuiltModel {
   warnings: Warning[];
   /** Layers whose shapes are guesses (an unknown layer, or after one), with why. */
   unverified: Map<string, string>;
+  /** Something the summary says under its title: why the file's weights were not checked. */
+  note?: string;
 }
 
 /** tfjs's dtypes; Keras's others build as the nearest one (shapes do not depend on it). */

@@ -14,7 +14,7 @@ import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Contai
 export function extractFacts(built: BuiltModel): ModelFacts {
   const facts = modelFacts(built.model, built.unverified);
   assertDataless([...built.model.trainableWeights, ...built.model.nonTrainableWeights]);
-  return { ...facts, name: built.graph.name, source: built.graph.source, warnings: [...built.warnings] };
+  return { ...facts, name: built.graph.name, source: built.graph.source, warnings: [...built.warnings], ...(built.note ? { note: built.note } : {}) };
 }
 
 function modelFacts(model: Container, unverified: Map<string, string>): ModelFacts {

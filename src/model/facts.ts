@@ -61,7 +61,7 @@ export interface ModelFacts {
   nonTrainableWeights: WeightFact[];
   outputs: ConnectionFact[];
   warnings: Warning[];
-  /** How these facts were made when not from a layer graph (a subclassed model): said under the title. */
+  /** How these facts were made when not from a layer graph (a subclassed model), or what of the file was not checked: said under the title. */
   note?: string;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import v8 from 'node:v8';
 import { UserError } from '../core/errors.js';
@@ -110,28 +110,128 @@ export interface KerasHdf5 {
   rootAttributes: string[];
 }
 
+/** A part of a file that is an HDF5 file of its own: the model.weights.h5 member a .keras archive stores uncompressed. */
+export interface FileRange {
+  path: string;
+  /** Where the HDF5 file's first byte is in the file. */
+  offset: number;
+  length: number;
+}
+
 /**
  * Reads the attributes and the weights' shapes of a Keras HDF5 file, lazily:
- * the file is never read whole, and no weight value is read. A file HDF5
- * cannot open (truncated, damaged) is a user error with HDF5's reason.
+ * the file is never read whole, and no weight value is read. The file may
+ * be a part of another file (a stored member of a .keras archive), which
+ * HDF5 then reads as if it were a file of its own. A file HDF5 cannot open
+ * (truncated, damaged) is a user error with HDF5's reason.
  */
-export function readKerasHdf5(path: string, file: string): KerasHdf5 {
+export function readKerasHdf5(location: string | FileRange, file: string): KerasHdf5 {
   if (!h5) throw new Error('the HDF5 library is not loaded: await loadHdf5Library() before reading an HDF5 file');
   const library = h5;
-  let handle: InstanceType<H5wasm['File']>;
+  const range = typeof location === 'string' ? undefined : openRange(library, location);
   try {
-    handle = new library.File(resolve(path), 'r');
-  } catch (error) {
-    throw new UserError('not-a-model', `an HDF5 file that cannot be read (truncated or damaged?): ${hdf5Reason(error)}`, { file });
-  }
-  try {
-    return describeFile(library, handle);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError('not-a-model', `an HDF5 file that cannot be read (truncated or damaged?): ${hdf5Reason(error)}`, { file });
+    let handle: InstanceType<H5wasm['File']>;
+    try {
+      handle = new library.File(range ? range.name : resolve(location as string), 'r');
+    } catch (error) {
+      throw new UserError('not-a-model', `an HDF5 file that cannot be read (truncated or damaged?): ${hdf5Reason(error)}`, { file });
+    }
+    try {
+      return describeFile(library, handle);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError('not-a-model', `an HDF5 file that cannot be read (truncated or damaged?): ${hdf5Reason(error)}`, { file });
+    } finally {
+      handle.close();
+    }
   } finally {
-    handle.close();
+    range?.close();
   }
+}
+
+/**
+ * The part of h5wasm's Emscripten file system a file range is served
+ * through. Its Node build (NODERAWFS) sends every path to Node's file
+ * system; a stream with its own stream_ops is read through them instead.
+ * HDF5 opens a file, asks its size (fstat), stats its name, then reads it
+ * at positions (pread).
+ */
+interface EmscriptenFs {
+  open(path: string, flags: number, mode?: number): unknown;
+  stat(path: string, dontFollow?: boolean): unknown;
+  fstat(fd: number): unknown;
+  createStream(stream: object, fd?: number): unknown;
+  getStream(fd: number): { rangeFile?: RangeFile } | null | undefined;
+  ErrnoError: new (errno: number) => Error;
+}
+
+interface RangeFile {
+  fd: number;
+  offset: number;
+  length: number;
+  /** What stat and fstat say of it: the host file's, with the range's size and an inode of its own (HDF5 tells files apart by device and inode). */
+  stats: Stats;
+}
+
+/** Emscripten's (WASI's) errno values. */
+const EACCES = 2;
+const EINVAL = 28;
+
+/** File ranges open now, by the name HDF5 was given for them. */
+const rangeFiles = new Map<string, RangeFile>();
+let rangeServing = false;
+let rangeCount = 0;
+
+/**
+ * Makes a byte range of a file readable by HDF5 under a name of its own,
+ * until closed: every read HDF5 makes is one positioned read of the host
+ * file, so HDF5 reads what it reads of a file (its metadata), nothing else.
+ */
+function openRange(library: H5wasm, range: FileRange): { name: string; close(): void } {
+  const fs = library.FS as unknown as EmscriptenFs;
+  if (!rangeServing) serveRanges(fs);
+  const fd = openSync(range.path, 'r');
+  const stats = fstatSync(fd);
+  rangeCount += 1;
+  Object.assign(stats, { size: range.length, ino: 2 ** 52 + rangeCount });
+  // A name no file has: the host's path, a NUL-free mark, the range.
+  const name = `${resolve(range.path)}#merge-summary-range-${rangeCount}`;
+  rangeFiles.set(name, { fd, offset: range.offset, length: range.length, stats });
+  return {
+    name,
+    close: () => {
+      rangeFiles.delete(name);
+      closeSync(fd);
+    },
+  };
+}
+
+function serveRanges(fs: EmscriptenFs): void {
+  const { open, stat, fstat } = fs;
+  fs.open = (path, flags, mode) => {
+    const rangeFile = rangeFiles.get(path);
+    if (!rangeFile) return open.call(fs, path, flags, mode);
+    // O_RDONLY is 0: a range is only ever read.
+    if ((flags & 3) !== 0) throw new fs.ErrnoError(EACCES);
+    return fs.createStream({ path, flags, seekable: true, position: 0, node: { id: rangeFile.stats.ino, mode: rangeFile.stats.mode }, stream_ops: rangeStreamOps(fs, rangeFile), rangeFile });
+  };
+  fs.stat = (path, dontFollow) => rangeFiles.get(path)?.stats ?? stat.call(fs, path, dontFollow);
+  fs.fstat = (fd) => fs.getStream(fd)?.rangeFile?.stats ?? fstat.call(fs, fd);
+  rangeServing = true;
+}
+
+function rangeStreamOps(fs: EmscriptenFs, rangeFile: RangeFile) {
+  return {
+    read(_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number {
+      const count = Math.max(0, Math.min(length, rangeFile.length - position));
+      return count === 0 ? 0 : readSync(rangeFile.fd, buffer, offset, count, rangeFile.offset + position);
+    },
+    llseek(stream: { position: number }, offset: number, whence: number): number {
+      const position = offset + (whence === 1 ? stream.position : whence === 2 ? rangeFile.length : 0);
+      if (position < 0) throw new fs.ErrnoError(EINVAL);
+      return position;
+    },
+  };
 }
 
 function describeFile(library: H5wasm, root: H5Group): KerasHdf5 {

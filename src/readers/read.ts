@@ -4,7 +4,7 @@ import { FileReadError, UserError, isObject, type FileProblem } from '../core/er
 import { formatBytes } from '../core/numbers.js';
 import type { ModelGraph } from './graph.js';
 import { hdf5SignatureOffset, isHdf5Bytes, loadHdf5Library, notAKerasModel, readKerasHdf5 } from './hdf5.js';
-import { isZip, readKerasArchive } from './keras-archive.js';
+import { archiveWeightListing, fileSource, isZip, memorySource, readKerasArchive, type ByteSource } from './keras-archive.js';
 import { isKerasDocument, manifestListing, readKerasTopology, type KerasTopology } from './keras-topology.js';
 import { readSavedModelFolder, type SubclassedModel } from './savedmodel.js';
 import type { WeightListing } from './weight-listing.js';
@@ -42,16 +42,10 @@ export function readModel(path: string, options: ReadOptions = {}): ModelSource 
   const kind = path === '-' ? 'stream' : fileKind(path);
   if (kind === 'folder') return readSavedModel(path, file);
   if (kind === 'hdf5') return readHdf5Model(path, file);
+  if (kind === 'zip') return withFile(path, file, (source) => readArchiveModel(source, path, file, options));
   if (kind === 'other') refuseLargeBinary(path, file);
   const bytes = readInput(path, options);
-  if (isZip(bytes)) {
-    const archive = readKerasArchive(bytes, file, options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
-    const member = `${file}:config.json`;
-    const doc = parseJsonDocument(archive.config, member);
-    if (!isKerasDocument(doc)) throw new UserError('not-a-model', 'config.json of the archive is not a Keras model configuration', { file: member, path: [] });
-    const topology = readKerasTopology(doc, member);
-    return { kind: 'keras', topology: { ...topology, kerasVersion: archiveVersion(archive.metadata) ?? topology.kerasVersion } };
-  }
+  if (isZip(bytes)) return readArchiveModel(memorySource(bytes), undefined, file, options);
   refuseBinary(bytes, file);
   return parseModelDocument(new TextDecoder().decode(bytes), path);
 }
@@ -81,21 +75,68 @@ function parseModelDocument(text: string, source: string): ModelSource {
 
 /**
  * Loads what reading these model files will need that only loads
- * asynchronously: the HDF5 library, when one of them is an HDF5 file. The
- * CLI calls it before running a command; everything after is synchronous.
+ * asynchronously: the HDF5 library, when one of them is an HDF5 file or a
+ * zip (a .keras archive, whose weights are HDF5). The CLI calls it before
+ * running a command; everything after is synchronous.
  */
 export async function prepareModelReaders(paths: string[]): Promise<void> {
-  if (paths.some((path) => path !== '-' && fileKind(path) === 'hdf5')) await loadHdf5Library();
+  if (paths.some((path) => path !== '-' && ['hdf5', 'zip'].includes(fileKind(path)))) await loadHdf5Library();
 }
 
-/** A folder, an HDF5 file, or another file (read whole); a missing or unreadable path is left to readInput to report. */
-function fileKind(path: string): 'folder' | 'hdf5' | 'other' {
+/**
+ * A folder, an HDF5 file, a zip (read in place), or another file (read
+ * whole); a missing or unreadable path is left to readInput to report.
+ */
+function fileKind(path: string): 'folder' | 'hdf5' | 'zip' | 'other' {
   try {
     if (statSync(path).isDirectory()) return 'folder';
+    if (startsLikeZip(path)) return 'zip';
     return hdf5SignatureOffset(path) === undefined ? 'other' : 'hdf5';
   } catch {
     return 'other';
   }
+}
+
+function startsLikeZip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, head.length, 0) === head.length && isZip(head);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs `read` on a file read in place, at positions, never whole. */
+function withFile<T>(path: string, file: string, read: (source: ByteSource) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw readError(file, error, 'the model');
+  }
+  try {
+    return read(fileSource(fd, fstatSync(fd).size));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A Keras 3 .keras archive: its config.json, with the weights' shapes in its
+ * model.weights.h5 to check the built model against. `path` is the archive's
+ * when it is a file HDF5 can read in place (not standard input).
+ */
+function readArchiveModel(source: ByteSource, path: string | undefined, file: string, options: ReadOptions): ModelSource {
+  const archive = readKerasArchive(source, file, options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
+  const member = `${file}:config.json`;
+  const doc = parseJsonDocument(archive.config, member);
+  if (!isKerasDocument(doc)) throw new UserError('not-a-model', 'config.json of the archive is not a Keras model configuration', { file: member, path: [] });
+  const topology = readKerasTopology(doc, member);
+  return {
+    kind: 'keras',
+    topology: { ...topology, kerasVersion: archiveVersion(archive.metadata) ?? topology.kerasVersion, weights: archiveWeightListing(archive, path, file) },
+  };
 }
 
 /** A model saved as a Keras HDF5 file: its model_config attribute, with its weights' shapes to check the built model against. */
@@ -148,7 +189,7 @@ function refuseBinary(bytes: Uint8Array, file: string): void {
   );
 }
 
-/** A binary file is known from its first bytes: refused before a large one is read whole (a zip is read whole, as archives are). */
+/** A binary file is known from its first bytes: refused before a large one is read whole. */
 function refuseLargeBinary(path: string, file: string): void {
   let head: Buffer;
   try {
@@ -162,14 +203,14 @@ function refuseLargeBinary(path: string, file: string): void {
   } catch {
     return;
   }
-  if (!isZip(head)) refuseBinary(head, file);
+  refuseBinary(head, file);
 }
 
 /**
  * A file of weights given with --weights, to check the model against: a
  * Keras .h5 (save_weights, a Keras 3 .weights.h5, or a whole model, whose
- * model_weights are taken), a TF.js model.json with a weightsManifest, or a
- * weights manifest alone.
+ * model_weights are taken), a .keras archive (its model.weights.h5), a TF.js
+ * model.json with a weightsManifest, or a weights manifest alone.
  */
 export function readWeightsFile(path: string, options: ReadOptions = {}): WeightListing {
   const file = displayName(path);
@@ -181,9 +222,19 @@ export function readWeightsFile(path: string, options: ReadOptions = {}): Weight
     }
     return { source: file, weights: contents.weights };
   }
+  if (kind === 'zip') {
+    const archive = withFile(path, file, (source) => readKerasArchive(source, file, options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES));
+    const weights = archive.weights;
+    if (weights?.kind !== 'stored') {
+      const why = weights ? weights.why : 'a .keras archive without model.weights.h5, saved without its weights';
+      throw new UserError('not-a-model', `--weights: ${why}; expected an archive with its weights, or a weights file`, { file });
+    }
+    return archiveWeightListing(archive, path, file) as WeightListing;
+  }
   if (kind === 'folder') throw new UserError('usage', '--weights: a folder; expected a weights file (.h5, .weights.h5) or a TF.js model.json / weights manifest', { file });
   if (kind === 'other') refuseLargeBinary(path, file);
   const bytes = readInput(path, { ...options, what: 'the weights' });
+  if (isZip(bytes)) throw new UserError('not-a-model', "--weights: a .keras archive on standard input; its weights are read in place, in the archive: pass the archive's path", { file });
   refuseBinary(bytes, file);
   const doc = parseJsonDocument(new TextDecoder().decode(bytes), file);
   const manifest = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.weightsManifest) ? doc.weightsManifest : undefined;

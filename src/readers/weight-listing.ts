@@ -9,6 +9,12 @@ export interface WeightListing {
   weights: ListedWeight[];
   /** The weights cannot be told apart by layer (a checkpoint's variables/N entries): only the totals are compared. */
   byTotal?: boolean;
+  /**
+   * Why the file's weights are not listed and so not checked (a .keras
+   * archive whose model.weights.h5 is compressed): a sentence said under the
+   * summary's title, not a warning, as nothing is known to be wrong.
+   */
+  unchecked?: string;
 }
 
 export interface ListedWeight {
