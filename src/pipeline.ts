@@ -15,6 +15,8 @@ export interface AnalyzeOptions extends ReadOptions {
   merges?: boolean;
   /** Keep going past layers whose class is unknown, marking what they decide as unverified. */
   allowUnknown?: boolean;
+  /** The batch size costs are counted at (default 1). */
+  batchSize?: number;
 }
 
 /** spec or Keras file -> model: every input kind ends as the same built model. */
@@ -24,8 +26,8 @@ export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltMode
 }
 
 /** The summary of a built model, with or without the merges' counterfactuals. */
-export function analyzeModel(built: BuiltModel, options: { merges?: boolean } = {}): ModelSummary {
-  return summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built));
+export function analyzeModel(built: BuiltModel, options: { merges?: boolean; batchSize?: number } = {}): ModelSummary {
+  return summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built), { batchSize: options.batchSize });
 }
 
 /** The whole summary of one model file. */

@@ -61,6 +61,55 @@ export interface ModelFacts {
   nonTrainableWeights: WeightFact[];
   outputs: ConnectionFact[];
   warnings: Warning[];
+  /** The calls as they run, with the tensors between them: what costs are computed from. */
+  execution?: ExecutionFacts;
+}
+
+/** A tensor the model computes, named as Keras's "Connected to" names it: LAYER[CALL][OUTPUT]. */
+export interface TensorFact {
+  id: string;
+  shape: FullShape;
+  dtype: string;
+}
+
+/** A weight as the cost rules read it: its name (the last part says what it is: kernel, recurrent_kernel) and its shape. */
+export interface WeightShape {
+  name: string;
+  shape: number[];
+}
+
+/**
+ * One call of a layer as it runs: the plain facts a cost rule reads (class,
+ * configuration, weights, shapes) and the tensors it reads and makes.
+ */
+export interface ExecutedCall {
+  /** The layer's name, and the nested models it sits in within this model ([] for the model's own layers). */
+  layer: string;
+  path: ModelPath;
+  /** Which call of the layer this is: its node index, as CallFact.index. */
+  node: number;
+  /** The Keras class name. */
+  type: string;
+  /** Its configuration in tfjs's form ({} for a model used as a layer). */
+  config: Record<string, unknown>;
+  weights: WeightShape[];
+  inputShapes: FullShape[];
+  outputShapes: FullShape[];
+  /** Tensor ids. */
+  inputs: string[];
+  outputs: string[];
+  /** A model used as a layer: its own calls, which run in place of this one. */
+  nested?: ExecutionFacts;
+}
+
+/** A model's calls in the order they run (each call's inputs made before it), its tensors, inputs and outputs. */
+export interface ExecutionFacts {
+  tensors: TensorFact[];
+  inputs: string[];
+  /** The InputLayer of each input, and where it sits (a Sequential may run a nested model's InputLayer as its own). */
+  inputLayers: LayerAt[];
+  outputs: string[];
+  calls: ExecutedCall[];
 }
 
 /** Where a layer is: the names of the models it is nested in, outermost first ([] for the model itself). */
@@ -77,6 +126,17 @@ export interface RebuiltLayer extends LayerAt {
   outputShape: FullShape | FullShape[];
   params: number;
   trainable: number;
+  /** What its cost rule reads, as in the changed model: its configuration, its weights and every call built again. */
+  config?: Record<string, unknown>;
+  weights?: WeightShape[];
+  calls?: RebuiltCall[];
+}
+
+/** One call of a rebuilt layer: which call (node index) of the layer in the model, and its shapes in the changed model. */
+export interface RebuiltCall {
+  node: number;
+  inputShapes: FullShape[];
+  outputShapes: FullShape[];
 }
 
 /** What swapping one merge for its alternative gives. */
@@ -92,6 +152,8 @@ export type SwapOutcome =
 
 export interface MergeFacts extends LayerAt {
   type: MergeType;
+  /** Which call of the merge layer is swapped (its node index). */
+  node?: number;
   /** Concatenate's axis as configured. */
   axis?: number;
   swap: SwapOutcome;
