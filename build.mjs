@@ -18,8 +18,8 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   // tfjs; the picture libraries (WASM and native code) that only `graph` loads;
-  // fflate, loaded only to read a .keras archive.
-  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate'],
+  // fflate, loaded only to read a .keras archive; cli-progress, only while profile runs on a terminal.
+  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate', 'cli-progress'],
   // The sources are ES modules that locate themselves with import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

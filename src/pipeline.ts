@@ -4,7 +4,7 @@ import { buildKerasModel } from './model/build-keras.js';
 import { buildModel, type BuiltModel } from './model/build-spec.js';
 import { extractFacts } from './model/extract.js';
 import { mergeFacts } from './model/swaps.js';
-import { readModel, type ReadOptions } from './readers/read.js';
+import { readModel, type ModelSource, type ReadOptions } from './readers/read.js';
 
 /**
  * readers → model → analysis: the one path from a file the user names to
@@ -21,7 +21,11 @@ export interface AnalyzeOptions extends ReadOptions {
 
 /** spec or Keras file -> model: every input kind ends as the same built model. */
 export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
-  const source = readModel(path, options);
+  return buildSource(readModel(path, options), options);
+}
+
+/** A model read, built on the storage-less backend. */
+export function buildSource(source: ModelSource, options: AnalyzeOptions = {}): BuiltModel {
   return source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
 }
 

@@ -179,3 +179,33 @@ export interface Explanation {
   backend: string;
   examples: MergeExample[];
 }
+
+/** Measured time of one call of a layer, over the layer-by-layer passes of `profile`. */
+export interface LayerTiming extends LayerAt {
+  type: string;
+  /** Which call of the layer (node index). */
+  node: number;
+  medianMs: number;
+}
+
+/** One model measured by `profile`: latency over the timed runs, per-layer times, tensor memory. */
+export interface ModelProfile {
+  name: string;
+  /** Whole-model latency of each timed run (model.predict, output read back), in milliseconds. */
+  runsMs: number[];
+  /** The calls in execution order, each timed on its own (median over the layer-by-layer passes). */
+  layers: LayerTiming[];
+  /** Bytes of the model's weights on the backend. */
+  weightBytes: number;
+  /** Most bytes of tensors alive at once during a forward pass (tf.profile's peakBytes: weights and inputs included). */
+  peakTensorBytes: number;
+}
+
+/** What `profile` measured, and on what. */
+export interface ProfileFacts {
+  backend: { name: string; label: string; threads: number; simd?: boolean; threadsNote: string };
+  batchSize: number;
+  warmup: number;
+  runs: number;
+  models: ModelProfile[];
+}
