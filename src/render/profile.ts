@@ -6,9 +6,10 @@ import type { Palette } from './palette.js';
 
 /** "1.94 s", "123 ms", "12.3 ms", "0.42 ms": three significant figures. */
 export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  // The thresholds are where rounding reaches the next power of ten: 9.996 ms reads "10.0 ms", not "10.00 ms".
+  if (ms >= 999.5) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 99.95) return `${ms.toFixed(0)} ms`;
+  if (ms >= 9.995) return `${ms.toFixed(1)} ms`;
   return `${ms.toFixed(2)} ms`;
 }
 
