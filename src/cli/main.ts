@@ -85,8 +85,8 @@ Examples:
   merge-summary profile model.yaml --swap NAME  run it on tfjs kernels: latency, per-layer time, both ways
 
 Each command's options: merge-summary summary --help (--json, --format, --merges, --explain,
---show-trainable, --layer-range, --depth, --expand-nested, --allow-unknown, --width,
---no-color), merge-summary diff --help, ...
+--show-trainable, --layer-range, --depth, --expand-nested, --columns, --batch-size,
+--allow-unknown, --width, --no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
   addSummaryCommand(program, io);
