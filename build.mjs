@@ -42,8 +42,9 @@ await build({
   sourcesContent: false,
   // tfjs; the picture libraries (WASM and native code) that only `graph` loads;
   // fflate, loaded only to read a .keras archive; h5wasm (HDF5 in WebAssembly,
-  // an ES module) and protobufjs, loaded only to read .h5 files and SavedModels.
-  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate', 'h5wasm', 'protobufjs'],
+  // an ES module) and protobufjs, loaded only to read .h5 files and SavedModels;
+  // cli-progress, only while profile runs on a terminal.
+  external: ['@tensorflow/*', '@viz-js/viz', '@resvg/resvg-js', 'fflate', 'h5wasm', 'protobufjs', 'cli-progress'],
   // The sources are ES modules that locate themselves with import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -11,15 +11,17 @@ import { writeVgg16Keras } from './vgg16-keras.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'merge-summary.js');
 const preload = join(root, 'bench', 'peak-rss.cjs');
+// The third-party models (never in the repository), as the tests find them.
+const shared = process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared');
 
-function measure(args, runs) {
+function measure(args, runs, status = 0) {
   const times = [];
   const peaks = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, ['--require', preload, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
+    if (result.status !== status) throw new Error(`${args.join(' ')} exited ${result.status}, not ${status}:\n${result.stderr}`);
     times.push(seconds);
     peaks.push(Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)[1]) / 1024);
   }
@@ -28,7 +30,7 @@ function measure(args, runs) {
 }
 
 // A third-party file, beside the repository when ../shared is there (never in it): its cases are skipped otherwise.
-const INCEPTION = join(process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared'), 'real-models', 'inceptionv3-frozen-dense-head.json');
+const INCEPTION = join(shared, 'real-models', 'inceptionv3-frozen-dense-head.json');
 
 // VGG16 saved with its weights as Keras's .h5 (528 MB), written here once (never committed).
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
@@ -56,6 +58,7 @@ const cases = [
   { name: 'DenseNet121 picture, every layer, SVG', args: [bin, 'graph', 'fixtures/densenet121.yaml', '--all-layers', '-o', 'bench/out/densenet121-all.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', INCEPTION, '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },
   { name: 'InceptionV3 picture, PNG, LR', args: [bin, 'graph', INCEPTION, '--rankdir', 'LR', '-o', 'bench/out/inceptionv3.png'], runs: 3, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },
+  { name: 'huge-dense profile, refused before allocating', args: [bin, 'profile', 'bench/specs/huge-dense.yaml'], runs: 9, status: 2, target: { seconds: 1, mib: 120 } },
   { name: 'node itself (node -e 0)', args: ['-e', '0'], runs: 15 },
   { name: 'VGG16 the plain way (tfjs, real weights, CPU backend)', args: [join(root, 'bench', 'plain-vgg16.cjs')], runs: 3 },
 ];
@@ -66,7 +69,7 @@ for (const c of cases) {
     console.log(`${c.name.padEnd(56)} skipped: no ${c.needs} (third-party files live beside the repository)`);
     continue;
   }
-  const r = measure(c.args, c.runs);
+  const r = measure(c.args, c.runs, c.status);
   results.push({ ...c, ...r });
   const verdict = c.target ? (r.median <= c.target.seconds && r.peakMiB <= c.target.mib ? '  (within target)' : '  (OVER TARGET)') : '';
   console.log(
@@ -76,5 +79,44 @@ for (const c of cases) {
 const ours = results[0];
 const plain = results[results.length - 1];
 console.log(`\nVGG16: the plain tfjs build takes ${(plain.median / ours.median).toFixed(1)}x the time and ${(plain.peakMiB / ours.peakMiB).toFixed(1)}x the memory of merge-summary.`);
+
+// What counting costs adds to a summary, in process (bench/costs-vgg16.ts).
+const costs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'costs-vgg16.ts')], { cwd: root, encoding: 'utf8' });
+if (costs.status !== 0) throw new Error(`bench/costs-vgg16.ts failed:\n${costs.stderr}`);
+const costFigures = costs.stdout.trim().split('\n').map((line) => JSON.parse(line));
+for (const { spec, executionFactsMs, countingMs } of costFigures) {
+  const first = executionFactsMs.first + countingMs.first;
+  console.log(
+    `costs of ${spec.padEnd(27)} first call ${first.toFixed(1)} ms (execution facts ${executionFactsMs.first.toFixed(1)}, counting ${countingMs.first.toFixed(1)}); warm median ${(executionFactsMs.median + countingMs.median).toFixed(1)} ms${spec.includes('vgg16') ? (first <= 10 ? '  (within 10 ms)' : '  (OVER 10 ms)') : ''}`,
+  );
+}
+
+// profile on VGG16 at batch size 1 beside plain tfjs model.predict on the same backend, taking turns.
+const profileRuns = [];
+const predictRuns = [];
+for (let round = 0; round < 2; round++) {
+  const profiled = spawnSync(process.execPath, [bin, 'profile', 'fixtures/vgg16.yaml', '--runs', '5', '--warmup', '2', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (profiled.status !== 0) throw new Error(`profile VGG16 failed:\n${profiled.stderr}`);
+  const report = JSON.parse(profiled.stdout);
+  profileRuns.push({ backend: report.backend, ...report.models[0] });
+  const plainPredict = spawnSync(process.execPath, [join(root, 'bench', 'predict-vgg16.cjs'), report.backend.name, '5', '2'], { cwd: root, encoding: 'utf8' });
+  if (plainPredict.status !== 0) throw new Error(`plain predict failed:\n${plainPredict.stderr}`);
+  predictRuns.push(JSON.parse(plainPredict.stdout));
+}
+const profileMedian = Math.min(...profileRuns.map((r) => r.latencyMs.median));
+const predictMedian = Math.min(...predictRuns.map((r) => r.medianMs));
+const backend = profileRuns[0].backend;
+console.log(`\nprofile VGG16, batch 1, on ${backend.label} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}), 5 runs after 2 warm-up, 2 processes:`);
+for (const [i, run] of profileRuns.entries()) {
+  console.log(
+    `  process ${i + 1}: median ${run.latencyMs.median.toFixed(0)} ms (runs ${run.latencyMs.runs.map((ms) => ms.toFixed(0)).join(', ')}); per-layer sum ${run.layerSumMs.toFixed(0)} ms = ${run.layerSumPercent.toFixed(1)}% of the median${Math.abs(run.layerSumPercent - 100) <= 15 ? '  (within 15%)' : '  (OUTSIDE 15%)'}; plain model.predict median ${predictRuns[i].medianMs.toFixed(0)} ms`,
+  );
+}
+const ratio = profileMedian / predictMedian;
+console.log(`  best medians: profile ${profileMedian.toFixed(0)} ms, plain tfjs predict ${predictMedian.toFixed(0)} ms: ratio ${ratio.toFixed(3)}${ratio <= 1.1 ? '  (overhead within 10%)' : '  (OVERHEAD OVER 10%)'}`);
+
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+writeFileSync(
+  join(root, 'bench', 'out', 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, results, costs: costFigures, profile: { profileRuns, predictRuns, ratio } }, null, 2),
+);

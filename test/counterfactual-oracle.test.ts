@@ -79,6 +79,11 @@ function checkEveryMerge(path: string, options: { allowUnknown?: boolean; only?:
     assert.equal(rebuilt.totals.trainable, alt.trainableParams, `${what}: trainable`);
     const predicted = merge.affected.map((a) => describeLayer([...(a.within ?? []), a.name].join('\u0000'), { outputShape: a.alternativeOutputShape, params: a.alternativeParams })).sort();
     assert.deepEqual(differing(summary, rebuilt, merge), predicted, `${what}: footprint`);
+    // Costs: the mult-adds and the peak of live activations of the swapped model, as its own summary counts them.
+    assert.equal(alt.totalMacs, rebuilt.totals.macs, `${what}: mult-adds`);
+    assert.equal(alt.totalMacsPerStep, rebuilt.totals.macsPerStep, `${what}: mult-adds per step`);
+    assert.equal(alt.peakActivationBytes, rebuilt.totals.peakActivationBytes, `${what}: peak activations`);
+    assert.equal(alt.peakActivationAt, rebuilt.totals.peakActivationAt, `${what}: where the peak is`);
     checked += 1;
   }
   return checked;

@@ -27,7 +27,8 @@ describe('merge-summary diff', () => {
     assert.equal(diff.identical, false);
     const merge = diff.layers.find((l: { a: { name: string } | null }) => l.a?.name === 'add');
     assert.equal(merge.pairedBy, 'position');
-    assert.deepEqual(merge.differences, ['name', 'type', 'outputShape']);
+    // Its output doubles, and so do its bytes.
+    assert.deepEqual(merge.differences, ['name', 'type', 'outputShape', 'activationBytes']);
     assert.deepEqual(merge.b.outputShape, [null, 32, 32, 128]);
     const dense = diff.layers.find((l: { a: { name: string } | null }) => l.a?.name === 'dense');
     assert.deepEqual(dense.params, { a: 1_572_888, b: 3_145_752, change: 1_572_864, percent: (1_572_864 / 1_572_888) * 100 });
@@ -101,7 +102,8 @@ describe('merge-summary check', () => {
     assert.match(result.stdout, /total params grew 6,513,682 → 8,086,546 \(\+24\.1%\), more than --tolerance 2% .*allows\s+\(at most\s+6,643,955;/s);
     assert.match(result.stdout, /grew most: dense \(Dense\) 1,572,888 → 3,145,752 \(\+1,572,864\)/);
     assert.match(result.stdout, /1 layer grew more than --tolerance 2%/);
-    assert.equal((await runCli(['check', grown, '--baseline', baseline, '--tolerance', '25%'])).status, 0);
+    // Parameters grew 24.1%; the peak of live activations 33.3% (the Concatenate's double-width output): 34% passes both.
+    assert.equal((await runCli(['check', grown, '--baseline', baseline, '--tolerance', '34%'])).status, 0);
   });
 
   it('tolerance edges are exact: at the limit passes, one parameter over fails', async () => {

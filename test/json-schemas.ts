@@ -18,6 +18,7 @@ export const OUTPUT_SCHEMAS: Record<string, string> = {
   'merge-summary/1': 'merge-summary.schema.json',
   'merge-summary-diff/1': 'merge-summary-diff.schema.json',
   'merge-summary-check/1': 'merge-summary-check.schema.json',
+  'merge-summary-profile/1': 'merge-summary-profile.schema.json',
 };
 
 export function readSchema(file: string): Record<string, unknown> {

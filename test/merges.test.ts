@@ -124,6 +124,8 @@ describe('merges in the output', () => {
     );
     assert.deepEqual(merge.affected[0], {
       name: 'flatten', type: 'Flatten', outputShape: [null, 131072], alternativeOutputShape: [null, 65536], params: 0, alternativeParams: 0, paramsChange: 0,
+      // Costs at batch size 1: a Flatten multiplies nothing; its output is 131,072 or 65,536 float32s.
+      macs: 0, alternativeMacs: 0, macsChange: 0, activationBytes: 131_072 * 4, alternativeActivationBytes: 65_536 * 4,
     });
     assert.equal(merge.affected[1].alternativeParams, 1_572_888);
     assert.deepEqual(doc.layers.find((l: { name: string }) => l.name === 'dense').dependsOnMerges, ['concatenate']);
@@ -134,9 +136,12 @@ describe('merges in the output', () => {
     assert.match(stdout, /│ concatenate \(Concatenate\) .*◆ 64 ⧺ 64 → 128 on axis -1/);
     assert.match(stdout, /│ dense \(Dense\) .*↳ concatenate/);
     assert.doesNotMatch(stdout, /│ dense_1 \(Dense\) .*↳/);
-    assert.match(stdout, /As Add: output \(None, 32, 32, 64\) instead of \(None, 32, 32, 128\); total params 8,086,546 → 6,513,682 \(−1,572,864, −19\.5%\)/);
+    // The prose wraps; read it as one line.
+    assert.match(stdout.replace(/\n +/g, ' '), /As Add: output \(None, 32, 32, 64\) instead of \(None, 32, 32, 128\); total params 8,086,546 → 6,513,682 \(−1,572,864, −19\.5%\)/);
     assert.match(stdout, /flatten \(Flatten\) +│ \(None, 131072\) → \(None, 65536\)/);
-    assert.match(stdout, /3,145,752 → 1,572,888 \(−1,572,864\)/);
+    // The affected table, wide enough for every cell on one line: parameters and mult-adds both ways.
+    const wide = (await runCli([fixture('seed-concat.yaml'), '--width', '240'])).stdout;
+    assert.match(wide, /│ dense \(Dense\) +│ \(None, 24\) \(same\) +│ 3,145,752 → 1,572,888 \(−1,572,864\) │ 3,145,728 → 1,572,864 \(−1,572,864\) │ +96\.00 B │/);
     assert.match(stdout, /The footprint stops at dense \(Dense\)/);
     // An Add of equal shapes is as compact as a Concatenate: the sizes of the last axis.
     assert.match((await runCli([fixture('seed-add.yaml'), '--width', '160'])).stdout, /│ add \(Add\) .*│ ◆ 64 \+ 64 → 64 +│/);

@@ -29,6 +29,7 @@ describe('the npm package', () => {
       'package.json',
       'schemas/merge-summary-check.schema.json',
       'schemas/merge-summary-diff.schema.json',
+      'schemas/merge-summary-profile.schema.json',
       'schemas/merge-summary.schema.json',
       'schemas/model-spec.schema.json',
     ]);

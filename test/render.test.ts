@@ -94,6 +94,20 @@ describe('--json', () => {
       bytes: 8_086_546 * 4,
       trainableBytes: 8_086_290 * 4,
       nonTrainableBytes: 256 * 4,
+      // Costs at batch size 1, by hand (docs/costs.md's convention): each branch's 24×24 convolutions make
+      // 32×32 positions × 64 filters × (24×24×3) = 113,246,208 and × (24×24×64) = 2,415,919,104 mult-adds;
+      // the Dense 131,072 × 24 = 3,145,728 and the last 24 × 10 = 240.
+      batchSize: 1,
+      macs: 2 * (113_246_208 + 2_415_919_104) + 3_145_728 + 240,
+      // The two (32, 32, 3) float32 inputs.
+      inputBytes: 2 * 32 * 32 * 3 * 4,
+      // torchinfo's: twice the outputs of the layers with parameters: 4 convolutions and 2 batch
+      // normalizations of (32, 32, 64), and the Dense layers' 24 and 10 values.
+      forwardBackwardBytes: 2 * (6 * 32 * 32 * 64 * 4 + (24 + 10) * 4),
+      estimatedTotalBytes: 2 * 32 * 32 * 3 * 4 + 2 * (6 * 32 * 32 * 64 * 4 + (24 + 10) * 4) + 8_086_546 * 4,
+      // The Concatenate holds its two (32, 32, 64) inputs and its (32, 32, 128) output at once.
+      peakActivationBytes: (2 * 32 * 32 * 64 + 32 * 32 * 128) * 4,
+      peakActivationAt: 'concatenate',
     });
     const merge = doc.layers.find((l: { name: string }) => l.name === 'concatenate');
     assert.deepEqual(

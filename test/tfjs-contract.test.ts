@@ -119,6 +119,33 @@ describe('the tfjs internals merge-summary relies on', () => {
     assert.ok(!isContainer(shared));
   });
 
+  it('what costs and profile read: a weight\'s name as its layer gave it, a node\'s tensors and call arguments, tf.profile\'s peak', async () => {
+    useShapeOnlyBackend();
+    const first = tfl.layers.dense({ units: 2, name: 'contract_dense' });
+    first.apply(tfl.input({ shape: [3] }));
+    const second = tfl.layers.dense({ units: 2, name: 'contract_dense' });
+    second.apply(tfl.input({ shape: [3] }));
+    // tfjs makes weight names unique across the process; the name the layer gave stays in originalName.
+    assert.equal(second.weights[0].originalName, 'contract_dense/kernel');
+    assert.notEqual(second.weights[0].name, second.weights[0].originalName);
+    const input = tfl.input({ shape: [3] });
+    const output = tfl.layers.dense({ units: 2 }).apply(input) as import('../src/model/tfjs.js').SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: output });
+    const [node] = nodesInExecutionOrder(model).filter((n) => n.outboundLayer.getClassName() === 'Dense');
+    assert.equal(node.inputTensors[0].id, model.inputs[0].id, 'a node reads the symbolic tensors of its inputs, by id');
+    assert.equal(node.outputTensors[0].id, model.outputs[0].id);
+    assert.equal(typeof node.callArgs, 'object');
+    require('@tensorflow/tfjs-backend-cpu');
+    await tfc.setBackend('cpu');
+    try {
+      const profile = await tfc.profile(() => tfc.dispose(tfc.add(tfc.ones([256]), tfc.ones([256]))));
+      assert.equal(typeof profile.peakBytes, 'number');
+      assert.ok(profile.peakBytes >= 3 * 256 * 4, 'the peak holds both inputs and the sum');
+    } finally {
+      useShapeOnlyBackend();
+    }
+  });
+
   it('a Sequential builds its graph when asked; a model as its first layer lends it its graph', () => {
     useShapeOnlyBackend();
     const inner = tfl.sequential({ name: 'inner', layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: 'd1' })] });

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.js';
 import type { Baseline } from '../readers/baseline.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
 
@@ -8,6 +9,10 @@ export interface Budgets {
   /** Parameter memory in bytes. */
   maxBytes?: number;
   maxLayerParams?: number;
+  /** Mult-adds of one forward pass at the batch size (added). */
+  maxMacs?: number;
+  /** Peak live activation memory of inference at the batch size, in bytes (added). */
+  maxActivations?: number;
 }
 
 /** A tolerance as an exact decimal: 2.5% is { units: 25n, scale: 10n }. */
@@ -19,7 +24,17 @@ export interface Tolerance {
 }
 
 
-export type BreachKind = 'max-params' | 'max-trainable' | 'max-size' | 'max-layer-params' | 'baseline-total' | 'baseline-layer';
+export type BreachKind =
+  | 'max-params'
+  | 'max-trainable'
+  | 'max-size'
+  | 'max-layer-params'
+  | 'max-macs'
+  | 'max-activations'
+  | 'baseline-total'
+  | 'baseline-layer'
+  | 'baseline-macs'
+  | 'baseline-activations';
 
 export interface Breach {
   kind: BreachKind;
@@ -28,7 +43,9 @@ export interface Breach {
   limit: number;
   excess: number;
   excessPercent: number;
-  unit: 'params' | 'bytes';
+  unit: 'params' | 'bytes' | 'macs';
+  /** For activation memory: the call at which the peak is reached. */
+  at?: string;
   /** For a baseline: what it was there, and the growth since in percent. */
   baseline?: number;
   growthPercent?: number;
@@ -40,6 +57,9 @@ export interface ResponsibleLayer {
   name: string;
   type: string;
   params: number;
+  /** For a mult-adds budget: its mult-adds (and against the baseline, there). */
+  macs?: number;
+  baselineMacs?: number;
   /** Against the baseline: its parameters there (0 for a new layer), and the change since. */
   baselineParams?: number;
   change?: number;
@@ -50,8 +70,10 @@ export interface SpecCheck {
   name: string;
   passed: boolean;
   totals: Totals;
-  baseline?: { source: string; params: number };
+  baseline?: { source: string; params: number; macs?: number | null; peakActivationBytes?: number | null };
   breaches: Breach[];
+  /** What could not be compared, and why (a baseline written before costs were recorded). */
+  notes?: string[];
 }
 
 /** A spec that could not be checked (it cannot be read, its baseline is missing, it is no model): why. */
@@ -109,19 +131,52 @@ export function checkModel(
       breaches.push(breach({ kind: 'max-layer-params', actual: over[0].params, limit: budgets.maxLayerParams, unit: 'params', layers: over.map(responsible) }));
     }
   }
-  if (baselineRule) breaches.push(...baselineBreaches(summary, baselineRule.baseline, baselineRule.tolerance, baselineRule.perLayer));
+  if (budgets.maxMacs !== undefined) {
+    const macs = exactCost(summary, 'macs', '--max-macs', 'mult-adds');
+    if (macs > budgets.maxMacs) {
+      const byMacs = [...layers].filter((l) => (l.macs ?? 0) > 0).sort((x, y) => (y.macs as number) - (x.macs as number)).slice(0, RESPONSIBLE);
+      breaches.push(breach({ kind: 'max-macs', actual: macs, limit: budgets.maxMacs, unit: 'macs', layers: byMacs.map((l) => ({ ...responsible(l), macs: l.macs as number })) }));
+    }
+  }
+  if (budgets.maxActivations !== undefined) {
+    const peak = exactCost(summary, 'peakActivationBytes', '--max-activations', 'peak activation memory');
+    if (peak > budgets.maxActivations) {
+      breaches.push(breach({ kind: 'max-activations', actual: peak, limit: budgets.maxActivations, unit: 'bytes', layers: [], ...(totals.peakActivationAt ? { at: totals.peakActivationAt } : {}) }));
+    }
+  }
+  const notes: string[] = [];
+  if (baselineRule) breaches.push(...baselineBreaches(summary, baselineRule.baseline, baselineRule.tolerance, baselineRule.perLayer, notes));
 
+  const { baseline } = baselineRule ?? {};
   return {
     spec: summary.source,
     name: summary.name,
     passed: breaches.length === 0,
     totals,
-    baseline: baselineRule && { source: baselineRule.baseline.source, params: baselineRule.baseline.totals.params },
+    baseline: baseline && {
+      source: baseline.source,
+      params: baseline.totals.params,
+      ...(baseline.totals.macs !== undefined ? { macs: baseline.totals.macs } : {}),
+      ...(baseline.totals.peakActivationBytes !== undefined ? { peakActivationBytes: baseline.totals.peakActivationBytes } : {}),
+    },
     breaches,
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 
-function baselineBreaches(summary: ModelSummary, baseline: Baseline, tolerance: Tolerance, perLayer: boolean): Breach[] {
+/**
+ * A cost a budget compares, which must be one exact number: a model whose
+ * mult-adds grow with a sequence of unknown length, or whose shapes have an
+ * unknown dimension, cannot be held to a number, and that is said, not passed.
+ */
+function exactCost(summary: ModelSummary, field: 'macs' | 'peakActivationBytes', option: string, what: string): number {
+  const value = summary.totals[field];
+  if (typeof value === 'number') return value;
+  const why = summary.totals[`${field}Why`] ?? 'they were not counted';
+  throw new UserError('inexact', `${summary.source}: ${option} cannot be checked: the model's ${what} are not one exact number (${why})${field === 'macs' && summary.totals.macsPerStep !== undefined ? `; ${summary.totals.macsPerStep} per step of the sequence` : ''}`);
+}
+
+function baselineBreaches(summary: ModelSummary, baseline: Baseline, tolerance: Tolerance, perLayer: boolean, notes: string[]): Breach[] {
   const before = new Map(baseline.layers.map((layer) => [layer.name, layer.params]));
   const grown = summary.layers
     .map((layer) => {
@@ -157,6 +212,54 @@ function baselineBreaches(summary: ModelSummary, baseline: Baseline, tolerance: 
       }));
     }
   }
+  breaches.push(...baselineCostBreaches(summary, baseline, tolerance, notes));
+  return breaches;
+}
+
+/**
+ * Mult-adds and peak activation memory against the baseline, like the
+ * parameters: growth beyond the tolerance is a breach. A baseline written
+ * before costs were recorded has neither; that is said in a note (the
+ * parameters are still compared), as is a cost that is not one exact number.
+ */
+function baselineCostBreaches(summary: ModelSummary, baseline: Baseline, tolerance: Tolerance, notes: string[]): Breach[] {
+  const breaches: Breach[] = [];
+  const compare = (field: 'macs' | 'peakActivationBytes', kind: BreachKind, unit: Breach['unit'], what: string) => {
+    const before = baseline.totals[field];
+    const now = summary.totals[field];
+    if (before === undefined) {
+      notes.push(`the baseline ${baseline.source} has no ${what} (written by a version that did not count them): they are not compared; write it again with --write-baseline`);
+      return;
+    }
+    if (typeof now !== 'number' || before === null) {
+      notes.push(`${what} are not compared with the baseline: ${typeof now !== 'number' ? `the model's are not one exact number (${summary.totals[`${field}Why`] ?? 'unknown'})` : 'the baseline\'s are not one exact number'}`);
+      return;
+    }
+    if (withinTolerance(now, before, tolerance)) return;
+    const layers: ResponsibleLayer[] =
+      field === 'macs'
+        ? summary.layers
+            .map((layer) => {
+              const was = baseline.layers.find((l) => l.name === layer.name)?.macs ?? 0;
+              return { ...responsible(layer), macs: layer.macs ?? 0, baselineMacs: was ?? 0, change: (layer.macs ?? 0) - (was ?? 0) };
+            })
+            .filter((layer) => layer.change > 0)
+            .sort((x, y) => y.change - x.change)
+            .slice(0, RESPONSIBLE)
+        : [];
+    breaches.push(breach({
+      kind,
+      actual: now,
+      limit: allowed(before, tolerance),
+      unit,
+      baseline: before,
+      growthPercent: before === 0 ? 100 : ((now - before) / before) * 100,
+      layers,
+      ...(field === 'peakActivationBytes' && summary.totals.peakActivationAt ? { at: summary.totals.peakActivationAt } : {}),
+    }));
+  };
+  compare('macs', 'baseline-macs', 'macs', 'mult-adds');
+  compare('peakActivationBytes', 'baseline-activations', 'bytes', 'peak activation memory');
   return breaches;
 }
 

@@ -6,11 +6,31 @@ export interface ModelDiff {
   schema: 'merge-summary-diff/1';
   a: DiffSide;
   b: DiffSide;
-  /** True when no layer differs in name, type, output shape or parameters. */
+  /** True when no layer differs in name, type, output shape, parameters, mult-adds or output bytes. */
   identical: boolean;
   layers: LayerDiff[];
   counts: { changed: number; added: number; removed: number; unchanged: number };
-  totals: { params: CountChange; trainable: CountChange; nonTrainable: CountChange; bytes: CountChange };
+  totals: {
+    params: CountChange;
+    trainable: CountChange;
+    nonTrainable: CountChange;
+    bytes: CountChange;
+    /** Mult-adds and the peak of live activation memory (added; at each model's batch size, 1 unless asked). */
+    macs?: CostChange;
+    peakActivationBytes?: CostChange;
+  };
+}
+
+/**
+ * A cost of both models: the exact numbers, or null where one is not exact
+ * (a sequence of unknown length, an unknown dimension); change and percent
+ * only when both are.
+ */
+export interface CostChange {
+  a: number | null;
+  b: number | null;
+  change: number | null;
+  percent: number | null;
 }
 
 export interface DiffSide {
@@ -29,9 +49,12 @@ export interface LayerDiff {
   pairedBy?: 'name' | 'position';
   a: LayerSide | null;
   b: LayerSide | null;
-  /** What differs: any of "name", "type", "outputShape", "params". */
-  differences: ('name' | 'type' | 'outputShape' | 'params')[];
+  /** What differs: any of "name", "type", "outputShape", "params", and (added) "macs", "activationBytes". */
+  differences: ('name' | 'type' | 'outputShape' | 'params' | 'macs' | 'activationBytes')[];
   params: CountChange;
+  /** Added: mult-adds and output bytes both ways, when the summaries have them. */
+  macs?: CostChange;
+  activationBytes?: CostChange;
 }
 
 export interface LayerSide {
@@ -39,6 +62,10 @@ export interface LayerSide {
   type: string;
   outputShape: FullShape | FullShape[];
   params: number;
+  /** Added: its mult-adds and output bytes (null where not exact; then the count per step, where it grows with a sequence of unknown length). */
+  macs?: number | null;
+  macsPerStep?: number;
+  activationBytes?: number | null;
 }
 
 export interface CountChange {
@@ -51,6 +78,13 @@ export interface CountChange {
 
 export function countChange(a: number, b: number): CountChange {
   return { a, b, change: b - a, percent: a === 0 ? (b === 0 ? 0 : null) : ((b - a) / a) * 100 };
+}
+
+/** Two costs that may be unknown: compared only where both are exact. */
+export function costChange(a: number | null | undefined, b: number | null | undefined): CostChange | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (a === null || b === null) return { a, b, change: null, percent: null };
+  return countChange(a, b);
 }
 
 /**
@@ -76,8 +110,14 @@ export function diffModels(a: ModelSummary, b: ModelSummary): ModelDiff {
       trainable: countChange(a.totals.trainable, b.totals.trainable),
       nonTrainable: countChange(a.totals.nonTrainable, b.totals.nonTrainable),
       bytes: countChange(a.totals.bytes, b.totals.bytes),
+      ...optional('macs', costChange(a.totals.macs, b.totals.macs)),
+      ...optional('peakActivationBytes', costChange(a.totals.peakActivationBytes, b.totals.peakActivationBytes)),
     },
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /**
@@ -145,13 +185,30 @@ function pairGap(left: LayerSummary[], right: LayerSummary[]): Pair[] {
 
 function layerDiff(a: LayerSummary | null, b: LayerSummary | null, pairedBy?: 'name' | 'position'): LayerDiff {
   const side = (layer: LayerSummary | null): LayerSide | null =>
-    layer && { name: layer.name, type: layer.type, outputShape: layer.outputShape, params: layer.params };
+    layer && {
+      name: layer.name,
+      type: layer.type,
+      outputShape: layer.outputShape,
+      params: layer.params,
+      ...optional('macs', layer.macs),
+      ...optional('macsPerStep', layer.macsPerStep),
+      ...optional('activationBytes', layer.activationBytes),
+    };
   const params = countChange(a?.params ?? 0, b?.params ?? 0);
-  if (!a || !b) return { status: a ? 'removed' : 'added', a: side(a), b: side(b), differences: [], params };
+  const costs = {
+    ...optional('macs', costChange(a ? a.macs : 0, b ? b.macs : 0)),
+    ...optional('activationBytes', costChange(a ? a.activationBytes : 0, b ? b.activationBytes : 0)),
+  };
+  if (!a || !b) return { status: a ? 'removed' : 'added', a: side(a), b: side(b), differences: [], params, ...costs };
   const differences: LayerDiff['differences'] = [];
   if (a.name !== b.name) differences.push('name');
   if (a.type !== b.type) differences.push('type');
   if (!sameShape(a.outputShape, b.outputShape)) differences.push('outputShape');
   if (a.params !== b.params) differences.push('params');
-  return { status: differences.length > 0 ? 'changed' : 'unchanged', pairedBy, a: side(a), b: side(b), differences, params };
+  // Costs are compared as the summaries give them: an exact count against another, or a count that is not exact (null) against one that is.
+  if (a.macs !== undefined && b.macs !== undefined && (a.macs !== b.macs || a.macsPerStep !== b.macsPerStep)) differences.push('macs');
+  if (a.activationBytes !== undefined && b.activationBytes !== undefined && (a.activationBytes !== b.activationBytes || a.activationBytesPerStep !== b.activationBytesPerStep)) {
+    differences.push('activationBytes');
+  }
+  return { status: differences.length > 0 ? 'changed' : 'unchanged', pairedBy, a: side(a), b: side(b), differences, params, ...costs };
 }

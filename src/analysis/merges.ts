@@ -1,7 +1,8 @@
 import { MERGE_KINDS } from '../core/merge-kinds.js';
 import { formatShape, sameShape, type FullShape } from '../core/shapes.js';
 import type { LayerAt, MergeFacts, ModelPath, RebuiltLayer } from '../model/facts.js';
-import type { AffectedLayer, LayerSummary, MergeAlternative, MergeSummary, Totals } from './types.js';
+import { costFields, figureChange, swapCosts, type CostModel, type SwapCosts } from './model-costs.js';
+import type { AffectedLayer, LayerSummary, MergeAlternative, MergeSummary, PossibleAlternative, Totals } from './types.js';
 
 export interface MergeAnalysis {
   merges: MergeSummary[];
@@ -33,14 +34,14 @@ export function layersByKey(layers: LayerSummary[], path: ModelPath = [], into =
  * merge swapped for its alternative: which layers after it change shape or
  * parameters (its footprint), where the change stops, and the totals.
  */
-export function analyzeMerges(facts: MergeFacts[], layers: LayerSummary[], totals: Totals, outputLayers: string[]): MergeAnalysis {
+export function analyzeMerges(facts: MergeFacts[], layers: LayerSummary[], totals: Totals, outputLayers: string[], costs?: CostModel): MergeAnalysis {
   const byKey = layersByKey(layers);
   const merges: MergeSummary[] = [];
   const dependsOn = new Map<string, string[]>();
   for (const merge of facts) {
     const layer = byKey.get(layerKey(merge));
     if (!layer) continue;
-    const { summary, dependents } = analyzeMerge(merge, layer, byKey, totals, new Set(outputLayers));
+    const { summary, dependents } = analyzeMerge(merge, layer, byKey, totals, new Set(outputLayers), costs);
     merges.push(summary);
     const id = mergeId(summary);
     for (const dependent of dependents) {
@@ -57,6 +58,7 @@ function analyzeMerge(
   byKey: Map<string, LayerSummary>,
   totals: Totals,
   outputLayers: Set<string>,
+  costs?: CostModel,
 ): { summary: MergeSummary; dependents: LayerAt[] } {
   const outputShape = layer.outputShape as FullShape;
   const kind = MERGE_KINDS[merge.type];
@@ -72,7 +74,8 @@ function analyzeMerge(
   const swap = merge.swap;
   const unbuilt = { affected: [], stopsAt: [], reachesOutputs: [], impact: -1 };
   if (swap.kind === 'built') {
-    const { affected, stopsAt, params, trainable } = footprint(swap.rebuilt, byKey);
+    const swapped = costs && swapCosts(costs, merge);
+    const { affected, stopsAt, params, trainable } = footprint(swap.rebuilt, byKey, costs, swapped);
     const reachesOutputs = affected.filter((a) => !a.within && outputLayers.has(a.name) && !stopsAt.includes(a.name)).map((a) => a.name);
     const alternative: MergeAlternative = {
       type: swap.alternative,
@@ -82,6 +85,7 @@ function analyzeMerge(
       trainableParams: totals.trainable + trainable,
       totalParamsChange: params,
       totalParamsPercent: totals.params === 0 ? 0 : (params / totals.params) * 100,
+      ...(costs && swapped ? alternativeCosts(costs, swapped) : {}),
     };
     return {
       summary: { ...base, alternative, affected, stopsAt, reachesOutputs, impact: Math.abs(params) },
@@ -105,8 +109,36 @@ function analyzeMerge(
   return { summary: { ...base, alternative, ...unbuilt }, dependents };
 }
 
+/** The swapped model's mult-adds and peak activations, and their change from the model's. */
+function alternativeCosts(costs: CostModel, swapped: SwapCosts): Partial<PossibleAlternative> {
+  const macsChange = figureChange(costs.totals.macs, swapped.macs);
+  const base = costs.totals.macs;
+  return {
+    ...costFields('totalMacs', swapped.macs),
+    ...costFields('totalMacsChange', macsChange),
+    totalMacsPercent: macsChange.kind === 'exact' && base.kind === 'exact' ? (base.value === 0 ? (macsChange.value === 0 ? 0 : null) : (macsChange.value / base.value) * 100) : null,
+    ...costFields('peakActivationBytes', swapped.peak.bytes),
+    ...costFields('peakActivationBytesChange', figureChange(costs.totals.peak.bytes, swapped.peak.bytes)),
+    ...(swapped.peak.at !== undefined ? { peakActivationAt: swapped.peak.at } : {}),
+  };
+}
+
+/** An affected layer's mult-adds and output bytes both ways. */
+function affectedCosts(key: string, costs?: CostModel, swapped?: SwapCosts): Partial<AffectedLayer> {
+  const before = costs?.rows.get(key);
+  const after = swapped?.rows.get(key) ?? before;
+  if (!before || !after) return {};
+  return {
+    ...costFields('macs', before.macs),
+    ...costFields('alternativeMacs', after.macs),
+    ...costFields('macsChange', figureChange(before.macs, after.macs)),
+    ...costFields('activationBytes', before.activations),
+    ...costFields('alternativeActivationBytes', after.activations),
+  };
+}
+
 /** The rebuilt layers that differ from the model, and the parameter change over all of them. */
-function footprint(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>) {
+function footprint(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>, costs?: CostModel, swapped?: SwapCosts) {
   const affected: AffectedLayer[] = [];
   const stopsAt: string[] = [];
   let params = 0;
@@ -128,6 +160,7 @@ function footprint(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>) {
         params: actual.params,
         alternativeParams: layer.params,
         paramsChange: layer.params - actual.params,
+        ...affectedCosts(layerKey(layer), costs, swapped),
       });
     }
   }

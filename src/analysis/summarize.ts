@@ -2,18 +2,26 @@ import type { FullShape } from '../core/shapes.js';
 import { countWeights } from '../core/weights.js';
 import type { LayerFacts, MergeFacts, ModelFacts, ModelPath } from '../model/facts.js';
 import { analyzeMerges, layerKey } from './merges.js';
+import { costFields, modelCosts, type CostModel } from './model-costs.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
+
+export interface SummaryOptions {
+  /** The batch size costs are counted at, where the batch dimension is None (default 1). */
+  batchSize?: number;
+}
 
 /**
  * The summary of a model from its facts: one entry per layer in Keras's
- * order with Keras's counts, the totals, and (given the merges' facts) what
- * each merge does to the layers after it.
+ * order with Keras's counts and costs, the totals, and (given the merges'
+ * facts) what each merge does to the layers after it.
  */
-export function summarize(facts: ModelFacts, merges: MergeFacts[] = []): ModelSummary {
-  const collected = facts.layers.map(layerSummary);
+export function summarize(facts: ModelFacts, merges: MergeFacts[] = [], options: SummaryOptions = {}): ModelSummary {
   const totals = modelTotals(facts);
+  const costs = modelCosts(facts, totals.bytes, options.batchSize ?? 1);
+  const collected = withCosts(facts.layers.map(layerSummary), costs, []);
+  if (costs) Object.assign(totals, totalCosts(costs));
   const outputLayers = facts.outputs.map((output) => output.layer);
-  const analysis = analyzeMerges(merges, collected, totals, outputLayers);
+  const analysis = analyzeMerges(merges, collected, totals, outputLayers, costs);
   const layers = withDependencies(collected, analysis.dependsOn, []);
   return {
     schema: 'merge-summary/1',
@@ -49,6 +57,33 @@ function layerSummary(layer: LayerFacts): LayerSummary {
     dependsOnMerges: [],
     ...(layer.unverified ? { unverified: layer.unverified } : {}),
     ...(layer.nested ? { nested: layer.nested.layers.map(layerSummary) } : {}),
+  };
+}
+
+/** Each row's mult-adds (its calls', a nested model's all inside it) and the bytes of its outputs. */
+function withCosts(layers: LayerSummary[], costs: CostModel | undefined, path: ModelPath): LayerSummary[] {
+  if (!costs) return layers;
+  return layers.map((layer) => {
+    const row = costs.rows.get(layerKey({ name: layer.name, path }));
+    return {
+      ...layer,
+      ...costFields('macs', row?.macs ?? { kind: 'exact', value: 0 }),
+      ...costFields('activationBytes', row?.activations ?? { kind: 'unknown', why: 'its layers run in the model around it' }),
+      ...(layer.nested ? { nested: withCosts(layer.nested, costs, [...path, layer.name]) } : {}),
+    };
+  });
+}
+
+function totalCosts(costs: CostModel): Partial<Totals> {
+  const { totals } = costs;
+  return {
+    batchSize: costs.batchSize,
+    ...costFields('macs', totals.macs),
+    ...costFields('inputBytes', totals.inputBytes),
+    ...costFields('forwardBackwardBytes', totals.forwardBackwardBytes),
+    ...costFields('estimatedTotalBytes', totals.estimatedTotalBytes),
+    ...costFields('peakActivationBytes', totals.peak.bytes),
+    ...(totals.peak.at !== undefined ? { peakActivationAt: totals.peak.at } : {}),
   };
 }
 

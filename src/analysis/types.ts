@@ -21,7 +21,16 @@ export interface ModelSummary {
   note?: string;
 }
 
-export interface LayerSummary {
+/**
+ * A cost in the document (../shared/summary-json.md): NAME is the exact
+ * count, or null when it is not one number; then NAMEPerStep (and
+ * NAMEFixed, when part of it does not grow with the sequence) when it grows
+ * with a sequence of unknown length, total = NAMEFixed + NAMEPerStep × steps;
+ * and NAMEWhy, why it is not exact.
+ */
+export type CostFields<K extends string> = { [P in K]?: number | null } & { [P in `${K}PerStep` | `${K}Fixed`]?: number } & { [P in `${K}Why`]?: string };
+
+export interface LayerSummary extends CostFields<'macs'>, CostFields<'activationBytes'> {
   name: string;
   /** The Keras class name. */
   type: string;
@@ -60,7 +69,20 @@ export interface Connection {
   tensor: number;
 }
 
-export interface Totals {
+/**
+ * Costs (added fields): the batch size they are counted at, mult-adds, and
+ * torchinfo's lines: input size, forward/backward pass size, params size
+ * (`bytes`), estimated total size; and the peak of live activation memory
+ * during inference, with the call at which it is reached.
+ */
+export interface Totals
+  extends CostFields<'macs'>,
+    CostFields<'inputBytes'>,
+    CostFields<'forwardBackwardBytes'>,
+    CostFields<'estimatedTotalBytes'>,
+    CostFields<'peakActivationBytes'> {
+  batchSize?: number;
+  peakActivationAt?: string;
   params: number;
   trainable: number;
   nonTrainable: number;
@@ -95,8 +117,15 @@ export interface MergeSummary {
 
 export type MergeAlternative = PossibleAlternative | ImpossibleAlternative;
 
-/** The swapped model builds: its output and totals. */
-export interface PossibleAlternative {
+/** The swapped model builds: its output and totals (and its costs: mult-adds and peak activations, with their change). */
+export interface PossibleAlternative
+  extends CostFields<'totalMacs'>,
+    CostFields<'totalMacsChange'>,
+    CostFields<'peakActivationBytes'>,
+    CostFields<'peakActivationBytesChange'> {
+  /** totalMacsChange as a percentage of the model's mult-adds, when both are exact. */
+  totalMacsPercent?: number | null;
+  peakActivationAt?: string;
   type: MergeType;
   possible: true;
   outputShape: FullShape;
@@ -119,7 +148,12 @@ export interface ImpossibleAlternative {
   outputShape?: FullShape;
 }
 
-export interface AffectedLayer {
+export interface AffectedLayer
+  extends CostFields<'macs'>,
+    CostFields<'alternativeMacs'>,
+    CostFields<'macsChange'>,
+    CostFields<'activationBytes'>,
+    CostFields<'alternativeActivationBytes'> {
   name: string;
   /** For a layer inside a nested model: the models it is in, outermost first. */
   within?: string[];

@@ -11,10 +11,12 @@ import { readBaseline } from '../readers/baseline.js';
 import { describeError } from '../readers/locate.js';
 import { isSavedModelFolder } from '../readers/savedmodel.js';
 import { EXIT, type Io } from './io.js';
-import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type ModelOptions, type OutputOptions } from './output.js';
-import { parseCount, parseSize, parseTolerance } from './quantities.js';
+import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type CostOptions, type ModelOptions, type OutputOptions } from './output.js';
+import { parseCount, parseOps, parseSize, parseTolerance } from './quantities.js';
 
-interface CheckOptions extends OutputOptions, ModelOptions {
+interface CheckOptions extends OutputOptions, ModelOptions, CostOptions {
+  maxMacs?: number;
+  maxActivations?: number;
   maxParams?: number;
   maxTrainable?: number;
   maxSize?: number;
@@ -29,32 +31,41 @@ interface CheckOptions extends OutputOptions, ModelOptions {
 const MODEL_FILE = /\.(ya?ml|json)$/i;
 
 export function addCheckCommand(program: Command, io: Io, setStatus: (status: number) => void): void {
-  addModelOptions(addOutputOptions(
+  addCostOptions(addModelOptions(addOutputOptions(
     program
       .command('check')
-      .description('fail (exit 1) when a model is over a parameter or size budget, or grew past its baseline')
+      .description('fail (exit 1) when a model is over a parameter, size, mult-adds or activation budget, or grew past its baseline')
       .argument('<specs...>', 'model specs, or folders of them')
       .addOption(new Option('--max-params <count>', 'most parameters in all (10M, 1.5B, 25_000_000, 25,000,000)').argParser((v) => parseCount(v, '--max-params')))
       .addOption(new Option('--max-trainable <count>', 'most trainable parameters').argParser((v) => parseCount(v, '--max-trainable')))
       .addOption(new Option('--max-size <size>', 'most parameter memory (40MB, 1.5GB; powers of 1024 as Keras prints)').argParser((v) => parseSize(v, '--max-size')))
       .addOption(new Option('--max-layer-params <count>', 'most parameters in any one layer').argParser((v) => parseCount(v, '--max-layer-params')))
+      .addOption(new Option('--max-macs <count>', 'most mult-adds of one forward pass at the batch size (5G, 300M; powers of 1000)').argParser((v) => parseOps(v, '--max-macs')))
+      .addOption(new Option('--max-activations <size>', 'most peak live activation memory of inference at the batch size (200MB; powers of 1024)').argParser((v) => parseSize(v, '--max-activations')))
       .option('--baseline <file>', 'a baseline to compare one spec with (merge-summary SPEC --json > FILE)')
       .option('--baseline-dir <dir>', 'baselines for many specs: DIR/<spec name>.json')
       .addOption(new Option('--tolerance <percent>', 'growth allowed against the baseline (default 0%)').argParser(parseTolerance))
       .option('--per-layer', 'also fail when any single layer grew more than the tolerance')
       .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing'),
     ['text', 'markdown', 'json'],
-  )).action((specArgs: string[], options: CheckOptions) => {
+  ))).action((specArgs: string[], options: CheckOptions) => {
     const format = outputFormat(options);
     const specs = expandSpecs(specArgs);
     const baselinePaths = baselineFiles(specs, options);
-    const budgets: Budgets = { maxParams: options.maxParams, maxTrainable: options.maxTrainable, maxBytes: options.maxSize, maxLayerParams: options.maxLayerParams };
+    const budgets: Budgets = {
+      maxParams: options.maxParams,
+      maxTrainable: options.maxTrainable,
+      maxBytes: options.maxSize,
+      maxLayerParams: options.maxLayerParams,
+      ...(options.maxMacs !== undefined ? { maxMacs: options.maxMacs } : {}),
+      ...(options.maxActivations !== undefined ? { maxActivations: options.maxActivations } : {}),
+    };
     const hasBudget = Object.values(budgets).some((value) => value !== undefined);
     if (options.writeBaseline && !baselinePaths) {
       throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (for many)');
     }
     if (!hasBudget && !baselinePaths) {
-      throw new UserError('usage', 'check: nothing to check against; give a budget (--max-params, --max-trainable, --max-size, --max-layer-params) or a baseline (--baseline, --baseline-dir)');
+      throw new UserError('usage', 'check: nothing to check against; give a budget (--max-params, --max-trainable, --max-size, --max-layer-params, --max-macs, --max-activations) or a baseline (--baseline, --baseline-dir)');
     }
     if ((options.tolerance || options.perLayer) && !baselinePaths) throw new UserError('usage', '--tolerance and --per-layer compare with a baseline; give --baseline or --baseline-dir');
 
@@ -63,7 +74,7 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
     // error line of the report, and every other spec is still checked.
     const results: SpecResult[] = specs.map((spec, i) => {
       try {
-        const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
+        const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline), batchSize: options.batchSize });
         const baselinePath = baselinePaths?.[i];
         if (options.writeBaseline && baselinePath) {
           mkdirSync(dirname(baselinePath), { recursive: true });

@@ -4,28 +4,28 @@ import { analyzeFile } from '../pipeline.js';
 import { renderDiff, renderDiffMarkdown } from '../render/diff.js';
 import { renderJson } from '../render/json.js';
 import { EXIT, type Io } from './io.js';
-import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type ModelOptions, type OutputOptions } from './output.js';
+import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type CostOptions, type ModelOptions, type OutputOptions } from './output.js';
 
-interface DiffOptions extends OutputOptions, ModelOptions {
+interface DiffOptions extends OutputOptions, ModelOptions, CostOptions {
   all?: boolean;
   exitCode?: boolean;
 }
 
 export function addDiffCommand(program: Command, io: Io, setStatus: (status: number) => void): void {
-  addModelOptions(
+  addCostOptions(addModelOptions(
     addOutputOptions(
       program
         .command('diff')
-        .description('compare two models layer by layer: output shapes, parameters, totals')
+        .description('compare two models layer by layer: output shapes, parameters, mult-adds, totals')
         .argument('<a>', 'the first model')
         .argument('<b>', 'the second model')
         .option('--all', 'also show the layers that did not change')
         .option('--exit-code', 'exit 1 when the models differ, like git diff --exit-code'),
       ['text', 'markdown', 'json'],
     ),
-  ).action((a: string, b: string, options: DiffOptions) => {
+  )).action((a: string, b: string, options: DiffOptions) => {
     const format = outputFormat(options);
-    const read = { ...readOptions(options), merges: false };
+    const read = { ...readOptions(options), merges: false, batchSize: options.batchSize };
     const diff = diffModels(analyzeFile(a, read), analyzeFile(b, read));
     if (format === 'json') io.stdout.write(renderJson(diff));
     else if (format === 'markdown') io.stdout.write(renderDiffMarkdown(diff, { all: Boolean(options.all) }));

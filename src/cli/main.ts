@@ -11,13 +11,14 @@ import { addCheckCommand } from './check-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addGraphCommand } from './graph-command.js';
 import { EXIT, processIo, type Io } from './io.js';
+import { addProfileCommand } from './profile-command.js';
 import { addSummaryCommand } from './summary-command.js';
 
 export { EXIT, processIo };
 export type { Io };
 export { setModuleImporter } from '../readers/hdf5.js';
 
-const COMMANDS = ['summary', 'diff', 'check', 'graph'];
+const COMMANDS = ['summary', 'diff', 'check', 'graph', 'profile'];
 
 /**
  * Runs the CLI and resolves to its exit status. Every output goes through
@@ -83,10 +84,11 @@ Examples:
   merge-summary diff add.yaml concat.yaml       what changes between two models
   merge-summary check models/ --max-params 10M  fail a CI job when a model is over budget
   merge-summary graph model.yaml -o model.png   a picture, merges and their footprint coloured
+  merge-summary profile model.yaml --swap NAME  run it on tfjs kernels: latency, per-layer time, both ways
 
 Each command's options: merge-summary summary --help (--json, --format, --merges, --explain,
---show-trainable, --layer-range, --depth, --expand-nested, --allow-unknown, --width,
---no-color), merge-summary diff --help, ...
+--show-trainable, --layer-range, --depth, --expand-nested, --columns, --batch-size,
+--allow-unknown, --width, --no-color), merge-summary diff --help, ...
 Exit status: 0 success, 1 check over budget or diff --exit-code found a difference, 2 bad input.`,
     );
   // Readers that load asynchronously (the HDF5 library) are loaded before a command reads its models.
@@ -99,6 +101,7 @@ Exit status: 0 success, 1 check over budget or diff --exit-code found a differen
   addDiffCommand(program, io, setStatus);
   addCheckCommand(program, io, setStatus);
   addGraphCommand(program, io);
+  addProfileCommand(program, io);
   return program;
 }
 

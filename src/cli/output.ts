@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { makePalette, wantsColor, type Palette } from '../render/palette.js';
-import { parseSize } from './quantities.js';
+import { parseBatchSize, parseSize } from './quantities.js';
 import type { Io } from './io.js';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -37,6 +37,17 @@ export function addModelOptions(command: Command): Command {
   return command
     .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified')
     .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')));
+}
+
+export interface CostOptions {
+  batchSize?: number;
+}
+
+/** --batch-size, for every command that counts costs: the batch the mult-adds and activation bytes are counted at. */
+export function addCostOptions(command: Command): Command {
+  return command.addOption(
+    new Option('--batch-size <n>', 'count mult-adds and activation memory at this batch size, where the model leaves it open (default 1)').argParser(parseBatchSize),
+  );
 }
 
 /** The reading options a command's model options stand for. */

@@ -51,3 +51,23 @@ function exactInteger(whole: string, fraction: string | undefined, multiplier: b
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError('usage', `${option}: "${text}" is too large`);
   return Number(value);
 }
+
+/** --batch-size: a whole number of samples, at least 1 (10, 1k, 1_000; never 0, a fraction or beyond exact). */
+export function parseBatchSize(text: string): number {
+  const size = parseCount(text, '--batch-size');
+  if (size < 1) throw new UserError('usage', `--batch-size must be at least 1, not "${text}"`);
+  return size;
+}
+
+/**
+ * A number of mult-adds: 5G, 1.5T, 300M, 2.5k, 5_000_000_000 or
+ * 5,000,000,000. The suffixes are torchinfo's, powers of 1000 (G = 10^9).
+ */
+export function parseOps(text: string, option: string): number {
+  try {
+    return parseCount(text, option);
+  } catch (error) {
+    if (!(error instanceof UserError) || !/takes a parameter count/.test(error.message)) throw error;
+    throw new UserError('usage', `${option} takes a number of mult-adds such as 5G, 1.5T, 300M, 5_000_000_000 or 5,000,000,000 (powers of 1000); not "${text}"`);
+  }
+}

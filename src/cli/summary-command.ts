@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { mergeId } from '../analysis/merges.js';
 import { UserError, suggest } from '../core/errors.js';
 import { explainMerges } from '../model/explain.js';
@@ -7,11 +7,12 @@ import { renderExplanation } from '../render/explain.js';
 import { renderJson } from '../render/json.js';
 import { resolveLayerRange } from '../render/layer-range.js';
 import { renderMergeImpact, renderMergeImpactMarkdown, type MergeSelection } from '../render/merge-impact.js';
-import { renderSummary, renderSummaryMarkdown, type SummaryView } from '../render/table.js';
+import { renderSummary, renderSummaryMarkdown, type CostColumn, type SummaryView } from '../render/table.js';
 import type { Io } from './io.js';
-import { addModelOptions, addOutputOptions, outputFormat, parseDepth, readOptions, terminal, type Format, type ModelOptions, type OutputOptions } from './output.js';
+import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, parseDepth, readOptions, terminal, type CostOptions, type Format, type ModelOptions, type OutputOptions } from './output.js';
 
-interface SummaryOptions extends OutputOptions, ModelOptions {
+interface SummaryOptions extends OutputOptions, ModelOptions, CostOptions {
+  columns?: CostColumn[];
   merges?: string;
   explain?: boolean;
   expandNested?: boolean;
@@ -22,7 +23,7 @@ interface SummaryOptions extends OutputOptions, ModelOptions {
 }
 
 export function addSummaryCommand(program: Command, io: Io): void {
-  addModelOptions(
+  addCostOptions(addModelOptions(
     addOutputOptions(
       program
         .command('summary', { isDefault: true })
@@ -34,13 +35,14 @@ export function addSummaryCommand(program: Command, io: Io): void {
         .option('--layer-range <first:last>', 'only the layers from FIRST to LAST, by name (Keras\'s layer_range)')
         .option('--depth <n>', 'levels of rows: 1 the model\'s own layers (default), 2 also the layers of models used as layers, ...', parseDepth)
         .option('--expand-nested', 'show the layers of models used as layers at every depth, as Keras does with expand_nested')
-        .option('--weights <file>', 'check the model\'s layers against a weights file (save_weights .h5, .weights.h5, TF.js model.json or manifest)'),
+        .option('--weights <file>', 'check the model\'s layers against a weights file (save_weights .h5, .weights.h5, TF.js model.json or manifest)')
+        .addOption(new Option('--columns <names>', 'add cost columns after "Param #": macs (mult-adds), activations (bytes of each layer\'s output), comma-separated').argParser(parseColumns)),
       ['text', 'markdown', 'json'],
     ),
-  ).action(async (model: string | undefined, options: SummaryOptions) => {
+  )).action(async (model: string | undefined, options: SummaryOptions) => {
     if (model === undefined) throw new UserError('usage', 'no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
-    const summary = analyzeFile(model, { ...readOptions(options), weights: options.weights });
+    const summary = analyzeFile(model, { ...readOptions(options), weights: options.weights, batchSize: options.batchSize });
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
     const view = summaryView(options, summary.layers.map((layer) => layer.name), format);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);
@@ -82,5 +84,24 @@ function summaryView(options: SummaryOptions, names: string[], format: Format): 
   }
   const range = options.layerRange === undefined ? undefined : resolveLayerRange(options.layerRange, names);
   if (range && 'error' in range) throw new UserError('usage', range.error);
-  return { depth: options.expandNested ? Infinity : options.depth, showTrainable: Boolean(options.showTrainable), layerRange: range };
+  if (format === 'json' && options.columns !== undefined) throw new UserError('usage', '--columns chooses the columns of the table; --json always has every layer\'s "macs" and "activationBytes"');
+  return { depth: options.expandNested ? Infinity : options.depth, showTrainable: Boolean(options.showTrainable), layerRange: range, columns: options.columns };
+}
+
+/** The names --columns takes, with the names torchinfo's col_names gives them. */
+const COLUMN_NAMES: Record<string, CostColumn> = {
+  macs: 'macs', 'mult-adds': 'macs', mult_adds: 'macs',
+  activations: 'activations', activation_bytes: 'activations', output_bytes: 'activations',
+};
+
+function parseColumns(value: string): CostColumn[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new UserError('usage', '--columns takes a comma-separated list of macs, activations');
+  const columns: CostColumn[] = [];
+  for (const name of names) {
+    const column = COLUMN_NAMES[name];
+    if (!column) throw new UserError('usage', `--columns: no column "${name}"${suggest(name, Object.keys(COLUMN_NAMES))}; the cost columns are macs and activations (Keras's own columns are always shown)`);
+    if (!columns.includes(column)) columns.push(column);
+  }
+  return columns;
 }

@@ -43,3 +43,29 @@ export function formatPercentValue(percent: number): string {
   if (text === '0') return '0%';
   return `${percent > 0 ? '+' : '−'}${text}%`;
 }
+
+const OPS_UNITS: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+
+/**
+ * A count of operations as torchinfo prints its total mult-adds: powers of
+ * 1000 (k, M, G, T), two decimals; below 1000 the count itself.
+ * 15,470,264,320 → "15.47 G".
+ */
+export function formatOps(n: number): string {
+  const size = Math.abs(n);
+  const sign = n < 0 ? '−' : '';
+  for (const [scale, unit] of OPS_UNITS) if (size >= scale) return `${sign}${(size / scale).toFixed(2)} ${unit}`;
+  return `${sign}${size}`;
+}
+
+/** "+1.57 M" / "−1.57 M" / "0". */
+export function formatSignedOps(n: number): string {
+  if (n === 0) return '0';
+  return `${n > 0 ? '+' : ''}${formatOps(n)}`;
+}
+
+/** "+256.00 KB" / "−256.00 KB" / "0 B", powers of 1024 as formatBytes. */
+export function formatSignedBytes(n: number): string {
+  if (n === 0) return '0 B';
+  return `${n > 0 ? '+' : '−'}${formatBytes(Math.abs(n))}`;
+}

@@ -82,7 +82,7 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
 }
 
 /** Every layer of a model and of the models nested in it, with where it sits. */
-function ownersOf(model: Container, path: ModelPath = [], trainable = true, into = new Map<Layer, Owner>()): Map<Layer, Owner> {
+export function ownersOf(model: Container, path: ModelPath = [], trainable = true, into = new Map<Layer, Owner>()): Map<Layer, Owner> {
   for (const layer of model.layers) {
     const layerTrainable = trainable && layer.trainable;
     if (!into.has(layer)) into.set(layer, { name: layer.name, path, trainable: layerTrainable });

@@ -5,6 +5,7 @@ import type { LayerCall, ModelGraph } from '../readers/graph.js';
 import { applyLayer, resolve } from './build-spec.js';
 import type { Owner } from './call-graph.js';
 import type { LayerAt, ModelPath, RebuiltLayer } from './facts.js';
+import { weightShapes } from './execution.js';
 import { weightFact } from './extract.js';
 import { createLayer } from './layer-factory.js';
 import { isContainer, tfl, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
@@ -79,7 +80,9 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): {
       }
       const outputs = applyLayer(layer, call, inputs);
       if (!sameOutputs(outputs, level.tensors.get(call.label) ?? [])) changed.set(call.label, outputs);
-      rebuilt.set(call.layer, rebuiltFacts(layer, where(level, call.layer), outputs));
+      const facts = rebuiltFacts(layer, where(level, call.layer), outputs);
+      const thisCall = { node: call.index, inputShapes: inputs.map((input) => input.shape as FullShape), outputShapes: outputs.map((output) => output.shape as FullShape) };
+      rebuilt.set(call.layer, { ...facts, calls: [...(rebuilt.get(call.layer)?.calls ?? []), thisCall] });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       const reason = error instanceof LayerCallError ? error.reason : error.message;
@@ -122,6 +125,8 @@ function rebuiltFacts(layer: Layer, { name, path }: LayerAt, outputs: SymbolicTe
     outputShape: outputs.length === 1 ? (outputs[0].shape as FullShape) : outputs.map((o) => o.shape as FullShape),
     params,
     trainable,
+    config: isContainer(layer) ? {} : (layer.getConfig() as Record<string, unknown>),
+    weights: weightShapes(layer),
   };
 }
 

@@ -1,6 +1,7 @@
 import { shapeList, type FullShape } from '../core/shapes.js';
 import type { BuiltModel } from './build-spec.js';
 import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
+import { executionFacts } from './execution.js';
 import { kerasClassName } from './keras-class.js';
 import { assertDataless } from './shape-only-backend.js';
 import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
@@ -12,17 +13,31 @@ import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Contai
  * the same for every model nested in it.
  */
 export function extractFacts(built: BuiltModel): ModelFacts {
-  const facts = modelFacts(built.model, built.unverified);
+  const configs = new Map<Layer, Record<string, unknown>>();
+  const configOf = (layer: Layer) => {
+    let config = configs.get(layer);
+    if (!config) configs.set(layer, (config = layer.getConfig() as Record<string, unknown>));
+    return config;
+  };
+  const facts = modelFacts(built.model, built.unverified, configOf);
   assertDataless([...built.model.trainableWeights, ...built.model.nonTrainableWeights]);
-  return { ...facts, name: built.graph.name, source: built.graph.source, warnings: [...built.warnings], ...(built.note ? { note: built.note } : {}) };
+  const inputDtypes = new Map(built.graph.inputs.map((input) => [input.name, input.dtype]));
+  return {
+    ...facts,
+    name: built.graph.name,
+    source: built.graph.source,
+    warnings: [...built.warnings],
+    execution: executionFacts(built.model, configOf, inputDtypes),
+    ...(built.note ? { note: built.note } : {}),
+  };
 }
 
-function modelFacts(model: Container, unverified: Map<string, string>): ModelFacts {
+function modelFacts(model: Container, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>): ModelFacts {
   const relevant = modelNodes(model);
   return {
     name: model.name,
     source: '',
-    layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified)),
+    layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
     trainableWeights: model.trainableWeights.map(weightFact),
     nonTrainableWeights: model.nonTrainableWeights.map(weightFact),
     outputs: outputReferences(model).map((ref) => ({ layer: ref.layer.name, node: ref.node, tensor: ref.tensor })),
@@ -30,7 +45,7 @@ function modelFacts(model: Container, unverified: Map<string, string>): ModelFac
   };
 }
 
-function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string, string>): LayerFacts {
+function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>): LayerFacts {
   const calls: CallFact[] = [];
   layer.inboundNodes.forEach((node, index) => {
     if (!relevant.has(node)) return;
@@ -51,9 +66,9 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
     nonTrainableWeights: layer.nonTrainableWeights.map(weightFact),
     trainable: layer.trainable,
     // A nested model's configuration is its whole graph; its layers have their own.
-    config: isContainer(layer) ? {} : (layer.getConfig() as Record<string, unknown>),
+    config: isContainer(layer) ? {} : configOf(layer),
     ...(reason ? { unverified: reason } : {}),
-    ...(isContainer(layer) ? { nested: modelFacts(layer, new Map()) } : {}),
+    ...(isContainer(layer) ? { nested: modelFacts(layer, new Map(), configOf) } : {}),
   };
 }
 

@@ -63,6 +63,55 @@ export interface ModelFacts {
   warnings: Warning[];
   /** How these facts were made when not from a layer graph (a subclassed model), or what of the file was not checked: said under the title. */
   note?: string;
+  /** The calls as they run, with the tensors between them: what costs are computed from. */
+  execution?: ExecutionFacts;
+}
+
+/** A tensor the model computes, named as Keras's "Connected to" names it: LAYER[CALL][OUTPUT]. */
+export interface TensorFact {
+  id: string;
+  shape: FullShape;
+  dtype: string;
+}
+
+/** A weight as the cost rules read it: its name (the last part says what it is: kernel, recurrent_kernel) and its shape. */
+export interface WeightShape {
+  name: string;
+  shape: number[];
+}
+
+/**
+ * One call of a layer as it runs: the plain facts a cost rule reads (class,
+ * configuration, weights, shapes) and the tensors it reads and makes.
+ */
+export interface ExecutedCall {
+  /** The layer's name, and the nested models it sits in within this model ([] for the model's own layers). */
+  layer: string;
+  path: ModelPath;
+  /** Which call of the layer this is: its node index, as CallFact.index. */
+  node: number;
+  /** The Keras class name. */
+  type: string;
+  /** Its configuration in tfjs's form ({} for a model used as a layer). */
+  config: Record<string, unknown>;
+  weights: WeightShape[];
+  inputShapes: FullShape[];
+  outputShapes: FullShape[];
+  /** Tensor ids. */
+  inputs: string[];
+  outputs: string[];
+  /** A model used as a layer: its own calls, which run in place of this one. */
+  nested?: ExecutionFacts;
+}
+
+/** A model's calls in the order they run (each call's inputs made before it), its tensors, inputs and outputs. */
+export interface ExecutionFacts {
+  tensors: TensorFact[];
+  inputs: string[];
+  /** The InputLayer of each input, and where it sits (a Sequential may run a nested model's InputLayer as its own). */
+  inputLayers: LayerAt[];
+  outputs: string[];
+  calls: ExecutedCall[];
 }
 
 /** Where a layer is: the names of the models it is nested in, outermost first ([] for the model itself). */
@@ -79,6 +128,17 @@ export interface RebuiltLayer extends LayerAt {
   outputShape: FullShape | FullShape[];
   params: number;
   trainable: number;
+  /** What its cost rule reads, as in the changed model: its configuration, its weights and every call built again. */
+  config?: Record<string, unknown>;
+  weights?: WeightShape[];
+  calls?: RebuiltCall[];
+}
+
+/** One call of a rebuilt layer: which call (node index) of the layer in the model, and its shapes in the changed model. */
+export interface RebuiltCall {
+  node: number;
+  inputShapes: FullShape[];
+  outputShapes: FullShape[];
 }
 
 /** What swapping one merge for its alternative gives. */
@@ -94,6 +154,8 @@ export type SwapOutcome =
 
 export interface MergeFacts extends LayerAt {
   type: MergeType;
+  /** Which call of the merge layer is swapped (its node index). */
+  node?: number;
   /** Concatenate's axis as configured. */
   axis?: number;
   swap: SwapOutcome;
@@ -118,4 +180,34 @@ export interface Explanation {
   /** The kernel backend that computed the examples. */
   backend: string;
   examples: MergeExample[];
+}
+
+/** Measured time of one call of a layer, over the layer-by-layer passes of `profile`. */
+export interface LayerTiming extends LayerAt {
+  type: string;
+  /** Which call of the layer (node index). */
+  node: number;
+  medianMs: number;
+}
+
+/** One model measured by `profile`: latency over the timed runs, per-layer times, tensor memory. */
+export interface ModelProfile {
+  name: string;
+  /** Whole-model latency of each timed run (model.predict, output read back), in milliseconds. */
+  runsMs: number[];
+  /** The calls in execution order, each timed on its own (median over the layer-by-layer passes). */
+  layers: LayerTiming[];
+  /** Bytes of the model's weights on the backend. */
+  weightBytes: number;
+  /** Most bytes of tensors alive at once during a forward pass (tf.profile's peakBytes: weights and inputs included). */
+  peakTensorBytes: number;
+}
+
+/** What `profile` measured, and on what. */
+export interface ProfileFacts {
+  backend: { name: string; label: string; threads: number; simd?: boolean; threadsNote: string };
+  batchSize: number;
+  warmup: number;
+  runs: number;
+  models: ModelProfile[];
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors.js';
 import { tfc } from './tfjs.js';
 
@@ -61,4 +62,58 @@ export function availableKernelBackend(env: Record<string, string | undefined> =
     }
   }
   return 'none';
+}
+
+/** What runs the kernels: the backend, and how many threads and which instructions it uses. */
+export interface KernelBackendInfo {
+  name: KernelBackendName;
+  label: string;
+  threads: number;
+  /** For WASM: whether its SIMD build runs (WebAssembly SIMD, which Node 16.4+ has). */
+  simd?: boolean;
+  /** Why the thread count is what it is. */
+  threadsNote: string;
+}
+
+/**
+ * The current kernel backend's threads and SIMD. tfjs-backend-wasm 4.22
+ * picks its SIMD build wherever WebAssembly SIMD validates (Node 20 does: it
+ * runs XNNPACK about twice as fast as the plain build), and never its
+ * threaded build in Node: its WASM_HAS_MULTITHREAD_SUPPORT flag is false
+ * there (tfjs issue 3830), and forcing it fails, as the threaded build
+ * starts its pthreads from a blob: URL that Node's worker_threads refuse. So
+ * WASM runs on one thread. tfjs-node runs TensorFlow's own thread pool, one
+ * thread per core by default; the CPU backend is JavaScript on the main thread.
+ */
+export async function kernelBackendInfo(active: { name: KernelBackendName; label: string }): Promise<KernelBackendInfo> {
+  const backend = { name: active.name, label: active.label };
+  if (backend.name === 'wasm') {
+    const simd = Boolean(await tfc.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number };
+    return {
+      ...backend,
+      label: `WASM (XNNPACK${simd ? ', SIMD' : ''})`,
+      simd,
+      threads: wasm.getThreadsCount(),
+      threadsNote: 'tfjs-backend-wasm runs single-threaded in Node: its threaded build needs browser workers',
+    };
+  }
+  if (backend.name === 'tensorflow') return { ...backend, threads: availableParallelism(), threadsNote: "TensorFlow's thread pool, one thread per core" };
+  return { ...backend, threads: 1, threadsNote: 'JavaScript on the main thread' };
+}
+
+/** The backend useKernelBackend would make current, without loading it: to check what a model needs before anything is allocated. */
+export function preferredKernelBackend(env: Record<string, string | undefined> = process.env): KernelBackendName {
+  const forced = env[FORCE_ENV] || undefined;
+  const start = forced ? KERNEL_BACKENDS.findIndex((b) => b.name === forced) : 0;
+  if (start < 0) throw new UserError('usage', `${FORCE_ENV}=${forced} names no backend; use one of ${KERNEL_BACKENDS.map((b) => b.name).join(', ')}`);
+  for (const backend of KERNEL_BACKENDS.slice(start)) {
+    try {
+      require.resolve(backend.module);
+      return backend.name;
+    } catch {
+      continue;
+    }
+  }
+  return 'cpu';
 }

@@ -50,7 +50,7 @@ function mergesWithin(levels: Level[]): MergeFacts[] {
 function analyzeMerge(levels: Level[], call: LayerCall, type: MergeType, configuredAxis: unknown): MergeFacts {
   const level = levels[levels.length - 1];
   const axis = type === 'Concatenate' && typeof configuredAxis === 'number' ? configuredAxis : undefined;
-  const base = { ...where(level, call.layer), type, ...(axis !== undefined ? { axis } : {}) };
+  const base = { ...where(level, call.layer), type, node: call.index, ...(axis !== undefined ? { axis } : {}) };
   const outputs = level.tensors.get(call.label) ?? [];
   const swap = swapOutcome(levels, call, type);
   if (swap.kind === 'built' || swap.kind === 'blocked') return { ...base, swap };

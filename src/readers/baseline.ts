@@ -6,8 +6,13 @@ import { readText } from './read.js';
 /** What a baseline file (a merge-summary/1 document) must provide. */
 export interface Baseline {
   source: string;
-  totals: { params: number };
-  layers: { name: string; params: number }[];
+  /**
+   * Mult-adds and peak activation bytes are absent in baselines written
+   * before costs were counted, and null where the model's were not one
+   * exact number.
+   */
+  totals: { params: number; macs?: number | null; peakActivationBytes?: number | null };
+  layers: { name: string; params: number; macs?: number | null }[];
 }
 
 /**
@@ -37,12 +42,22 @@ export function readBaseline(path: string): Baseline {
   need(doc.schema === 'merge-summary/1', `"schema" must be "merge-summary/1", not ${JSON.stringify(doc.schema)}`, doc.schema === undefined ? [] : ['schema']);
   need(isObject(doc.totals) && isCount((doc.totals as Record<string, unknown>).params), '"totals.params" must be a whole number', ['totals']);
   need(Array.isArray(doc.layers), '"layers" must be a list', ['layers']);
+  const totals = doc.totals as Record<string, unknown>;
+  const cost = (record: Record<string, unknown>, field: string, docPath: DocPath) => {
+    if (!(field in record)) return {};
+    need(record[field] === null || isCount(record[field]), `"${field}" must be a whole number or null`, docPath);
+    return { [field]: record[field] as number | null };
+  };
   const layers = (doc.layers as unknown[]).map((layer, i) => {
     need(isObject(layer) && typeof layer.name === 'string' && isCount(layer.params), `layer ${i + 1} needs a "name" and a whole number of "params"`, ['layers', i]);
     const { name, params } = layer as { name: string; params: number };
-    return { name, params };
+    return { name, params, ...cost(layer as Record<string, unknown>, 'macs', ['layers', i, 'macs']) };
   });
-  return { source: path, totals: { params: (doc.totals as { params: number }).params }, layers };
+  return {
+    source: path,
+    totals: { params: totals.params as number, ...cost(totals, 'macs', ['totals', 'macs']), ...cost(totals, 'peakActivationBytes', ['totals', 'peakActivationBytes']) },
+    layers,
+  };
 }
 
 function isCount(value: unknown): value is number {

@@ -1,7 +1,8 @@
 import { isSpecError, type Breach, type CheckReport, type ResponsibleLayer, type SpecCheck } from '../analysis/check.js';
 import { code, markdownTable } from './markdown.js';
-import { formatBytes, formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
+import { formatBytes, formatCount, formatOps, formatSignedCount } from '../core/numbers.js';
 import type { Palette } from './palette.js';
+import { percentText } from './costs.js';
 import { wrapSegments } from './layout.js';
 
 /** What each budget is called, and which option sets it. */
@@ -12,16 +13,30 @@ const BUDGET: Record<Breach['kind'], { what: string; option: string }> = {
   'max-layer-params': { what: 'layer params', option: '--max-layer-params' },
   'baseline-total': { what: 'total params against the baseline', option: '--tolerance' },
   'baseline-layer': { what: 'layer params against the baseline', option: '--per-layer' },
+  'max-macs': { what: 'mult-adds', option: '--max-macs' },
+  'max-activations': { what: 'peak activation memory', option: '--max-activations' },
+  'baseline-macs': { what: 'mult-adds against the baseline', option: '--tolerance' },
+  'baseline-activations': { what: 'peak activation memory against the baseline', option: '--tolerance' },
 };
 
-const amount = (breach: Breach, n: number) => (breach.unit === 'bytes' ? `${formatBytes(n)} (${formatCount(n)} bytes)` : formatCount(n));
+const amount = (breach: Breach, n: number) =>
+  breach.unit === 'bytes' ? `${formatBytes(n)} (${formatCount(n)} bytes)` : breach.unit === 'macs' ? `${formatOps(n)} (${formatCount(n)})` : formatCount(n);
+
+/** How much over, in the breach's unit: "86,546", "1.50 MB", "1.57 M". */
+const excessText = (breach: Breach) => (breach.unit === 'bytes' ? formatBytes(breach.excess) : breach.unit === 'macs' ? formatOps(breach.excess) : formatCount(breach.excess));
 
 /** One sentence a reviewer cannot misread: which budget, the number, the limit, by how much. */
 export function breachHeadline(breach: Breach, report: CheckReport, spec: SpecCheck): string {
-  const over = `over by ${breach.unit === 'bytes' ? formatBytes(breach.excess) : formatCount(breach.excess)}, ${formatPercentValue(breach.excessPercent)}`;
+  const over = `over by ${excessText(breach)}, ${percentText(breach.excessPercent)}`;
+  const at = breach.at ? `, at ${breach.at}` : '';
   switch (breach.kind) {
+    case 'baseline-macs':
+    case 'baseline-activations':
+      return `${breach.kind === 'baseline-macs' ? 'mult-adds' : 'peak activation memory'} grew ${amount(breach, breach.baseline!)} → ${amount(breach, breach.actual)} (${percentText(breach.growthPercent!)})${at}, more than --tolerance ${report.tolerancePercent}% of the baseline ${spec.baseline!.source} allows (at most ${amount(breach, breach.limit)}; ${over})`;
+    case 'max-activations':
+      return `peak activation memory ${amount(breach, breach.actual)}${at} exceeds --max-activations ${amount(breach, breach.limit)} (${over})`;
     case 'baseline-total':
-      return `total params grew ${formatCount(breach.baseline!)} → ${formatCount(breach.actual)} (${formatPercentValue(breach.growthPercent!)}), more than --tolerance ${report.tolerancePercent}% of the baseline ${spec.baseline!.source} allows (at most ${formatCount(breach.limit)}; ${over})`;
+      return `total params grew ${formatCount(breach.baseline!)} → ${formatCount(breach.actual)} (${percentText(breach.growthPercent!)}), more than --tolerance ${report.tolerancePercent}% of the baseline ${spec.baseline!.source} allows (at most ${formatCount(breach.limit)}; ${over})`;
     case 'baseline-layer':
       return `${breach.layers.length} layer${breach.layers.length === 1 ? '' : 's'} grew more than --tolerance ${report.tolerancePercent}% against the baseline ${spec.baseline!.source}`;
     case 'max-layer-params':
@@ -33,12 +48,15 @@ export function breachHeadline(breach: Breach, report: CheckReport, spec: SpecCh
 
 /** The layers responsible, as a phrase. */
 export function responsibleText(breach: Breach): string {
-  const grewAgainstBaseline = breach.kind === 'baseline-total' || breach.kind === 'baseline-layer';
+  const grewAgainstBaseline = breach.kind === 'baseline-total' || breach.kind === 'baseline-layer' || breach.kind === 'baseline-macs';
   const label = grewAgainstBaseline ? 'grew most' : breach.kind === 'max-layer-params' ? 'layers' : 'largest layers';
-  const one = (layer: ResponsibleLayer) =>
-    grewAgainstBaseline
+  const one = (layer: ResponsibleLayer) => {
+    if (breach.kind === 'baseline-macs') return `${layer.name} (${layer.type}) ${formatCount(layer.baselineMacs ?? 0)} → ${formatCount(layer.macs ?? 0)} (${formatSignedCount(layer.change!)})`;
+    if (breach.kind === 'max-macs') return `${layer.name} (${layer.type}) ${formatCount(layer.macs ?? 0)}`;
+    return grewAgainstBaseline
       ? `${layer.name} (${layer.type}) ${layer.baselineParams === 0 ? 'new, ' : `${formatCount(layer.baselineParams!)} → `}${formatCount(layer.params)} (${formatSignedCount(layer.change!)})`
       : `${layer.name} (${layer.type}) ${formatCount(layer.params)}`;
+  };
   if (breach.layers.length === 0) return '';
   return `${label}: ${breach.layers.map(one).join('; ')}`;
 }
@@ -61,6 +79,7 @@ export function renderCheck(report: CheckReport, options: { palette: Palette; wi
       const layers = responsibleText(breach);
       if (layers) lines.push(wrapSegments([[`    ${layers}`, palette.dim]], options.width, '      '));
     }
+    for (const note of spec.notes ?? []) lines.push(wrapSegments([[`  note: ${note}`, palette.dim]], options.width, '    '));
   }
   const failed = report.results.filter((spec) => !spec.passed && !isSpecError(spec)).length;
   const specs = (n: number) => `${n} spec${n === 1 ? '' : 's'}`;
@@ -101,6 +120,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
       const layers = responsibleText(breach);
       lines.push(`- **${BUDGET[breach.kind].option}**: ${breachHeadline(breach, report, spec)}${layers ? `. ${capitalize(layers)}.` : '.'}`);
     }
+    for (const note of spec.notes ?? []) lines.push(`- note: ${note}`);
   }
   return `${lines.join('\n')}\n`;
 }

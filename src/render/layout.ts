@@ -575,3 +575,11 @@ export function wrapSegments(segments: Segment[], width: number, indent = ''): s
   lines.push(line.trimEnd());
   return lines.join('\n');
 }
+
+/** Whether a planned table cuts a word of this column (shown at a width narrower than its widest word). */
+export function cutsColumn(table: PreparedTable, plan: TablePlan, column: number): boolean {
+  const at = plan.shown.indexOf(column);
+  if (at < 0) return false;
+  const widest = Math.max(table.headers[column].longest, ...table.rows.map((row) => row[column].longest));
+  return plan.widths[at] < widest;
+}

@@ -1,6 +1,8 @@
 import { mergeId } from '../analysis/merges.js';
-import type { AffectedLayer, LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
-import { formatCount, formatPercentValue, formatSignedCount } from '../core/numbers.js';
+import { figureChange, figureOf, type Figure } from '../analysis/model-costs.js';
+import type { AffectedLayer, LayerSummary, MergeSummary, ModelSummary, PossibleAlternative } from '../analysis/types.js';
+import { formatCount, formatPercentValue, formatSignedBytes, formatSignedCount } from '../core/numbers.js';
+import { figureCell, figureText, percentText } from './costs.js';
 import { formatShapes, sameShape } from '../core/shapes.js';
 import { drawTable, wrapSegments, type Cell, type Segment, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
 import { MERGE_MARK, mergeNotation } from './merge-notation.js';
@@ -93,6 +95,7 @@ function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { pale
         [`  As ${alt.type}: output ${formatShapes(alt.outputShape)} instead of ${formatShapes(merge.outputShape)}; `],
         [`total params ${formatCount(summary.totals.params)} → ${formatCount(alt.totalParams)} `],
         [`(${formatSignedCount(change)}, ${formatPercentValue(alt.totalParamsPercent)})`, changeStyle],
+        ...costSegments(summary, alt, palette),
       ],
       '  ',
     ),
@@ -101,12 +104,19 @@ function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { pale
     lines.push('  No layer after it changes shape or size.');
     return lines;
   }
-  const rows: Cell[][] = merge.affected.map((layer) => affectedRow(layer, palette));
+  const withCosts = merge.affected.some((layer) => layer.macs !== undefined);
+  const rows: Cell[][] = merge.affected.map((layer) => affectedRow(layer, palette, withCosts));
   const table = drawTable(
     [
       { header: 'Affected layer (type)' },
       { header: `Output Shape → as ${alt.type}`, cutCost: SHAPE_CUT_COST },
       { header: `Param # → as ${alt.type}`, align: 'right', cutCost: COUNT_CUT_COST },
+      ...(withCosts
+        ? [
+            { header: `Mult-Adds → as ${alt.type}`, align: 'right' as const, cutCost: COUNT_CUT_COST },
+            { header: `Activations → as ${alt.type}`, align: 'right' as const, cutCost: COUNT_CUT_COST },
+          ]
+        : []),
     ],
     rows,
     { width: options.width - 2, header: palette.heading },
@@ -116,7 +126,37 @@ function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { pale
   return lines;
 }
 
-function affectedRow(layer: AffectedLayer, palette: Palette): Cell[] {
+/**
+ * The swap's cost, both ways: "mult-adds 5.06 G → 5.06 G (−1.57 M, −0.03%);
+ * peak activations 1.00 MB → 768.00 KB (−256.00 KB)".
+ */
+function costSegments(summary: ModelSummary, alt: PossibleAlternative, palette: Palette): Segment[] {
+  const before = figureOf(summary.totals, 'macs');
+  const after = figureOf(alt, 'totalMacs');
+  if (!before || !after) return [];
+  const macsChange = figureOf(alt, 'totalMacsChange');
+  const percent = alt.totalMacsPercent === null || alt.totalMacsPercent === undefined ? '' : `, ${percentText(alt.totalMacsPercent)}`;
+  const peakBefore = figureOf(summary.totals, 'peakActivationBytes');
+  const peakAfter = figureOf(alt, 'peakActivationBytes');
+  const peakChange = figureOf(alt, 'peakActivationBytesChange');
+  const styleOf = (change: Figure | undefined) => (change?.kind !== 'exact' || change.value === 0 ? palette.dim : change.value > 0 ? palette.growth : palette.shrink);
+  const changeText = (change: Figure | undefined, unit: 'ops' | 'bytes', extra = '') => (change && change.kind !== 'unknown' ? `(${figureText(change, unit, { signed: true })}${extra})` : '');
+  return [
+    [`; mult-adds ${figureText(before, 'ops')} → ${figureText(after, 'ops')} `],
+    [changeText(macsChange, 'ops', percent), styleOf(macsChange)],
+    [`; peak activations ${figureText(peakBefore, 'bytes')} → ${figureText(peakAfter, 'bytes')} `],
+    [changeText(peakChange, 'bytes'), styleOf(peakChange)],
+  ];
+}
+
+/** A cell of "before → after (change)", or the one figure when it does not change. */
+function costChangeCell(before: Figure | undefined, after: Figure | undefined, change: Figure | undefined, unit: 'count' | 'bytes'): string {
+  if (change?.kind === 'exact' && change.value === 0) return figureCell(before, unit);
+  const delta = change?.kind === 'exact' ? ` (${unit === 'count' ? formatSignedCount(change.value) : formatSignedBytes(change.value)})` : '';
+  return `${figureCell(before, unit)} → ${figureCell(after, unit)}${delta}`;
+}
+
+function affectedRow(layer: AffectedLayer, palette: Palette, withCosts = false): Cell[] {
   const shapeChanged = !sameShape(layer.outputShape, layer.alternativeOutputShape);
   const shapes = shapeChanged
     ? `${formatShapes(layer.outputShape)} → ${formatShapes(layer.alternativeOutputShape)}`
@@ -129,7 +169,22 @@ function affectedRow(layer: AffectedLayer, palette: Palette): Cell[] {
     { text: `${[...(layer.within ?? []), layer.name].join('/')} (${layer.type})`, style: palette.affected },
     { text: shapes, style: palette.shape },
     { text: params, style: layer.paramsChange > 0 ? palette.growth : layer.paramsChange < 0 ? palette.shrink : palette.number },
+    ...(withCosts
+      ? [
+          { text: costChangeCell(figureOf(layer, 'macs'), figureOf(layer, 'alternativeMacs'), figureOf(layer, 'macsChange'), 'count'), style: palette.number },
+          {
+            text: costChangeCell(figureOf(layer, 'activationBytes'), figureOf(layer, 'alternativeActivationBytes'), activationChange(layer), 'bytes'),
+            style: palette.number,
+          },
+        ]
+      : []),
   ];
+}
+
+function activationChange(layer: AffectedLayer): Figure | undefined {
+  const before = figureOf(layer, 'activationBytes');
+  const after = figureOf(layer, 'alternativeActivationBytes');
+  return before && after ? figureChange(before, after) : undefined;
 }
 
 function stopsText(merge: MergeSummary): string {
@@ -150,7 +205,15 @@ function compactLine(merge: MergeSummary, palette: Palette): Segment[] {
     const why = alt.type === null ? 'no alternative' : alt.blockedBy ? `as ${alt.type} it breaks ${alt.blockedBy}` : `not possible as ${alt.type}: input shapes differ`;
     return [...head, [why, palette.dim]];
   }
-  return [...head, [`as ${alt.type} ${formatSignedCount(alt.totalParamsChange)} params (${formatPercentValue(alt.totalParamsPercent)}), ${merge.affected.length} layers change`]];
+  const costs: string[] = [];
+  const macsChange = figureOf(alt, 'totalMacsChange');
+  if (macsChange && macsChange.kind !== 'unknown') {
+    const percent = alt.totalMacsPercent === null || alt.totalMacsPercent === undefined ? '' : ` (${percentText(alt.totalMacsPercent)})`;
+    costs.push(`mult-adds ${figureText(macsChange, 'ops', { signed: true })}${percent}`);
+  }
+  const peakChange = figureOf(alt, 'peakActivationBytesChange');
+  if (peakChange && peakChange.kind !== 'unknown') costs.push(`peak activations ${figureText(peakChange, 'bytes', { signed: true })}`);
+  return [...head, [`as ${alt.type}: params ${formatSignedCount(alt.totalParamsChange)} (${formatPercentValue(alt.totalParamsPercent)}), ${[...costs, `${merge.affected.length} layers change`].join(', ')}`]];
 }
 
 /** The layers, at any depth of nesting, whose shape or size depends on a merge. */

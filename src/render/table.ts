@@ -1,9 +1,11 @@
 import { mergeId } from '../analysis/merges.js';
-import type { LayerSummary, MergeSummary, ModelSummary } from '../analysis/types.js';
+import { figureOf } from '../analysis/model-costs.js';
+import type { LayerSummary, MergeSummary, ModelSummary, Totals } from '../analysis/types.js';
 import { formatBytes, formatCount } from '../core/numbers.js';
 import { formatShape, isShapeList } from '../core/shapes.js';
 import type { LayerRange } from './layer-range.js';
-import { drawPlanned, planTable, prepareTable, wrapSegments, type Atom, type Cell, type ColumnSpec, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
+import { figureCell, figureText, type Unit } from './costs.js';
+import { cutsColumn, drawPlanned, planTable, prepareTable, wrapSegments, type Atom, type Cell, type ColumnSpec, type PreparedTable, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
 import { code, markdownTable } from './markdown.js';
 import { DEPENDS_MARK, MERGE_MARK, mergeNotation, mergeNotationWords } from './merge-notation.js';
 import type { Palette } from './palette.js';
@@ -20,7 +22,17 @@ export interface SummaryView {
   showTrainable?: boolean;
   /** Keras's layer_range: only these of the model's own layers (and the rows nested in them). */
   layerRange?: LayerRange;
+  /** Cost columns after "Param #", as torchinfo's col_names: mult-adds, and the bytes of each layer's output. */
+  columns?: CostColumn[];
 }
+
+export type CostColumn = 'macs' | 'activations';
+
+/** Each cost column: its header, and its cell for a row. */
+const COST_COLUMNS: Record<CostColumn, { header: string; cell: (layer: LayerSummary) => string }> = {
+  macs: { header: 'Mult-Adds', cell: (layer) => figureCell(figureOf(layer, 'macs'), 'count') },
+  activations: { header: 'Activations', cell: (layer) => figureCell(figureOf(layer, 'activationBytes'), 'bytes') },
+};
 
 export interface RenderOptions extends SummaryView {
   palette: Palette;
@@ -115,10 +127,12 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
   const view: SummaryView = { ...options, depth: options.expandNested ? Infinity : options.depth };
   const rows = rowsOf(summary, view);
   const merges = mergesById(summary);
+  const costColumns = view.columns ?? [];
   const columns: ColumnSpec[] = [
     { header: 'Layer (type)' },
     { header: 'Output Shape', cutCost: SHAPE_CUT_COST },
     { header: 'Param #', align: 'right', cutCost: COUNT_CUT_COST },
+    ...costColumns.map((column): ColumnSpec => ({ header: COST_COLUMNS[column].header, align: 'right', cutCost: COUNT_CUT_COST })),
   ];
   if (!summary.sequentialLike) columns.push({ header: 'Connected to' });
   if (view.showTrainable) columns.push({ header: 'Trainable', align: 'center' });
@@ -140,6 +154,7 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
         style: layer.unverified ? palette.affected : palette.shape,
       },
       { text: [formatCount(layer.params)], style: palette.number },
+      ...costColumns.map((column): Cell => ({ text: [COST_COLUMNS[column].cell(layer)], style: palette.number })),
     ];
     if (!summary.sequentialLike) cellsOfRow.push({ text: connectionWords(layer, level) });
     if (view.showTrainable) {
@@ -153,10 +168,23 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
     return cellsOfRow;
   });
 
-  const table = prepareTable(columns, cells);
-  const plan = planTable(table, options.width);
+  let table = prepareTable(columns, cells);
+  let plan = planTable(table, options.width);
+  let costNote = '';
+  if (costColumns.length > 0 && cutsColumn(table, plan, 0)) {
+    // The cost columns give way rather than cut a name that the table without them shows whole.
+    const keep = columns.map((_, i) => i).filter((i) => i < 3 || i >= 3 + costColumns.length);
+    const without = prepareTable(keep.map((i) => columns[i]), cells.map((row) => keep.map((i) => row[i])));
+    const withoutPlan = planTable(without, options.width);
+    if (withoutPlan.widths[0] > plan.widths[0]) {
+      const needed = widthKeepingNames(table, options.width);
+      costNote = `\n ${palette.dim(`(${costColumns.map((c) => COST_COLUMNS[c].header).join(' and ')} left out: beside the other columns they would cut layer names; --width ${needed} shows them)`)}`;
+      table = without;
+      plan = withoutPlan;
+    }
+  }
   const title = summary.note ? `Model: "${summary.name}"\n${palette.dim(summary.note)}` : `Model: "${summary.name}"`;
-  const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette)];
+  const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette) + costNote];
   if (plan.detached.length > 0) {
     const shownMerges = rows.flatMap((row) => mergeOfRow(row, merges) ?? []);
     sections.push(mergeList(shownMerges, options));
@@ -165,6 +193,19 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
 }
 
 const identity = (text: string) => text;
+
+/** The narrowest width, from `from` up, at which the table cuts no layer name. */
+function widthKeepingNames(table: PreparedTable, from: number): number {
+  let low = from + 1;
+  let high = Math.max(low, 4 * from);
+  while (cutsColumn(table, planTable(table, high), 0)) high *= 2;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (cutsColumn(table, planTable(table, mid), 0)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 /** "◆" kept with the first word after it. */
 function glueMark(mark: string, words: string[]): string[] {
@@ -206,8 +247,30 @@ export function renderTotals(summary: ModelSummary, palette: Palette): string {
     line('Total params:', totals.params, totals.bytes),
     line('Trainable params:', totals.trainable, totals.trainableBytes),
     line('Non-trainable params:', totals.nonTrainable, totals.nonTrainableBytes),
+    ...costLines(totals).map(([label, text, why]) => ` ${palette.heading(label)} ${text}${why ? palette.dim(` (${why})`) : ''}`),
   ];
   return lines.join('\n');
+}
+
+/**
+ * The footer's cost lines: the total mult-adds, torchinfo's sizes (input,
+ * forward/backward pass, params, estimated total) and the peak of live
+ * activation memory during inference; [label, figure, why it is not exact].
+ */
+export function costLines(totals: Totals): [string, string, string?][] {
+  if (totals.batchSize === undefined) return [];
+  const lines: [string, string, string?][] = [];
+  const add = (label: string, name: string, unit: Unit, suffix = '') => {
+    const figure = figureOf(totals, name);
+    lines.push([label, figureText(figure, unit) + (figure?.kind === 'exact' ? suffix : ''), figure && figure.kind !== 'exact' ? figure.why : undefined]);
+  };
+  add(`Total mult-adds${totals.batchSize === 1 ? '' : ` (batch size ${totals.batchSize})`}:`, 'macs', 'ops');
+  add('Input size:', 'inputBytes', 'bytes');
+  add('Forward/backward pass size:', 'forwardBackwardBytes', 'bytes');
+  lines.push(['Params size:', formatBytes(totals.bytes)]);
+  add('Estimated total size:', 'estimatedTotalBytes', 'bytes');
+  add('Peak activations (inference):', 'peakActivationBytes', 'bytes', totals.peakActivationAt ? `, at ${totals.peakActivationAt}` : '');
+  return lines;
 }
 
 /**
@@ -220,8 +283,9 @@ export function renderTotals(summary: ModelSummary, palette: Palette): string {
 export function renderSummaryMarkdown(summary: ModelSummary, view: SummaryView): string {
   const rows = rowsOf(summary, view);
   const merges = mergesById(summary);
-  const headers = ['Layer (type)', 'Output Shape', 'Param #'];
-  const align: ('left' | 'right' | 'center')[] = ['left', 'left', 'right'];
+  const costColumns = view.columns ?? [];
+  const headers = ['Layer (type)', 'Output Shape', 'Param #', ...costColumns.map((column) => COST_COLUMNS[column].header)];
+  const align: ('left' | 'right' | 'center')[] = ['left', 'left', 'right', ...costColumns.map((): 'right' => 'right')];
   if (!summary.sequentialLike) headers.push('Connected to');
   if (view.showTrainable) align[headers.push('Trainable') - 1] = 'center';
   const hasMerges = hasMergeCells(rows, merges);
@@ -230,7 +294,12 @@ export function renderSummaryMarkdown(summary: ModelSummary, view: SummaryView):
   const body = rows.map((row) => {
     const { layer, level } = row;
     const prefix = level > 0 ? `${'\u00a0'.repeat(3 * level)}└\u00a0` : '';
-    const cells = [`${prefix}${code(layer.name)} (${layer.type})`, shapeWords(layer.outputShape).map(whole).join(' ') + (layer.unverified ? ' ?' : ''), formatCount(layer.params)];
+    const cells = [
+      `${prefix}${code(layer.name)} (${layer.type})`,
+      shapeWords(layer.outputShape).map(whole).join(' ') + (layer.unverified ? ' ?' : ''),
+      formatCount(layer.params),
+      ...costColumns.map((column) => COST_COLUMNS[column].cell(layer).replace(/ /g, '\u00a0')),
+    ];
     if (!summary.sequentialLike) {
       const connections = level > 0 ? [] : layer.connections.map((c) => code(`${c.layer}[${c.node}][${c.tensor}]`));
       cells.push(connections.length === 0 ? '-' : connections.join(', '));
@@ -251,6 +320,7 @@ export function renderSummaryMarkdown(summary: ModelSummary, view: SummaryView):
     `- **Total params:** ${formatCount(totals.params)} (${formatBytes(totals.bytes)})`,
     `- **Trainable params:** ${formatCount(totals.trainable)} (${formatBytes(totals.trainableBytes)})`,
     `- **Non-trainable params:** ${formatCount(totals.nonTrainable)} (${formatBytes(totals.nonTrainableBytes)})`,
+    ...costLines(totals).map(([label, text, why]) => `- **${label}** ${text}${why ? ` (${why})` : ''}`),
     '',
   ].join('\n');
 }
