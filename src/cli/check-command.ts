@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { checkModel, type Budgets, type CheckReport, type Tolerance } from '../analysis/check.js';
 import { UserError } from '../core/errors.js';
@@ -7,9 +7,11 @@ import { formatCount } from '../core/numbers.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
+import { isMadeByMergeSummary, isMergeSummaryJson } from '../render/made-by.js';
 import { readBaseline } from '../readers/baseline.js';
 import { EXIT, type Io } from './io.js';
-import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type ModelOptions, type OutputOptions } from './output.js';
+import { addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type ModelOptions, type OutputOptions } from './output.js';
+import { commitWrite, planWrite, readHead, realFolder, type PlannedWrite } from './safe-write.js';
 import { parseCount, parseSize, parseTolerance } from './quantities.js';
 
 interface CheckOptions extends OutputOptions, ModelOptions {
@@ -22,6 +24,7 @@ interface CheckOptions extends OutputOptions, ModelOptions {
   tolerance?: Tolerance;
   perLayer?: boolean;
   writeBaseline?: boolean;
+  force?: boolean;
 }
 
 const MODEL_FILE = /\.(ya?ml|json)$/i;
@@ -40,12 +43,19 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       .option('--baseline-dir <dir>', 'baselines for many specs: DIR/<spec name>.json')
       .addOption(new Option('--tolerance <percent>', 'growth allowed against the baseline (default 0%)').argParser(parseTolerance))
       .option('--per-layer', 'also fail when any single layer grew more than the tolerance')
-      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing'),
+      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing')
+      .option('--force', 'let --write-baseline replace an existing file that is not a merge-summary baseline'),
     ['text', 'markdown', 'json'],
   )).action((specArgs: string[], options: CheckOptions) => {
     const format = outputFormat(options);
+    if (options.writeBaseline && !options.baseline && !options.baselineDir) {
+      throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (one DIR/<spec name>.json per spec)');
+    }
     const specs = expandSpecs(specArgs);
     const baselinePaths = baselineFiles(specs, options);
+    if (options.writeBaseline && options.baselineDir) refuseCheckedFolder(options.baselineDir, specArgs);
+    // Every write is checked before any work, so that none is half done: no baseline may replace a spec or a user's file.
+    const plans = options.writeBaseline && baselinePaths ? planBaselines(baselinePaths, specs, options) : undefined;
     const budgets: Budgets = { maxParams: options.maxParams, maxTrainable: options.maxTrainable, maxBytes: options.maxSize, maxLayerParams: options.maxLayerParams };
     const hasBudget = Object.values(budgets).some((value) => value !== undefined);
     if (!hasBudget && !baselinePaths) {
@@ -58,17 +68,13 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
     const compared = specs.map((spec, i) => {
       const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
       const baselinePath = baselinePaths?.[i];
-      if (options.writeBaseline && baselinePath) return { summary, baselinePath };
-      return { summary, baseline: baselinePath ? readBaseline(baselinePath) : undefined };
+      return { summary, baseline: baselinePath && !options.writeBaseline ? readBaseline(baselinePath) : undefined };
     });
-    if (options.writeBaseline) {
-      if (options.baselineDir) mkdirSync(options.baselineDir, { recursive: true });
-      for (const { summary, baselinePath } of compared) {
-        if (baselinePath) {
-          writeFileAtomically(baselinePath, renderJson(summary));
-          io.stderr.write(`wrote baseline ${baselinePath} (${formatCount(summary.totals.params)} params)\n`);
-        }
-      }
+    if (plans) {
+      compared.forEach(({ summary }, i) => {
+        commitWrite(plans[i], renderJson(summary));
+        io.stderr.write(`wrote baseline ${plans[i].path} (${formatCount(summary.totals.params)} params)\n`);
+      });
     }
     const results = compared.map(({ summary, baseline }) =>
       checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined),
@@ -88,16 +94,65 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
   });
 }
 
-/** Spec arguments, with each folder replaced by the model files in it. */
+/**
+ * Spec arguments, with each folder replaced by the model files in it:
+ * never merge-summary's own JSON documents (baselines, reports), which a
+ * folder of models and baselines holds too.
+ */
 function expandSpecs(args: string[]): string[] {
   return args.flatMap((arg) => {
-    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory()) {
-      const files = readdirSync(arg).filter((name) => MODEL_FILE.test(name)).sort();
-      if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
-      return files.map((name) => join(arg, name));
+    if (arg === '-' || !isFolder(arg)) return [arg];
+    let names: string[];
+    try {
+      names = readdirSync(arg);
+    } catch (error) {
+      throw new UserError('file', `cannot read the folder: ${folderProblem(error)}`, { file: arg });
     }
-    return [arg];
+    const files = names
+      .filter((name) => MODEL_FILE.test(name))
+      .sort()
+      .map((name) => join(arg, name))
+      .filter((file) => !/\.json$/i.test(file) || !isMergeSummaryJson(readHead(file, 256)));
+    if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
+    return files;
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function folderProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EEXIST') return 'a file of that name is in the way';
+  return code ?? (error as Error).message;
+}
+
+/** --baseline-dir never writes into a folder being checked: the next check would read the baselines as models, and a name could be a model's. */
+function refuseCheckedFolder(baselineDir: string, specArgs: string[]): void {
+  const target = realFolder(baselineDir);
+  const checked = specArgs.find((arg) => arg !== '-' && isFolder(arg) && realFolder(arg) === target);
+  if (checked !== undefined) {
+    throw new UserError('usage', `--baseline-dir ${baselineDir} is the folder being checked (${checked}); baselines written there would mix with the models, so give a folder of their own`);
+  }
+}
+
+/** Checks every baseline the run will write, and makes their folder. */
+function planBaselines(paths: string[], specs: string[], options: CheckOptions): PlannedWrite[] {
+  if (options.baselineDir && !isFolder(options.baselineDir)) {
+    try {
+      mkdirSync(options.baselineDir, { recursive: true });
+    } catch (error) {
+      throw new UserError('file', `cannot make the folder for --baseline-dir: ${folderProblem(error)}`, { file: options.baselineDir });
+    }
+  }
+  return paths.map((path) => planWrite(path, { inputs: specs, force: Boolean(options.force), isOurs: isMadeByMergeSummary, what: 'a baseline' }));
 }
 
 /** The baseline file of each spec, or undefined when none is compared. */
@@ -108,7 +163,7 @@ function baselineFiles(specs: string[], options: CheckOptions): string[] | undef
     return [options.baseline];
   }
   if (!options.baselineDir) return undefined;
-  if (!options.writeBaseline && !existsSync(options.baselineDir)) throw new UserError('usage', `--baseline-dir: no folder ${options.baselineDir}`);
+  if (!options.writeBaseline && !isFolder(options.baselineDir)) throw new UserError('usage', `--baseline-dir: no folder ${options.baselineDir}`);
   const seen = new Map<string, string>();
   return specs.map((spec) => {
     const name = basename(spec, extname(spec));

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { makePalette, wantsColor, type Palette } from '../render/palette.js';
 import { parseSize } from './quantities.js';
@@ -89,16 +88,4 @@ function parseWidth(value: string): number {
   const width = Number(value);
   if (!Number.isInteger(width) || width < MIN_WIDTH) throw new UserError('usage', `--width must be a whole number of at least 40, not "${value}"`);
   return width;
-}
-
-/** Writes a file whole or not at all: to a temporary name first, then renamed. */
-export function writeFileAtomically(path: string, text: string | Uint8Array): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UserError('file', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: path });
-  }
 }
