@@ -40,9 +40,7 @@ export function readKerasTopology(doc: Json, file: string): KerasTopology {
     const topology = doc.modelTopology;
     kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : kerasVersion;
     [model, path] = isObject(topology.model_config) ? [topology.model_config, ['modelTopology', 'model_config']] : [topology, ['modelTopology']];
-    if (Array.isArray(doc.weightsManifest)) {
-      weightsManifest = doc.weightsManifest.flatMap((group) => (isObject(group) && Array.isArray(group.weights) ? group.weights : [])) as { name: string; shape: number[] }[];
-    }
+    if (doc.weightsManifest !== undefined) weightsManifest = readWeightsManifest(doc.weightsManifest, file);
   }
   if (!isObject(model) || typeof model.class_name !== 'string' || !MODEL_CLASSES.has(model.class_name)) {
     throw new UserError('keras-config', 'the model topology must be a Sequential, Functional or Model configuration with "class_name" and "config"', { file, path });
@@ -61,25 +59,64 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
     throw new UserError('keras-config', `the ${String(model.class_name)} configuration has no list of "layers"`, at([...path, 'config']));
   }
   const layersPath = Array.isArray(model.config) ? [...path, 'config'] : [...path, 'config', 'layers'];
+  const functional = model.class_name !== 'Sequential';
+  refuseRepeatedNames(config.layers, layersPath, file, functional);
   const nestedModels = new Set(
     config.layers.filter((layer) => isObject(layer) && MODEL_CLASSES.has(String(layer.class_name))).map((layer) => String((layer as Json).name ?? (layer as Json & { config: Json }).config?.name)),
   );
-  const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels));
+  const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels, functional));
   const out: Json = { ...stripKeras3(config), layers };
-  if (config.input_layers !== undefined) out.input_layers = refList(config.input_layers);
-  if (config.output_layers !== undefined) out.output_layers = refList(config.output_layers);
-  if (model.class_name !== 'Sequential') checkWiring(out, layersPath, [...path, 'config'], file);
+  if (functional) {
+    for (const key of ['input_layers', 'output_layers']) out[key] = readRefList(config[key], key, [...path, 'config', key], file);
+    checkWiring(out, layersPath, [...path, 'config'], file);
+  }
   return { class_name: model.class_name, config: out };
 }
 
-function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModels: Set<string>): Json {
+/** A layer entry's name: Keras 3 writes it beside the config, Keras 2 and TF.js inside it. */
+function entryName(layer: Json): unknown {
+  return layer.name ?? (isObject(layer.config) ? layer.config.name : undefined);
+}
+
+/**
+ * Keras refuses a model whose layers share a name ("The name "d" is used 2
+ * times in the model"); tfjs would merge them silently, or wait forever for
+ * a call of the one it dropped. A functional model's wiring names layers, so
+ * there every layer needs a name.
+ */
+function refuseRepeatedNames(layers: unknown[], layersPath: DocPath, file: string, functional: boolean): void {
+  const seen = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    if (!isObject(layer)) return;
+    const name = entryName(layer);
+    if (name === undefined && !functional) return;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new UserError('keras-config', `layer ${i + 1} has no name; a functional model's wiring refers to its layers by name`, { file, path: [...layersPath, i] });
+    }
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new UserError(
+        'keras-config',
+        `the name "${name}" is used by layers ${first + 1} and ${i + 1}; Keras rejects a model whose layer names repeat ("All ${functional ? 'operation' : 'layer'} names should be unique")`,
+        { file, path: [...layersPath, i] },
+      );
+    }
+    seen.set(name, i);
+  });
+}
+
+function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModels: Set<string>, functional: boolean): Json {
   if (!isObject(layer) || typeof layer.class_name !== 'string' || !isObject(layer.config)) {
     throw new UserError('keras-config', 'each layer needs "class_name" and "config"', { file, path });
   }
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
+  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
   if (MODEL_CLASSES.has(layer.class_name)) {
+    if (name === undefined) throw new UserError('keras-config', `a nested ${layer.class_name} needs a name ("name" in its config)`, { file, path });
     const nested = normalizeModel(layer, path, file);
-    return { ...nested, name, inbound_nodes: normalizeInboundNodes(layer.inbound_nodes, nestedModels) };
+    // tfjs files the nested model's calls under its own name: without one, under a made-up name no reference reaches, forever.
+    (nested.config as Json).name = name;
+    return { ...nested, name, ...(functional ? { inbound_nodes: inboundNodes() } : {}) };
   }
   const config = dropShapeNeutral(normalizeValue(layer.config) as Json);
   if (layer.class_name === 'InputLayer' && config.batch_shape !== undefined && config.batch_input_shape === undefined) {
@@ -88,7 +125,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   }
   const out: Json = { class_name: layer.class_name, config };
   if (name !== undefined) out.name = name;
-  if (layer.inbound_nodes !== undefined) out.inbound_nodes = normalizeInboundNodes(layer.inbound_nodes, nestedModels);
+  if (functional) out.inbound_nodes = inboundNodes();
   return out;
 }
 
@@ -98,23 +135,54 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
  * [layer, node, tensor, kwargs]. Keras 3 numbers a nested model's calls from
  * 0; Keras 2 and tfjs count the nested model's own construction as node 0.
  */
-function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>): unknown {
-  if (!Array.isArray(nodes)) return nodes;
-  return nodes.map((node) => {
-    if (!isObject(node) || !('args' in node)) return node;
-    const tensors: [string, number, number, Json][] = [];
-    collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
-    return tensors;
+function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string): NodeRef[][] {
+  if (nodes === undefined) return [];
+  if (!Array.isArray(nodes)) throw new UserError('keras-config', `layer "${layer}": "inbound_nodes" must be a list of calls, not ${describeValue(nodes)}`, { file, path });
+  return nodes.map((node, n) => {
+    const at = { file, path: [...path, n] };
+    let refs: unknown[];
+    if (isObject(node)) {
+      if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
+      const tensors: NodeRef[] = [];
+      collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
+      refs = tensors;
+    } else if (Array.isArray(node)) {
+      refs = node;
+    } else {
+      throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references, not ${describeValue(node)}`, at);
+    }
+    // tfjs waits for the inputs of a call; a call with none is never made, and its model never finishes building.
+    if (refs.length === 0) throw new UserError('wiring', `layer "${layer}": call ${n} takes no input tensors; every call of a layer in a functional model takes at least one`, at);
+    return refs.map((ref, r) => {
+      if (!isNodeRef(ref)) throw new UserError('wiring', `layer "${layer}": call ${n} takes ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: Array.isArray(node) ? [...path, n, r] : [...path, n] });
+      return ref;
+    });
   });
 }
 
-function collectKerasTensors(value: unknown, out: [string, number, number, Json][], nestedModels: Set<string>): void {
+/** A reference to an output of a call of a layer: [name, call, output], optionally followed by keyword arguments. */
+function isNodeRef(ref: unknown): ref is NodeRef {
+  return Array.isArray(ref) && ref.length >= 3 && ref.length <= 4 && typeof ref[0] === 'string' && isIndex(ref[1]) && isIndex(ref[2]) && (ref[3] === undefined || isObject(ref[3]));
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A value as a message shows it: short, whatever its size. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function collectKerasTensors(value: unknown, out: NodeRef[], nestedModels: Set<string>): void {
   if (Array.isArray(value)) {
     for (const item of value) collectKerasTensors(item, out, nestedModels);
   } else if (isObject(value)) {
     if (value.class_name === '__keras_tensor__' && isObject(value.config) && Array.isArray(value.config.keras_history)) {
-      const [layer, node, tensor] = value.config.keras_history as [string, number, number];
-      out.push([layer, nestedModels.has(layer) ? node + 1 : node, tensor, {}]);
+      const [layer, node, tensor] = value.config.keras_history as unknown[];
+      out.push([layer, typeof layer === 'string' && nestedModels.has(layer) && typeof node === 'number' ? node + 1 : node, tensor, {}] as NodeRef);
       return;
     }
     for (const item of Object.values(value)) collectKerasTensors(item, out, nestedModels);
@@ -143,38 +211,49 @@ type NodeRef = [string, number, number, ...unknown[]];
  * takes exist, deferring the rest until none is left; a reference to a layer
  * or call that never comes makes it loop forever. This runs the same order on
  * the names alone, so such a file is an error that says which reference.
+ * Each entry waits on the one layer whose next call it needs, and is looked
+ * at again only when that layer is called: linear in the references.
  */
 function checkWiring(config: Json, layersPath: DocPath, configPath: DocPath, file: string): void {
   const layers = config.layers as Json[];
   const calls = new Map<string, number>();
-  const pending: { layer: string; index: number; nodes: NodeRef[][] }[] = [];
-  layers.forEach((layer, index) => {
-    const name = String(layer.name ?? (layer.config as Json).name);
+  const entries = layers.map((layer, index) => {
+    const name = String(entryName(layer));
     // An input is called once by being; a nested model once by its construction.
     calls.set(name, layer.class_name === 'InputLayer' || MODEL_CLASSES.has(String(layer.class_name)) ? 1 : 0);
-    const nodes = (Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes : []) as NodeRef[][];
-    if (nodes.length > 0) pending.push({ layer: name, index, nodes: [...nodes] });
+    return { layer: name, index, nodes: layer.inbound_nodes as NodeRef[][], node: 0, ref: 0 };
   });
-  const ready = (ref: NodeRef) => Array.isArray(ref) && (calls.get(String(ref[0])) ?? 0) > Number(ref[1]);
-  let progress = true;
-  while (progress && pending.some((p) => p.nodes.length > 0)) {
-    progress = false;
-    for (const entry of pending) {
-      while (entry.nodes.length > 0 && entry.nodes[0].every(ready)) {
-        entry.nodes.shift();
-        calls.set(entry.layer, (calls.get(entry.layer) ?? 0) + 1);
-        progress = true;
+  const ready = (ref: NodeRef) => (calls.get(ref[0]) ?? 0) > ref[1];
+  const waiting = new Map<string, (typeof entries)[number][]>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const entry = queue.pop() as (typeof entries)[number];
+    while (entry.node < entry.nodes.length) {
+      const refs = entry.nodes[entry.node];
+      while (entry.ref < refs.length && ready(refs[entry.ref])) entry.ref += 1;
+      if (entry.ref < refs.length) {
+        const awaited = refs[entry.ref][0];
+        if (!waiting.has(awaited)) waiting.set(awaited, []);
+        (waiting.get(awaited) as (typeof entries)[number][]).push(entry);
+        break;
+      }
+      entry.node += 1;
+      entry.ref = 0;
+      calls.set(entry.layer, (calls.get(entry.layer) ?? 0) + 1);
+      const woken = waiting.get(entry.layer);
+      if (woken) {
+        waiting.delete(entry.layer);
+        for (const other of woken) queue.push(other);
       }
     }
   }
-  const stuck = pending.find((p) => p.nodes.length > 0);
+  const stuck = entries.find((entry) => entry.node < entry.nodes.length);
   if (stuck) {
-    const ref = stuck.nodes[0].find((r) => !ready(r)) as NodeRef;
-    const node = (layers[stuck.index].inbound_nodes as unknown[]).length - stuck.nodes.length;
-    throw new UserError('wiring', `layer "${stuck.layer}" ${describeMissing(ref, calls, 'takes')}`, { file, path: [...layersPath, stuck.index, 'inbound_nodes', node] });
+    const ref = stuck.nodes[stuck.node][stuck.ref];
+    throw new UserError('wiring', `layer "${stuck.layer}" ${describeMissing(ref, calls, 'takes')}`, { file, path: [...layersPath, stuck.index, 'inbound_nodes', stuck.node] });
   }
   for (const key of ['input_layers', 'output_layers']) {
-    const refs = (config[key] ?? []) as NodeRef[];
+    const refs = config[key] as NodeRef[];
     refs.forEach((ref, i) => {
       if (!ready(ref)) throw new UserError('wiring', `the model's ${key.replace('_', ' ')} ${describeMissing(ref, calls, 'name')}`, { file, path: [...configPath, key, i] });
     });
@@ -183,15 +262,43 @@ function checkWiring(config: Json, layersPath: DocPath, configPath: DocPath, fil
 
 /** What is wrong with a reference; `verb` says what the referring entry does with it ("takes", "name"). */
 function describeMissing(ref: NodeRef, calls: Map<string, number>, verb: string): string {
-  if (!Array.isArray(ref) || typeof ref[0] !== 'string') return `${verb} ${JSON.stringify(ref)}, which is not a [layer, call, output] reference`;
   const made = calls.get(ref[0]);
   if (made === undefined) return `${verb} "${ref[0]}", which names no layer of the model`;
   return `${verb} call ${ref[1]} of "${ref[0]}", which is never made (it has ${made}); a reference to a missing call, or a cycle`;
 }
 
-/** input_layers / output_layers: Keras 3 writes a single reference without the outer list. */
-function refList(value: unknown): unknown {
-  return Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+/** input_layers / output_layers: a non-empty list of references; Keras 3 writes a single one without the outer list. */
+function readRefList(value: unknown, key: string, path: DocPath, file: string): NodeRef[] {
+  const list = Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+  const what = key.replace('_', ' ');
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new UserError('keras-config', `a functional model needs "${key}", a list of [layer, call, output] references to its ${what}; found ${describeValue(value)}`, { file, path });
+  }
+  return list.map((ref, i) => {
+    if (!isNodeRef(ref)) throw new UserError('wiring', `the model's ${what} name ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: list === value ? [...path, i] : path });
+    return ref;
+  });
+}
+
+/**
+ * A TF.js weights manifest: groups of files, each listing weights with a
+ * name and a shape. Only names and shapes are read (to compare counts);
+ * anything else there is a damaged file, refused where it is.
+ */
+function readWeightsManifest(manifest: unknown, file: string): { name: string; shape: number[] }[] {
+  const at = (path: DocPath) => ({ file, path: ['weightsManifest', ...path] });
+  if (!Array.isArray(manifest)) throw new UserError('keras-config', `"weightsManifest" must be a list of weight groups, not ${describeValue(manifest)}`, at([]));
+  return manifest.flatMap((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.weights)) throw new UserError('keras-config', `weight group ${g + 1} must have a list of "weights"`, at([g]));
+    return group.weights.map((weight, w) => {
+      if (!isObject(weight) || typeof weight.name !== 'string') throw new UserError('keras-config', `weight ${w + 1} of group ${g + 1} must have a "name" and a "shape"`, at([g, 'weights', w]));
+      const shape = weight.shape;
+      if (!Array.isArray(shape) || !shape.every(isIndex)) {
+        throw new UserError('keras-config', `weight "${weight.name}": "shape" must be a list of whole numbers, not ${describeValue(shape)}`, at([g, 'weights', w, ...(shape === undefined ? [] : ['shape'])]));
+      }
+      return { name: weight.name, shape: shape as number[] };
+    });
+  });
 }
 
 /**
