@@ -120,3 +120,59 @@ describe('tampered TF.js weights manifests', () => {
     assert.doesNotMatch(result.stderr, /warning/);
   });
 });
+
+describe('user text that reaches a JavaScript prototype or a tfjs name rule', () => {
+  const spec = (layers: string, inputs = '  - {shape: [4]}\n') => `inputs:\n${inputs}layers:\n${layers}`;
+
+  it('names tfjs refuses ("my input", "é:x") and prototype names are kept as the user wrote them', async () => {
+    const text = spec(
+      '  - {type: Dense, units: 2, name: "my dense", from: "my input"}\n  - {type: Dense, units: 2, name: constructor, from: "é:x"}\n  - {type: Add, name: __proto__, from: ["my dense", constructor]}\n',
+      '  - {name: "my input", shape: [4]}\n  - {name: "é:x", shape: [4]}\n',
+    );
+    const result = await runCli([writeTemp('names.yaml', text), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const doc = JSON.parse(result.stdout);
+    assert.deepEqual(doc.layers.map((l: { name: string }) => l.name), ['my input', 'é:x', 'my dense', 'constructor', '__proto__']);
+    assert.deepEqual(doc.layers[4].inputs, ['my dense', 'constructor']);
+    // Dense 4 → 2: 4 × 2 + 2.
+    assert.equal(doc.totals.params, 2 * (4 * 2 + 2));
+    assert.doesNotMatch(result.stdout, /\.\.\d/, 'no stand-in name shows');
+  });
+
+  it('a Keras file whose layer names tfjs refuses', async () => {
+    const renamed = KERAS3.replaceAll('"conv2d"', '"conv 2d:é"');
+    const result = await runCli([writeTemp('renamed.json', renamed), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const doc = JSON.parse(result.stdout);
+    assert.equal(doc.layers[2].name, 'conv 2d:é');
+    assert.equal(doc.totals.params, 8_086_546);
+  });
+
+  it('arguments named constructor or __proto__ are unknown arguments', async () => {
+    await refused('ctor-arg.yaml', spec('  - {type: Dense, units: 2, constructor: 1}\n'), /ctor-arg\.yaml:4:29: layer "dense" \(Dense\): unknown argument "constructor"/);
+    await refused('proto-arg.yaml', spec('  - {type: Dense, units: 2, __proto__: {units: 5}}\n'), /proto-arg\.yaml:4:29: layer "dense" \(Dense\): unknown argument "__proto__"/);
+  });
+
+  it('class names every object has are no classes', async () => {
+    await refused('ctor-class.json', keras3((m) => void (m.config.layers[2].class_name = 'constructor')), /ctor-class\.json:1:\d+: "constructor" names no Keras class/);
+    await refused('ctor-type.yaml', spec('  - {type: constructor, units: 2}\n'), /ctor-type\.yaml:4:12: unknown layer type "constructor"/);
+    await refused('ctor-init.yaml', spec('  - {type: Dense, units: 2, kernel_initializer: constructor}\n'), /"kernel_initializer" must be a name .* not "constructor"/);
+    const proto = KERAS3.replace('"filters": 64', '"__proto__": {"filters": 1}, "filters": 64');
+    await refused('proto-key.json', proto, /proto-key\.json:1:\d+: a configuration key "__proto__" is no Keras argument/);
+  });
+
+  it('--max-size 1constructor is a bad size, not a crash', async () => {
+    const result = await runCli(['check', writeTemp('ok.yaml', spec('  - {type: Dense, units: 2}\n')), '--max-size', '1constructor']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--max-size takes a size such as 40MB.*not "1constructor"/);
+  });
+
+  it('wrappers without the layer or cells they wrap', async () => {
+    await refused('td.yaml', spec('  - {type: TimeDistributed}\n', '  - {shape: [4, 3]}\n'), /layer "time_distributed" \(TimeDistributed\): needs "layer"/);
+    await refused('stacked.yaml', spec('  - {type: StackedRNNCells}\n', '  - {shape: [4, 3]}\n'), /layer "stacked_rnn_cells" \(StackedRNNCells\): needs "cells"/);
+    // With it, the wrapper builds: TimeDistributed(Dense(3)) on 3 features is 3 × 3 + 3.
+    const wrapped = await runCli([writeTemp('td-ok.yaml', spec('  - {type: TimeDistributed, layer: {class_name: Dense, config: {units: 3}}}\n', '  - {shape: [4, 3]}\n')), '--json']);
+    assert.equal(wrapped.status, 0, wrapped.stderr);
+    assert.equal(JSON.parse(wrapped.stdout).totals.params, 12);
+  });
+});

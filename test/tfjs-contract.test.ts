@@ -54,6 +54,14 @@ describe('the tfjs internals merge-summary relies on', () => {
     assertDataless(dense.trainableWeights);
   });
 
+  it('the class registry is a plain object tfjs looks names up in with `in`, which the seam strips of its prototype', () => {
+    const map = tfc.serialization.SerializationMap.getMap().classNameMap;
+    assert.equal(Object.getPrototypeOf(map), null);
+    assert.ok(isRegistered('Dense') && !isRegistered('constructor'));
+    // tfjs's own lookup of a nested class: "constructor" is unknown, not Object.
+    assert.throws(() => deserialize('TimeDistributed', { layer: { className: 'constructor', config: {} } }), /Unknown layer: constructor/);
+  });
+
   it('a weight built on another backend is caught, never silently allocated', () => {
     useShapeOnlyBackend();
     const input = tfl.input({ shape: [2] });

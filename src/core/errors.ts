@@ -123,3 +123,17 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
+
+/** `object[key] = value` that makes an own property even for "__proto__", which assignment would take as the prototype. */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * A name every JavaScript object answers to ("constructor", "toString",
+ * "__proto__", ...): never a Keras class, and a key that plain-object
+ * lookups, tfjs's included, would find where nothing was registered.
+ */
+export function isPrototypeKey(name: string): boolean {
+  return name in Object.prototype;
+}

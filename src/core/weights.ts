@@ -1,3 +1,5 @@
+import { hasOwn } from './errors.js';
+
 /** A weight as far as counting goes: an identity (shared weights have one) and a shape. */
 export interface CountedWeight {
   id: number;
@@ -21,7 +23,8 @@ export function countWeights(weights: readonly CountedWeight[]): { params: numbe
     seen.add(weight.id);
     const size = weight.shape.reduce((product, dim) => product * dim, 1);
     params += size;
-    bytes += size * (BYTES_PER_ELEMENT[weight.dtype ?? 'float32'] ?? 4);
+    const dtype = weight.dtype ?? 'float32';
+    bytes += size * (hasOwn(BYTES_PER_ELEMENT, dtype) ? BYTES_PER_ELEMENT[dtype] : 4);
   }
   return { params, bytes };
 }

@@ -4,6 +4,8 @@
  * tfjs trusts its callers and would build a weight of shape [3, "64"] or
  * [3, 1.5]; checking here turns that into an error at the argument.
  */
+import { hasOwn, isPrototypeKey } from '../core/errors.js';
+
 type Check = (value: unknown) => boolean;
 
 const isPositiveInteger: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -27,7 +29,7 @@ const FRACTION: Kind = { description: 'a number from 0 up to (not including) 1',
 const NUMBER: Kind = { description: 'a number', check: (v) => typeof v === 'number' && Number.isFinite(v) };
 const NAME_OR_CONFIG: Kind = {
   description: 'a name (e.g. "relu") or a {class_name, config} mapping',
-  check: (v) => v === null || typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v)),
+  check: (v) => v === null || (typeof v === 'string' && !isPrototypeKey(v)) || (typeof v === 'object' && !Array.isArray(v)),
 };
 
 const KINDS: Record<string, Kind> = {
@@ -82,7 +84,8 @@ const KINDS: Record<string, Kind> = {
 
 /** A sentence saying what `value` should have been, or null when it fits. */
 export function wrongKind(snakeName: string, value: unknown): string | null {
+  if (!hasOwn(KINDS, snakeName)) return null;
   const kind = KINDS[snakeName];
-  if (!kind || kind.check(value)) return null;
+  if (kind.check(value)) return null;
   return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
 }

@@ -7,6 +7,7 @@ import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
+import { userName, withTfjsNames } from './names.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
@@ -43,7 +44,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
-  const config = kerasToTfjs(topology.model) as { className: string; config: object };
+  const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
   let model: LayersModel;
   try {
     model = withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
@@ -76,7 +77,7 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
   for (const entry of layers) {
     if (!MODEL_CLASSES.has(String(entry.class_name))) continue;
     const name = String(entry.name ?? (isObject(entry.config) ? entry.config.name : ''));
-    const nested = built.layers.find((layer) => layer.name === name);
+    const nested = built.layers.find((layer) => userName(layer.name) === name);
     if (!nested || !isContainer(nested)) continue;
     if (isObject(entry.config) && entry.config.trainable === false) nested.trainable = false;
     freezeNestedModels(nested, entry);

@@ -6,6 +6,7 @@ import type { LayerCall, ModelGraph, TensorRef } from '../readers/graph.js';
 import { describeRef } from '../readers/graph.js';
 import type { Owner } from './call-graph.js';
 import { createLayer, tfjsMessage } from './layer-factory.js';
+import { tfjsName, userName } from './names.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
 
@@ -45,7 +46,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   const inputs = graph.inputs.map((input) => {
     let tensor: SymbolicTensor;
     try {
-      tensor = tfl.input({ name: input.name, batchShape: [input.batchSize ?? null, ...input.shape], dtype: TFJS_DTYPE[input.dtype] ?? 'float32' });
+      tensor = tfl.input({ name: tfjsName(input.name), batchShape: [input.batchSize ?? null, ...input.shape], dtype: TFJS_DTYPE[input.dtype] ?? 'float32' });
     } catch (error) {
       throw new UserError('spec', `input "${input.name}": ${tfjsMessage(error)}`, input.at);
     }
@@ -67,7 +68,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   const outputs = graph.outputs.flatMap((ref) => resolve(ref, tensors));
   let model: LayersModel;
   try {
-    model = tfl.model({ inputs, outputs, name: graph.name });
+    model = tfl.model({ inputs, outputs, name: tfjsName(graph.name) });
   } catch (error) {
     throw new UserError('model', `the model cannot be assembled: ${tfjsMessage(error)}`, graph.outputs[0]?.at ?? graph.at);
   }
@@ -103,7 +104,7 @@ export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor
 }
 
 function unusedWarnings(model: LayersModel, graph: ModelGraph): Warning[] {
-  const inModel = new Set(model.layers.map((layer) => layer.name));
+  const inModel = new Set(model.layers.map((layer) => userName(layer.name)));
   return graph.calls
     .filter((call) => call.definition && !inModel.has(call.layer))
     .map((call) => ({ code: 'unused-layer', layer: call.layer, message: `layer "${call.layer}" leads to no output of the model, so the summary leaves it out` }));

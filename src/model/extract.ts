@@ -2,6 +2,7 @@ import { shapeList, type FullShape } from '../core/shapes.js';
 import type { BuiltModel } from './build-spec.js';
 import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
 import { kerasClassName } from './keras-class.js';
+import { userName } from './names.js';
 import { assertDataless } from './shape-only-backend.js';
 import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
 
@@ -20,12 +21,12 @@ export function extractFacts(built: BuiltModel): ModelFacts {
 function modelFacts(model: Container, unverified: Map<string, string>): ModelFacts {
   const relevant = modelNodes(model);
   return {
-    name: model.name,
+    name: userName(model.name),
     source: '',
     layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified)),
     trainableWeights: model.trainableWeights.map(weightFact),
     nonTrainableWeights: model.nonTrainableWeights.map(weightFact),
-    outputs: outputReferences(model).map((ref) => ({ layer: ref.layer.name, node: ref.node, tensor: ref.tensor })),
+    outputs: outputReferences(model).map((ref) => ({ layer: userName(ref.layer.name), node: ref.node, tensor: ref.tensor })),
     warnings: [],
   };
 }
@@ -36,15 +37,16 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
     if (!relevant.has(node)) return;
     calls.push({
       index,
-      inputs: node.inboundLayers.map((inbound, i) => ({ layer: inbound.name, node: kerasCallNumber(inbound, node.nodeIndices[i]), tensor: node.tensorIndices[i] })),
+      inputs: node.inboundLayers.map((inbound, i) => ({ layer: userName(inbound.name), node: kerasCallNumber(inbound, node.nodeIndices[i]), tensor: node.tensorIndices[i] })),
       inputShapes: node.inboundLayers.length > 0 ? shapeList(node.inputShapes as FullShape | FullShape[]) : [],
       outputShapes: shapeList(node.outputShapes as FullShape | FullShape[]),
     });
   });
   if (calls.length === 0) calls.push({ index: 0, inputs: [], inputShapes: [], outputShapes: shapeList(layer.outputShape as FullShape | FullShape[]) });
-  const reason = unverified.get(layer.name);
+  const name = userName(layer.name);
+  const reason = unverified.get(name);
   return {
-    name: layer.name,
+    name,
     type: kerasClassName(layer),
     calls,
     trainableWeights: layer.trainableWeights.map(weightFact),

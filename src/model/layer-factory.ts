@@ -1,8 +1,9 @@
-import { UserError, closestNames, suggest } from '../core/errors.js';
+import { UserError, closestNames, hasOwn, setOwn, suggest } from '../core/errors.js';
 import { kerasSnakeCase } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
 import { wrongKind } from './arg-kinds.js';
 import { registerKerasLayers } from './layers/index.js';
+import { inUserNames, tfjsName } from './names.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
@@ -59,11 +60,15 @@ function fromSpec(definition: SpecLayer): Layer {
     writtenAs.set(camel, key);
     const problem = wrongKind(kerasSnakeCase(camel), value);
     if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at);
-    config[camel] = kerasToTfjs(value);
+    setOwn(config, camel, kerasToTfjs(value));
   }
   rejectUnknownArgs(cls, writtenAs, definition, what);
+  requireInnerLayer(definition, writtenAs, what);
   try {
-    return new cls({ ...config, name: definition.name });
+    // A wrapper's inner layer or cell is a configuration: tfjs's fromConfig builds it, where its constructor wants a layer.
+    const name = tfjsName(definition.name);
+    if (hasOwn(INNER_LAYER, definition.type)) return deserialize<Layer>(definition.type, { ...config, name });
+    return new cls({ ...config, name });
   } catch (error) {
     throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
   }
@@ -79,16 +84,17 @@ const acceptedArgs = new Map<LayerConstructor, Set<string>>();
  */
 function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   if (acceptedArgs.has(cls)) return acceptedArgs.get(cls);
-  const probe = PROBE_ARGS.find((args) => {
+  let config: object | undefined;
+  for (const args of PROBE_ARGS) {
     try {
-      new cls(args);
-      return true;
+      config = new cls(args).getConfig();
+      break;
     } catch {
-      return false;
+      // Not a valid instance with these arguments; try the next.
     }
-  });
-  if (!probe) return undefined;
-  const accepted = new Set([...BASE_ARGS, ...Object.keys(new cls(probe).getConfig())]);
+  }
+  if (!config) return undefined;
+  const accepted = new Set([...BASE_ARGS, ...Object.keys(config)]);
   acceptedArgs.set(cls, accepted);
   return accepted;
 }
@@ -122,6 +128,23 @@ function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>
   }
 }
 
+/**
+ * Wrappers take the layer or cell they wrap as an argument, and tfjs builds
+ * one without it only to fail later on a missing property: required here.
+ */
+const INNER_LAYER: Record<string, { arg: string; what: string }> = {
+  TimeDistributed: { arg: 'layer', what: 'the layer it applies to every time step, as {class_name, config}' },
+  Bidirectional: { arg: 'layer', what: 'the recurrent layer it runs both ways, as {class_name, config}' },
+  RNN: { arg: 'cell', what: 'its cell, as {class_name, config}' },
+  StackedRNNCells: { arg: 'cells', what: 'the list of cells it stacks' },
+};
+
+function requireInnerLayer(definition: SpecLayer, writtenAs: Map<string, string>, what: string): void {
+  if (!hasOwn(INNER_LAYER, definition.type)) return;
+  const { arg, what: wanted } = INNER_LAYER[definition.type];
+  if (!writtenAs.has(arg)) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, definition.at);
+}
+
 /** tfjs's own conversion of identifiers in Keras configs (generic_utils.toCamelCase). */
 export function toCamelCase(identifier: string): string {
   if (identifier.length <= 1 || !identifier.includes('_')) return identifier;
@@ -141,7 +164,7 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const camel = k === 'name' ? k : toCamelCase(k);
-      out[camel] = kerasToTfjs(v, camel);
+      setOwn(out, camel, kerasToTfjs(v, camel));
     }
     return out;
   }
@@ -153,5 +176,5 @@ const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 /** tfjs errors carry their class in the message; users need only the sentence. */
 export function tfjsMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim();
+  return inUserNames(message.replace(/\s+/g, ' ').trim());
 }

@@ -43,10 +43,18 @@ export type LayerConstructor = new (config: object) => Layer;
 type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => unknown;
 type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
 
-/** tfjs's registry of serializable classes: class name → [class, fromConfig]. */
+/**
+ * tfjs's registry of serializable classes: class name → [class, fromConfig].
+ * A plain object, so tfjs's `className in registry` would find "constructor"
+ * or "toString" in any configuration; without a prototype it finds only
+ * registered classes.
+ */
 function registry(): Record<string, RegistryEntry | undefined> {
-  return tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+  const map = tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+  if (Object.getPrototypeOf(map) !== null) Object.setPrototypeOf(map, null);
+  return map;
 }
+registry();
 
 /** The version of tfjs in use. */
 export const TFJS_VERSION: string = tfc.version_core;

@@ -1,4 +1,5 @@
 import type { Warning } from '../core/warnings.js';
+import { userName } from './names.js';
 import { isContainer, type Layer, type LayersModel } from './tfjs.js';
 
 /** A weight as a weights file lists it: its name (`layer/kernel` or a path) and shape. */
@@ -23,12 +24,13 @@ export function weightListWarnings(model: LayersModel, listed: ListedWeight[], s
   const warnings: Warning[] = [];
   for (const layer of leafLayers(model)) {
     const counted = layer.countParams();
-    const inList = fromList.get(layer.name) ?? 0;
-    if (counted !== inList && (counted > 0 || fromList.has(layer.name))) {
+    const name = userName(layer.name);
+    const inList = fromList.get(name) ?? 0;
+    if (counted !== inList && (counted > 0 || fromList.has(name))) {
       warnings.push({
         code: 'weights-mismatch',
-        layer: layer.name,
-        message: `layer "${layer.name}" (${layer.getClassName()}) counts ${counted} parameters but ${source} lists ${inList}: the model built here differs from the file's`,
+        layer: name,
+        message: `layer "${name}" (${layer.getClassName()}) counts ${counted} parameters but ${source} lists ${inList}: the model built here differs from the file's`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { UserError, isObject, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 
 /** Keras class names of models, which can also be layers of other models. */
 export const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
@@ -109,6 +109,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   if (!isObject(layer) || typeof layer.class_name !== 'string' || !isObject(layer.config)) {
     throw new UserError('keras-config', 'each layer needs "class_name" and "config"', { file, path });
   }
+  if (isPrototypeKey(layer.class_name)) throw notAClass(layer.class_name, { file, path: [...path, 'class_name'] });
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
   const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
   if (MODEL_CLASSES.has(layer.class_name)) {
@@ -118,7 +119,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     (nested.config as Json).name = name;
     return { ...nested, name, ...(functional ? { inbound_nodes: inboundNodes() } : {}) };
   }
-  const config = dropShapeNeutral(normalizeValue(layer.config) as Json);
+  const config = dropShapeNeutral(normalizeValue(layer.config, [...path, 'config'], file) as Json);
   if (layer.class_name === 'InputLayer' && config.batch_shape !== undefined && config.batch_input_shape === undefined) {
     config.batch_input_shape = config.batch_shape;
     delete config.batch_shape;
@@ -199,7 +200,7 @@ function dropShapeNeutral(config: Json): Json {
   const kept: Json = {};
   for (const [key, value] of Object.entries(config)) {
     if (/_(initializer|regularizer|constraint)$/.test(key) || key === 'implementation') continue;
-    kept[key] = value;
+    setOwn(kept, key, value);
   }
   return kept;
 }
@@ -305,16 +306,25 @@ function readWeightsManifest(manifest: unknown, file: string): { name: string; s
  * Keras 3 objects ({module, class_name, config, registered_name}) become
  * Keras 2's ({class_name, config}); a DTypePolicy becomes its dtype name.
  */
-function normalizeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeValue);
+function normalizeValue(value: unknown, path: DocPath, file: string): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => normalizeValue(item, [...path, i], file));
   if (!isObject(value)) return value;
+  if (typeof value.class_name === 'string' && isPrototypeKey(value.class_name)) throw notAClass(value.class_name, { file, path: [...path, 'class_name'] });
   if (value.class_name === 'DTypePolicy' || value.class_name === 'Policy') {
     const config = value.config as Json | undefined;
     return typeof config?.name === 'string' ? config.name.replace(/^mixed_/, '') : 'float32';
   }
   const out: Json = {};
-  for (const [key, item] of Object.entries(stripKeras3(value))) out[key] = normalizeValue(item);
+  for (const [key, item] of Object.entries(stripKeras3(value))) {
+    // JSON makes "__proto__" an ordinary key; no Keras configuration has one, and copying it would replace a prototype.
+    if (key === '__proto__') throw new UserError('keras-config', 'a configuration key "__proto__" is no Keras argument', { file, path: [...path, key] });
+    setOwn(out, key, normalizeValue(item, [...path, key], file));
+  }
   return out;
+}
+
+function notAClass(name: string, at: SourceLocation): UserError {
+  return new UserError('unknown-class', `"${name}" names no Keras class (it is a name every JavaScript object has)`, at);
 }
 
 function stripKeras3(value: Json): Json {

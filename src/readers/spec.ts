@@ -1,4 +1,4 @@
-import { UserError, isObject, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, setOwn, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { callLabel, describeRef } from './graph.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
@@ -129,8 +129,8 @@ class SpecReader {
       const argLocations: Record<string, SourceLocation> = {};
       for (const [key, value] of Object.entries(item)) {
         if (key === 'type' || key === 'name' || key === 'from') continue;
-        args[key] = value;
-        argLocations[key] = this.at([...path, key], 'key');
+        setOwn(args, key, value);
+        setOwn(argLocations, key, this.at([...path, key], 'key'));
       }
       this.define(name, at);
       layerNames.add(name);
