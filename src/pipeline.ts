@@ -4,6 +4,7 @@ import { buildKerasModel } from './model/build-keras.js';
 import { buildModel, type BuiltModel } from './model/build-spec.js';
 import { extractFacts } from './model/extract.js';
 import { mergeFacts } from './model/swaps.js';
+import { withoutConsole } from './model/tfjs.js';
 import { readModel, type ReadOptions } from './readers/read.js';
 
 /**
@@ -20,12 +21,12 @@ export interface AnalyzeOptions extends ReadOptions {
 /** spec or Keras file -> model: every input kind ends as the same built model. */
 export function loadModel(path: string, options: AnalyzeOptions = {}): BuiltModel {
   const source = readModel(path, options);
-  return source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) });
+  return withoutConsole(() => (source.kind === 'spec' ? buildModel(source.graph) : buildKerasModel(source.topology, { allowUnknown: Boolean(options.allowUnknown) })));
 }
 
 /** The summary of a built model, with or without the merges' counterfactuals. */
 export function analyzeModel(built: BuiltModel, options: { merges?: boolean } = {}): ModelSummary {
-  return summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built));
+  return withoutConsole(() => summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built)));
 }
 
 /** The whole summary of one model file. */

@@ -176,3 +176,44 @@ describe('user text that reaches a JavaScript prototype or a tfjs name rule', ()
     assert.equal(JSON.parse(wrapped.stdout).totals.params, 12);
   });
 });
+
+describe('errors while building a Keras file point at the layer entry', () => {
+  /** The Keras 3 seed with one layer entry per line: entry i (from 0) is on line i + 2. */
+  function oneEntryPerLine(change: (layers: Json[]) => void): string {
+    const model = JSON.parse(KERAS3);
+    const { layers, ...rest } = model.config;
+    change(layers);
+    const head = JSON.stringify({ ...model, config: { ...rest, layers: ['LAYERS'] } });
+    return head.replace('["LAYERS"]', `[\n${layers.map((layer: Json) => JSON.stringify(layer)).join(',\n')}\n]`);
+  }
+
+  it('a configuration tfjs rejects', async () => {
+    const dense = 12;
+    const text = oneEntryPerLine((layers) => void ((layers[dense].config as Json).units = -3));
+    const stderr = await refused('negative-units.json', text, /layer "dense" \(Dense\): Expected units to be a positive integer, but got -3/);
+    assert.match(stderr, new RegExp(`^[^\\n]*negative-units\\.json:${dense + 2}:1: `));
+  });
+
+  it('an activation tfjs does not know', async () => {
+    const text = oneEntryPerLine((layers) => void ((layers[2].config as Json).activation = 'swishy'));
+    const stderr = await refused('activation.json', text, /layer "conv2d" \(Conv2D\): Unknown activation: swishy/);
+    assert.match(stderr, /^[^\n]*activation\.json:4:1: /);
+  });
+});
+
+describe('tfjs prints nothing of its own', () => {
+  it('its console warnings stay out of the output', async () => {
+    // tfjs warns on the console when a layer's batch_input_shape differs from the shape it is called on.
+    const spec = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 2}\n  - {type: Dense, units: 2, batch_input_shape: [null, 9]}\n';
+    const printed: unknown[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void printed.push(args);
+    try {
+      const result = await runCli([writeTemp('warns.yaml', spec)]);
+      assert.equal(result.status, 0, result.stderr);
+    } finally {
+      console.warn = original;
+    }
+    assert.deepEqual(printed, []);
+  });
+});

@@ -1,7 +1,7 @@
-import { UserError, isObject, type DocPath } from '../core/errors.js';
+import { LayerCallError, UserError, isObject, type DocPath } from '../core/errors.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall } from '../readers/graph.js';
-import { MODEL_CLASSES, type KerasTopology } from '../readers/keras-topology.js';
+import { MODEL_CLASSES, entryPath, type KerasTopology } from '../readers/keras-topology.js';
 import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
@@ -9,7 +9,7 @@ import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
+import { LayerTrailError, deserialize, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
 
 /** Why a class can never be known from its configuration. */
@@ -47,10 +47,13 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
   let model: LayersModel;
   try {
-    model = withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
+    model = withoutConsole(() => withLayerTrail(() => withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config))));
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError('model', `the model cannot be built: ${tfjsMessage(error)}`, { file: topology.file, path: topology.path });
+    const original = error instanceof LayerTrailError ? error.original : error;
+    if (original instanceof UserError) throw original;
+    const failed = error instanceof LayerTrailError ? entryOf(topology.model, error.trail.map(userName)) : undefined;
+    if (failed) throw new LayerCallError(failed.name, failed.className, tfjsMessage(original), { file: topology.file, path: entryPath(failed.entry) ?? topology.path });
+    throw new UserError('model', `the model cannot be built: ${tfjsMessage(original)}`, { file: topology.file, path: topology.path });
   }
   freezeNestedModels(model, topology.model);
   const derived = graphFromModel(model, topology.file, { file: topology.file, path: topology.path }, placeholders);
@@ -82,6 +85,33 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
     if (isObject(entry.config) && entry.config.trainable === false) nested.trainable = false;
     freezeNestedModels(nested, entry);
   }
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The layer entry an error was thrown in, from the names of the layers tfjs
+ * was inside (outermost first): the innermost name an entry has (a wrapper's
+ * inner layer has none of its own), preferring the entry inside the models
+ * the trail passed through.
+ */
+function entryOf(model: Json, trail: string[]): { entry: Json; name: string; className: string } | undefined {
+  for (let i = trail.length - 1; i >= 1; i--) {
+    let best: { entry: Json; score: number } | undefined;
+    const visit = (container: Json, ancestors: string[]) => {
+      for (const entry of ((container.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+        const name = String(entry.name ?? (isObject(entry.config) ? entry.config.name : ''));
+        if (name === trail[i]) {
+          const score = ancestors.filter((ancestor) => trail.slice(0, i).includes(ancestor)).length;
+          if (!best || score > best.score) best = { entry, score };
+        }
+        if (MODEL_CLASSES.has(String(entry.class_name))) visit(entry, [...ancestors, name]);
+      }
+    };
+    visit(model, []);
+    if (best) return { entry: best.entry, name: trail[i], className: String(best.entry.class_name) };
+  }
+  return undefined;
 }
 
 interface UnknownLayer {

@@ -212,3 +212,75 @@ export function useBackendNow(name: string): void {
 export function registerBackendOnce(name: string, factory: () => import('@tensorflow/tfjs-core').KernelBackend): void {
   if (!tfc.findBackendFactory(name)) tfc.registerBackend(name, factory, 0);
 }
+
+/** An error tfjs threw while building a model, with the names of the layers it was inside (outermost first). */
+export class LayerTrailError extends Error {
+  constructor(
+    readonly trail: string[],
+    readonly original: unknown,
+  ) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+/**
+ * Runs `work` (tfjs deserialising or calling layers) noting which layer
+ * tfjs is inside: every layer class's fromConfig and Layer.prototype.apply
+ * are wrapped for the time being. An error comes out as a LayerTrailError
+ * with the layers it was thrown in, so that an error in a model read from a
+ * file points at the layer's entry, not at the model.
+ */
+export function withLayerTrail<T>(work: () => T): T {
+  const trail: string[] = [];
+  let failedIn: string[] | undefined;
+  const inside = <R>(name: unknown, run: () => R): R => {
+    trail.push(typeof name === 'string' ? name : '');
+    try {
+      return run();
+    } catch (error) {
+      failedIn ??= [...trail];
+      throw error;
+    } finally {
+      trail.pop();
+    }
+  };
+  const map = registry();
+  const replaced = new Map<string, RegistryEntry>();
+  for (const [name, entry] of Object.entries(map)) {
+    if (!entry || !((entry[0] as { prototype: unknown }).prototype instanceof LayerBase)) continue;
+    const [cls, fromConfig] = entry;
+    replaced.set(name, entry);
+    map[name] = [cls, (c, config, ...rest) => inside((config as { name?: unknown } | undefined)?.name, () => fromConfig(c, config, ...rest))];
+  }
+  const proto = LayerBase.prototype as unknown as { apply: (this: Layer, ...args: unknown[]) => unknown };
+  const apply = proto.apply;
+  proto.apply = function (this: Layer, ...args: unknown[]) {
+    return inside(this.name, () => apply.apply(this, args));
+  };
+  try {
+    return work();
+  } catch (error) {
+    throw new LayerTrailError(failedIn ?? [], error);
+  } finally {
+    proto.apply = apply;
+    for (const [name, entry] of replaced) map[name] = entry;
+  }
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/**
+ * Runs `work` with the console silenced: tfjs prints warnings with
+ * console.warn and console.log ("The rank of the input tensor provided ...",
+ * once per layer), which would land in the middle of a report. Everything
+ * merge-summary says goes through its own streams, never the console.
+ */
+export function withoutConsole<T>(work: () => T): T {
+  const saved = CONSOLE_METHODS.map((method) => console[method]);
+  for (const method of CONSOLE_METHODS) console[method] = () => {};
+  try {
+    return work();
+  } finally {
+    CONSOLE_METHODS.forEach((method, i) => (console[method] = saved[i]));
+  }
+}

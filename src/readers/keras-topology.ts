@@ -19,6 +19,14 @@ export interface KerasTopology {
   weightsManifest?: { name: string; shape: number[] }[];
 }
 
+/** Where each layer entry of a normalised configuration sits in the user's document. */
+const entryPaths = new WeakMap<object, DocPath>();
+
+/** The document path of a layer entry of KerasTopology.model (a layer or a nested model). */
+export function entryPath(entry: object): DocPath | undefined {
+  return entryPaths.get(entry);
+}
+
 /** Does this document look like a Keras or TF.js model rather than a merge-summary spec? */
 export function isKerasDocument(doc: unknown): doc is Record<string, unknown> {
   return isObject(doc) && (isObject(doc.modelTopology) || (typeof doc.class_name === 'string' && MODEL_CLASSES.has(doc.class_name) && doc.config !== undefined));
@@ -117,7 +125,9 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     const nested = normalizeModel(layer, path, file);
     // tfjs files the nested model's calls under its own name: without one, under a made-up name no reference reaches, forever.
     (nested.config as Json).name = name;
-    return { ...nested, name, ...(functional ? { inbound_nodes: inboundNodes() } : {}) };
+    const entry = { ...nested, name, ...(functional ? { inbound_nodes: inboundNodes() } : {}) };
+    entryPaths.set(entry, path);
+    return entry;
   }
   const config = dropShapeNeutral(normalizeValue(layer.config, [...path, 'config'], file) as Json);
   if (layer.class_name === 'InputLayer' && config.batch_shape !== undefined && config.batch_input_shape === undefined) {
@@ -127,6 +137,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   const out: Json = { class_name: layer.class_name, config };
   if (name !== undefined) out.name = name;
   if (functional) out.inbound_nodes = inboundNodes();
+  entryPaths.set(out, path);
   return out;
 }
 
