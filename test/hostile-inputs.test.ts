@@ -217,3 +217,69 @@ describe('tfjs prints nothing of its own', () => {
     assert.deepEqual(printed, []);
   });
 });
+
+describe('impossible shapes are refused, in Keras\'s words where Keras has them', () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['a kernel larger than its input', '[3, 3, 1]', '{type: Conv2D, filters: 4, kernel_size: 5}', /Computed output size would be zero or negative\. Received: inputs\.shape=\(None, 3, 3, 1\), kernel_size=\[5,5\]/],
+    ['a dilated kernel larger than its input', '[10, 2]', '{type: Conv1D, filters: 2, kernel_size: 3, dilation_rate: 8}', /Computed output size would be zero or negative\. .*dilation_rate=\[8\]/],
+    ['pooling larger than its input', '[3, 3, 1]', '{type: MaxPooling2D, pool_size: 5}', /Computed output size would be zero or negative\. Received: inputs\.shape=\(None, 3, 3, 1\), pool_size=\[5,5\]/],
+    ['cropping more than the input', '[3, 3, 1]', '{type: Cropping2D, cropping: 40}', /Values in `cropping` argument should be smaller than the corresponding spatial dimension of the input\. Received: input_shape=\(None, 3, 3, 1\)/],
+    ['padding that takes away', '[4, 4, 2]', '{type: ZeroPadding2D, padding: -3}', /its output shape would be \(None, -2, -2, 2\), with a dimension that is zero or negative/],
+    ['a Reshape of the wrong total size', '[4]', '{type: Reshape, target_shape: [3]}', /The total size of the tensor must be unchanged\. Received: input_shape=\(4,\), target_shape=\(3,\)/],
+    ['a Reshape that cannot infer its -1', '[4]', '{type: Reshape, target_shape: [3, -1]}', /the input size cannot by divided by the specified dimensions in target_shape/],
+    ['UpSampling2D by 0', '[4, 4, 2]', '{type: UpSampling2D, size: 0}', /the `size` argument must be positive whole numbers\. Received size=0/],
+    ['a 3-D global pooling of a rank-2 tensor', '[4]', '{type: GlobalMaxPooling3D}', /input 0 is incompatible with the layer: expected ndim=5, found ndim=2\. Full shape received: \(None, 4\)/],
+    ['CenterCrop without a size', '[4, 4, 2]', '{type: CenterCrop}', /needs "height" and "width", positive whole numbers/],
+  ];
+  for (const [problem, shape, layer, message] of cases) {
+    it(problem, async () => {
+      const stderr = await refused('shape.yaml', `inputs:\n  - {shape: ${shape}}\nlayers:\n  - ${layer}\n`, message);
+      assert.match(stderr, /shape\.yaml:4:5: layer "\w+" \(\w+\): /);
+      assert.doesNotMatch(stderr, /undefined|NaN/);
+    });
+  }
+
+  it('a Concatenate on an axis its inputs lack', async () => {
+    const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 3, name: a}\n  - {type: Dense, units: 3, name: b, from: input_layer}\n  - {type: Concatenate, axis: -3, from: [a, b]}\n';
+    await refused('axis.yaml', text, /axis\.yaml:6:5: layer "concatenate" \(Concatenate\): axis -3 is not an axis of its inputs, which have 2 dimensions/);
+  });
+
+  it('in a Keras file, at the layer that makes the shape', async () => {
+    const text = keras3((m) => Object.assign(m.config.layers[3].config as Json, { kernel_size: [40, 40], padding: 'valid' }));
+    const stderr = await refused('kernel.json', text, /layer "conv2d_2" \(Conv2D\): Computed output size would be zero or negative/);
+    assert.match(stderr, LOCATED_INSIDE);
+  });
+
+  it('a layer that writes into its input\'s shape (tfjs\'s CenterCrop) leaves the input row alone', async () => {
+    const result = await runCli([writeTemp('crop.yaml', 'inputs:\n  - {shape: [4, 4, 2]}\nlayers:\n  - {type: CenterCrop, height: 2, width: 2}\n'), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const [input, crop] = JSON.parse(result.stdout).layers;
+    assert.deepEqual(input.outputShape, [null, 4, 4, 2]);
+    assert.deepEqual(crop.inputShapes, [[null, 4, 4, 2]]);
+    assert.deepEqual(crop.outputShape, [null, 2, 2, 2]);
+  });
+});
+
+describe('counts are exact or refused', () => {
+  it('parameters beyond 2^53 - 1', async () => {
+    // Dense 10^8 → 10^8: 10^16 + 10^8 parameters, more than 2^53 - 1 (about 9.007 × 10^15).
+    const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 100000000}\n  - {type: Dense, units: 100000000}\n';
+    const stderr = await refused('huge.yaml', text, /the parameter count of layer "dense_1" would be more than 9,007,199,254,740,991 \(2\^53 - 1\)/);
+    assert.doesNotMatch(stderr, /e\+/);
+  });
+
+  it('bytes beyond 2^53 - 1', async () => {
+    // 9 × 10^7 squared is 8.1 × 10^15 parameters (exact), 3.24 × 10^16 bytes (not).
+    const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 90000000}\n  - {type: Dense, units: 90000000}\n';
+    await refused('bytes.yaml', text, /the parameter count of layer "dense_1" in bytes would be more than 9,007,199,254,740,991/);
+  });
+
+  it('a batch size of 1e20 is refused at the spec', async () => {
+    await refused('batch.yaml', 'inputs:\n  - {shape: [4], batch_size: 1e20}\nlayers:\n  - {type: Dense, units: 2}\n', /batch\.yaml:2:30: input "input_layer" "batch_size" must be a positive whole number that a count holds exactly/);
+  });
+
+  it('a declared input dimension that is negative, in a Keras file', async () => {
+    const text = keras3((m) => void ((m.config.layers[0].config as Json).batch_shape = [null, -32, 32, 3]));
+    await refused('negative.json', text, /negative\.json:1:\d+: layer "inputs1": dimension 1 of "batch_shape" is -32/);
+  });
+});

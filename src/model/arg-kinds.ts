@@ -50,7 +50,7 @@ const KINDS: Record<string, Kind> = {
   strides: POSITIVE_INTEGERS,
   pool_size: POSITIVE_INTEGERS,
   dilation_rate: POSITIVE_INTEGERS,
-  target_shape: { description: 'a list of whole numbers (-1 for one inferred dimension)', check: listOf(isInteger) },
+  target_shape: { description: 'a list of positive whole numbers and at most one -1 (for one inferred dimension)', check: (v) => listOf((d) => isPositiveInteger(d) || d === -1)(v) && (v as unknown[]).filter((d) => d === -1).length <= 1 },
   dims: { description: 'a list of positive whole numbers', check: listOf(isPositiveInteger) },
   axis: INTEGERS,
   axes: INTEGERS,

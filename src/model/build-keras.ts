@@ -1,4 +1,5 @@
 import { LayerCallError, UserError, isObject, type DocPath } from '../core/errors.js';
+import type { FullShape } from '../core/shapes.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall } from '../readers/graph.js';
 import { MODEL_CLASSES, entryPath, type KerasTopology } from '../readers/keras-topology.js';
@@ -8,6 +9,7 @@ import { graphFromModel } from './call-graph.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
+import { impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { LayerTrailError, deserialize, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
@@ -47,12 +49,14 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
   let model: LayersModel;
   try {
-    model = withoutConsole(() => withLayerTrail(() => withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config))));
+    const build = () => withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
+    model = withoutConsole(() => withLayerTrail(build, refuseImpossibleOutput));
   } catch (error) {
     const original = error instanceof LayerTrailError ? error.original : error;
     if (original instanceof UserError) throw original;
     const failed = error instanceof LayerTrailError ? entryOf(topology.model, error.trail.map(userName)) : undefined;
-    if (failed) throw new LayerCallError(failed.name, failed.className, tfjsMessage(original), { file: topology.file, path: entryPath(failed.entry) ?? topology.path });
+    const reason = original instanceof ImpossibleShape ? original.reason : tfjsMessage(original);
+    if (failed) throw new LayerCallError(failed.name, failed.className, reason, { file: topology.file, path: entryPath(failed.entry) ?? topology.path });
     throw new UserError('model', `the model cannot be built: ${tfjsMessage(original)}`, { file: topology.file, path: topology.path });
   }
   freezeNestedModels(model, topology.model);
@@ -88,6 +92,19 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
 }
 
 type Json = Record<string, unknown>;
+
+/** A layer tfjs built with an output no tensor can have; thrown inside the build, so that the trail says which. */
+class ImpossibleShape extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function refuseImpossibleOutput(layer: { getClassName(): string; getConfig(): object }, inputs: { shape: unknown }[], outputs: { shape: unknown }[]): void {
+  const shapes = (tensors: { shape: unknown }[]) => tensors.map((tensor) => tensor.shape as FullShape);
+  const reason = impossibleOutput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs), shapes(outputs));
+  if (reason) throw new ImpossibleShape(reason);
+}
 
 /**
  * The layer entry an error was thrown in, from the names of the layers tfjs

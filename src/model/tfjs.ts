@@ -187,6 +187,33 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   weightFactoryInstalled = true;
 }
 
+type ComputeOutputShape = (this: Layer, inputShape: unknown, ...rest: unknown[]) => unknown;
+const copyingShapes = new WeakSet<ComputeOutputShape>();
+
+/**
+ * tfjs hands a layer's computeOutputShape the very shape arrays of its
+ * input tensors, and some of its layers write into them (CenterCrop sets
+ * height and width in place; CategoryEncoding pushes onto it), changing the
+ * shape of the layer before: its row would show the output's shape. Every
+ * layer class's computeOutputShape gets a copy instead.
+ */
+export function installShapeCopies(): void {
+  const prototypes = [LayerBase.prototype, ...[...registeredLayerClasses().values()].map((cls) => cls.prototype)];
+  for (const proto of prototypes as unknown as { computeOutputShape?: ComputeOutputShape }[]) {
+    const own = Object.prototype.hasOwnProperty.call(proto, 'computeOutputShape') ? proto.computeOutputShape : undefined;
+    if (!own || copyingShapes.has(own)) continue;
+    const copying: ComputeOutputShape = function (this: Layer, inputShape, ...rest) {
+      return own.call(this, copyShape(inputShape), ...rest);
+    };
+    copyingShapes.add(copying);
+    proto.computeOutputShape = copying;
+  }
+}
+
+function copyShape(shape: unknown): unknown {
+  return Array.isArray(shape) ? shape.map(copyShape) : shape;
+}
+
 /** A tensor of the current backend made from a data id that backend handed out. */
 export function tensorFromDataId(dataId: object, shape: number[], dtype: string): Tensor {
   const engine = tfc.engine();
@@ -230,7 +257,7 @@ export class LayerTrailError extends Error {
  * with the layers it was thrown in, so that an error in a model read from a
  * file points at the layer's entry, not at the model.
  */
-export function withLayerTrail<T>(work: () => T): T {
+export function withLayerTrail<T>(work: () => T, afterApply?: (layer: Layer, inputs: SymbolicTensor[], outputs: SymbolicTensor[]) => void): T {
   const trail: string[] = [];
   let failedIn: string[] | undefined;
   const inside = <R>(name: unknown, run: () => R): R => {
@@ -255,7 +282,11 @@ export function withLayerTrail<T>(work: () => T): T {
   const proto = LayerBase.prototype as unknown as { apply: (this: Layer, ...args: unknown[]) => unknown };
   const apply = proto.apply;
   proto.apply = function (this: Layer, ...args: unknown[]) {
-    return inside(this.name, () => apply.apply(this, args));
+    return inside(this.name, () => {
+      const outputs = apply.apply(this, args);
+      afterApply?.(this, [args[0]].flat() as SymbolicTensor[], [outputs].flat() as SymbolicTensor[]);
+      return outputs;
+    });
   };
   try {
     return work();

@@ -134,11 +134,25 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     config.batch_input_shape = config.batch_shape;
     delete config.batch_shape;
   }
+  for (const key of ['batch_input_shape', 'batch_shape']) {
+    if (config[key] === undefined) continue;
+    const written = key === 'batch_input_shape' && layer.config.batch_input_shape === undefined ? 'batch_shape' : key;
+    checkDeclaredShape(config[key], written, [...path, 'config', written], file, name ?? layer.class_name);
+  }
   const out: Json = { class_name: layer.class_name, config };
   if (name !== undefined) out.name = name;
   if (functional) out.inbound_nodes = inboundNodes();
   entryPaths.set(out, path);
   return out;
+}
+
+/** A declared input shape: the batch then each dimension, every one null (any size) or a positive whole number. */
+function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: string, layer: string): void {
+  if (!Array.isArray(shape) || shape.length === 0) throw new UserError('keras-config', `layer "${layer}": "${key}" must be a list of dimensions, not ${describeValue(shape)}`, { file, path });
+  shape.forEach((dim, i) => {
+    if (dim === null || (typeof dim === 'number' && Number.isSafeInteger(dim) && dim > 0)) return;
+    throw new UserError('keras-config', `layer "${layer}": dimension ${i} of "${key}" is ${describeValue(dim)}; each must be a positive whole number (at most 2^53 - 1) or null`, { file, path: [...path, i] });
+  });
 }
 
 /**

@@ -220,10 +220,10 @@ class SpecReader {
     }
     return value.map((dim, i) => {
       if (dim === null) return null;
-      if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
+      if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim <= 0) {
         const shown = typeof dim === 'object' ? 'a nested value' : JSON.stringify(dim);
         throw new UserError('spec', 
-          `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number, or null for any size`,
+          `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number${typeof dim === 'number' && dim > Number.MAX_SAFE_INTEGER ? ' a count holds exactly (at most 2^53 - 1)' : ''}, or null for any size`,
           this.at([...path, i]),
         );
       }
@@ -232,8 +232,8 @@ class SpecReader {
   }
 
   private positiveInteger(value: unknown, path: DocPath, what: string): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      throw new UserError('spec', `${what} must be a positive whole number`, this.at(path));
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new UserError('spec', `${what} must be a positive whole number${typeof value === 'number' && value > Number.MAX_SAFE_INTEGER ? ' that a count holds exactly (at most 2^53 - 1)' : ''}`, this.at(path));
     }
     return value;
   }
