@@ -187,11 +187,18 @@ describe('errors while building a Keras file point at the layer entry', () => {
     return head.replace('["LAYERS"]', `[\n${layers.map((layer: Json) => JSON.stringify(layer)).join(',\n')}\n]`);
   }
 
-  it('a configuration tfjs rejects', async () => {
+  it('an argument of the wrong kind', async () => {
     const dense = 12;
     const text = oneEntryPerLine((layers) => void ((layers[dense].config as Json).units = -3));
-    const stderr = await refused('negative-units.json', text, /layer "dense" \(Dense\): Expected units to be a positive integer, but got -3/);
-    assert.match(stderr, new RegExp(`^[^\\n]*negative-units\\.json:${dense + 2}:1: `));
+    const stderr = await refused('negative-units.json', text, /layer "dense" \(Dense\): "units" must be a positive whole number, not -3/);
+    assert.match(stderr, new RegExp(`^[^\\n]*negative-units\\.json:${dense + 2}:\\d+: `));
+  });
+
+  it('a configuration tfjs rejects', async () => {
+    const conv = 3;
+    const text = oneEntryPerLine((layers) => void ((layers[conv].config as Json).padding = 'diagonal'));
+    const stderr = await refused('padding.json', text, /layer "conv2d_2" \(Conv2D\): diagonal is not a valid PaddingMode\. Valid values are valid,same,causal or left out/);
+    assert.match(stderr, new RegExp(`^[^\\n]*padding\\.json:${conv + 2}:1: `));
   });
 
   it('an activation tfjs does not know', async () => {
@@ -227,7 +234,7 @@ describe('impossible shapes are refused, in Keras\'s words where Keras has them'
     ['padding that takes away', '[4, 4, 2]', '{type: ZeroPadding2D, padding: -3}', /its output shape would be \(None, -2, -2, 2\), with a dimension that is zero or negative/],
     ['a Reshape of the wrong total size', '[4]', '{type: Reshape, target_shape: [3]}', /The total size of the tensor must be unchanged\. Received: input_shape=\(4,\), target_shape=\(3,\)/],
     ['a Reshape that cannot infer its -1', '[4]', '{type: Reshape, target_shape: [3, -1]}', /the input size cannot by divided by the specified dimensions in target_shape/],
-    ['UpSampling2D by 0', '[4, 4, 2]', '{type: UpSampling2D, size: 0}', /the `size` argument must be positive whole numbers\. Received size=0/],
+    ['UpSampling2D by 0', '[4, 4, 2]', '{type: UpSampling2D, size: 0}', /the `size` argument must be a positive whole number or a tuple of 2 of them\. Received size=0/],
     ['a 3-D global pooling of a rank-2 tensor', '[4]', '{type: GlobalMaxPooling3D}', /input 0 is incompatible with the layer: expected ndim=5, found ndim=2\. Full shape received: \(None, 4\)/],
     ['CenterCrop without a size', '[4, 4, 2]', '{type: CenterCrop}', /needs "height" and "width", positive whole numbers/],
   ];

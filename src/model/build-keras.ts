@@ -6,6 +6,7 @@ import { MODEL_CLASSES, entryPath, type KerasTopology } from '../readers/keras-t
 import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
+import { wrongKind } from './arg-kinds.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
@@ -43,6 +44,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       { file: topology.file, path: first.path },
     );
   }
+  refuseWrongKinds(topology.model, topology.file);
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
@@ -129,6 +131,28 @@ function entryOf(model: Json, trail: string[]): { entry: Json; name: string; cla
     if (best) return { entry: best.entry, name: trail[i], className: String(best.entry.class_name) };
   }
   return undefined;
+}
+
+/**
+ * The arguments of every layer entry, checked by kind as a spec's are
+ * (arg-kinds.ts): tfjs trusts its configuration, and a "strides" of "abc"
+ * or a "units" of -3 would fail inside it without saying which argument.
+ */
+function refuseWrongKinds(model: Json, file: string): void {
+  for (const entry of ((model.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+    if (MODEL_CLASSES.has(String(entry.class_name))) {
+      refuseWrongKinds(entry, file);
+      continue;
+    }
+    if (!isObject(entry.config) || entry.class_name === 'InputLayer') continue;
+    for (const [key, value] of Object.entries(entry.config)) {
+      const problem = wrongKind(key, value);
+      if (!problem) continue;
+      const name = String(entry.name ?? entry.config.name ?? entry.class_name);
+      const at = entryPath(entry);
+      throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}): ${problem}`, { file, path: at ? [...at, 'config', key] : [] });
+    }
+  }
 }
 
 interface UnknownLayer {

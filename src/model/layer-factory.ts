@@ -4,6 +4,7 @@ import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/gra
 import { wrongKind } from './arg-kinds.js';
 import { registerKerasLayers } from './layers/index.js';
 import { inUserNames, tfjsName } from './names.js';
+import { inUserTerms } from './tfjs-messages.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
@@ -142,7 +143,11 @@ const INNER_LAYER: Record<string, { arg: string; what: string }> = {
 function requireInnerLayer(definition: SpecLayer, writtenAs: Map<string, string>, what: string): void {
   if (!hasOwn(INNER_LAYER, definition.type)) return;
   const { arg, what: wanted } = INNER_LAYER[definition.type];
-  if (!writtenAs.has(arg)) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, definition.at);
+  const key = writtenAs.get(arg);
+  const value = key === undefined ? undefined : definition.args[key];
+  const isLayer = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
+  const ok = arg === 'cells' ? Array.isArray(value) && value.length > 0 && value.every(isLayer) : isLayer(value);
+  if (!ok) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, key === undefined ? definition.at : (definition.argLocations[key] ?? definition.at));
 }
 
 /** tfjs's own conversion of identifiers in Keras configs (generic_utils.toCamelCase). */
@@ -176,5 +181,5 @@ const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 /** tfjs errors carry their class in the message; users need only the sentence. */
 export function tfjsMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return inUserNames(message.replace(/\s+/g, ' ').trim());
+  return inUserNames(inUserTerms(message.replace(/\s+/g, ' ').trim()));
 }

@@ -74,9 +74,13 @@ function beforeOutput(type: string, config: () => Config, inputShapes: FullShape
   }
   if (UPSAMPLING.test(type)) {
     const size = config().size;
+    const dims = Number(type.charAt(type.length - 2));
     const values = Array.isArray(size) ? size : [size];
-    if (!values.every((value) => typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-      return `the \`size\` argument must be positive whole numbers. Received size=${JSON.stringify(size)}`;
+    if (type === 'UpSampling2D' && typeof size === 'number' && Number.isInteger(size) && size > 0) {
+      return `here "size" must be written as a list of 2 ([${size}, ${size}]): tfjs's UpSampling2D takes no single number, and would compute (None, ?, ?, ...) from it`;
+    }
+    if ((Array.isArray(size) && size.length !== dims) || !values.every((value) => typeof value === 'number' && Number.isInteger(value) && value > 0)) {
+      return `the \`size\` argument must be a positive whole number or a tuple of ${dims} of them. Received size=${JSON.stringify(size) ?? 'nothing'}`;
     }
   }
   if (type === 'CenterCrop' || type === 'Resizing') {
@@ -109,7 +113,7 @@ function reshapeProblem(input: FullShape, targetShape: unknown): string | undefi
 
 /** Why an output with an impossible dimension came out, by the kind of layer. */
 function badOutput(type: string, config: () => Config, input: FullShape | undefined, bad: FullShape): string {
-  const shown = Array.isArray(bad) ? `(${bad.map((dim) => (dim === null ? 'None' : String(dim))).join(', ')})` : String(bad);
+  const shown = Array.isArray(bad) ? `(${bad.map((dim) => (dim === null ? 'None' : typeof dim === 'number' && Number.isFinite(dim) ? String(dim) : '?')).join(', ')})` : 'no shape';
   const received = input ? formatShape(input) : 'no input';
   if (MIN_INPUT_RANK[type] !== undefined || POOLING.test(type)) {
     const c = config();
@@ -123,7 +127,7 @@ function badOutput(type: string, config: () => Config, input: FullShape | undefi
   const why =
     typeof dim === 'number' && Number.isInteger(dim) && dim > Number.MAX_SAFE_INTEGER ? `a dimension beyond ${formatCount(Number.MAX_SAFE_INTEGER)}, more than a count can hold exactly`
     : typeof dim === 'number' && Number.isInteger(dim) && dim <= 0 ? 'a dimension that is zero or negative'
-    : 'a dimension that is not a whole number';
+    : 'a dimension tfjs could not compute (shown as ?)';
   return `from input ${received} its output shape would be ${shown}, with ${why}; no tensor has that shape, so the layer cannot be built`;
 }
 

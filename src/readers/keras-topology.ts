@@ -66,6 +66,9 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
   if (!isObject(config) || !Array.isArray(config.layers)) {
     throw new UserError('keras-config', `the ${String(model.class_name)} configuration has no list of "layers"`, at([...path, 'config']));
   }
+  if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) {
+    throw new UserError('keras-config', `the model's name must be a non-empty string, not ${describeValue(config.name)}`, at([...path, 'config', 'name']));
+  }
   const layersPath = Array.isArray(model.config) ? [...path, 'config'] : [...path, 'config', 'layers'];
   const functional = model.class_name !== 'Sequential';
   refuseRepeatedNames(config.layers, layersPath, file, functional);
@@ -118,6 +121,11 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     throw new UserError('keras-config', 'each layer needs "class_name" and "config"', { file, path });
   }
   if (isPrototypeKey(layer.class_name)) throw notAClass(layer.class_name, { file, path: [...path, 'class_name'] });
+  for (const [value, where] of [[layer.name, 'name'], [layer.config.name, ['config', 'name']]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+      throw new UserError('keras-config', `a layer's name must be a non-empty string, not ${describeValue(value)}`, { file, path: [...path, ...[where].flat()] });
+    }
+  }
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
   const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
   if (MODEL_CLASSES.has(layer.class_name)) {
