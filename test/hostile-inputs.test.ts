@@ -290,3 +290,26 @@ describe('counts are exact or refused', () => {
     await refused('negative.json', text, /negative\.json:1:\d+: layer "inputs1": dimension 1 of "batch_shape" is -32/);
   });
 });
+
+describe('found by the property-based suite', () => {
+  it('a Dot on an axis its inputs lack', async () => {
+    const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 3, name: a}\n  - {type: Dense, units: 7, name: b, from: input_layer}\n  - {type: Dot, axes: 5, from: [a, b]}\n';
+    await refused('dot.yaml', text, /dot\.yaml:6:5: layer "dot" \(Dot\): axes=5 name an axis its inputs lack; they have shapes \(None, 3\) and \(None, 7\)/);
+  });
+
+  it('a scalar UpSampling2D size, which tfjs cannot take', async () => {
+    await refused('up.yaml', 'inputs:\n  - {shape: [3, 3, 2]}\nlayers:\n  - {type: UpSampling2D, size: 2}\n', /here "size" must be written as a list of 2 \(\[2, 2\]\)/);
+  });
+
+  it('a Keras layer whose name is no string', async () => {
+    await refused('name.json', keras3((m) => void (m.config.layers[2].name = 7)), /name\.json:1:\d+: a layer's name must be a non-empty string, not 7/);
+  });
+
+  it('a Keras argument of the wrong kind, named', async () => {
+    await refused('strides.json', keras3((m) => void ((m.config.layers[2].config as Json).strides = 'abc')), /layer "conv2d" \(Conv2D\): "strides" must be a positive whole number or a list of them, not "abc"/);
+  });
+
+  it('a wrapper whose layer is null', async () => {
+    await refused('bidi.yaml', 'inputs:\n  - {shape: [4, 3]}\nlayers:\n  - {type: Bidirectional, layer: null}\n', /bidi\.yaml:4:\d+: layer "bidirectional" \(Bidirectional\): needs "layer"/);
+  });
+});

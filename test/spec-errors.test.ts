@@ -116,7 +116,7 @@ const CASES: BadSpec[] = [
     problem: 'a layer given a tensor of the wrong rank',
     text: `${ONE_INPUT}layers:\n  - {type: Conv2D, filters: 2, kernel_size: 3}\n`,
     at: '4:5',
-    message: /layer "conv2d" \(Conv2D\): .*expected ndim=4, found ndim=2/,
+    message: /layer "conv2d" \(Conv2D\): .*expected min_ndim=4, found ndim=2/,
   },
   {
     problem: 'several inputs and a first layer without from',

@@ -97,12 +97,24 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   return `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?`;
 }
 
+/**
+ * The most character comparisons one "did you mean" may make: a misspelt
+ * reference among 100,000 long layer names must not take minutes. Past it,
+ * the closest names found so far are the suggestion.
+ */
+const SUGGESTION_WORK = 20_000_000;
+
 export function closestNames(word: string, candidates: Iterable<string>, max = 3): string[] {
   if (word.length > MAX_SUGGESTED_LENGTH) return [];
   const target = word.toLowerCase();
   const scored: { name: string; distance: number }[] = [];
+  let work = 0;
   for (const name of candidates) {
     if (name.length > MAX_SUGGESTED_LENGTH) continue;
+    // Names whose lengths differ by more than the largest allowed distance cannot be close.
+    if (Math.abs(name.length - target.length) > Math.max(2, Math.floor(Math.max(target.length, name.length) / 3)) && !name.toLowerCase().includes(target)) continue;
+    work += (name.length + 1) * (target.length + 1);
+    if (work > SUGGESTION_WORK) break;
     const lower = name.toLowerCase();
     const distance = lower === target ? 0 : editDistance(target, lower);
     const limit = Math.max(2, Math.floor(Math.max(target.length, lower.length) / 3));

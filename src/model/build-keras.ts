@@ -10,9 +10,9 @@ import { wrongKind } from './arg-kinds.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
-import { impossibleOutput } from './shape-guard.js';
+import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { LayerTrailError, deserialize, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
+import { LayerTrailError, deserialize, type ApplyChecks, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightListWarnings } from './weights-check.js';
 
 /** Why a class can never be known from its configuration. */
@@ -52,7 +52,7 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   let model: LayersModel;
   try {
     const build = () => withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
-    model = withoutConsole(() => withLayerTrail(build, refuseImpossibleOutput));
+    model = withoutConsole(() => withLayerTrail(build, SHAPE_CHECKS));
   } catch (error) {
     const original = error instanceof LayerTrailError ? error.original : error;
     if (original instanceof UserError) throw original;
@@ -102,11 +102,19 @@ class ImpossibleShape extends Error {
   }
 }
 
-function refuseImpossibleOutput(layer: { getClassName(): string; getConfig(): object }, inputs: { shape: unknown }[], outputs: { shape: unknown }[]): void {
-  const shapes = (tensors: { shape: unknown }[]) => tensors.map((tensor) => tensor.shape as FullShape);
-  const reason = impossibleOutput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs), shapes(outputs));
-  if (reason) throw new ImpossibleShape(reason);
-}
+const shapes = (tensors: { shape: unknown }[]) => tensors.map((tensor) => tensor.shape as FullShape);
+
+/** Shape rules checked around every call tfjs makes while it builds the model. */
+const SHAPE_CHECKS: ApplyChecks = {
+  before(layer, inputs) {
+    const reason = impossibleInput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs));
+    if (reason) throw new ImpossibleShape(reason);
+  },
+  after(layer, inputs, outputs) {
+    const reason = impossibleOutput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs), shapes(outputs));
+    if (reason) throw new ImpossibleShape(reason);
+  },
+};
 
 /**
  * The layer entry an error was thrown in, from the names of the layers tfjs

@@ -7,7 +7,7 @@ import { describeRef } from '../readers/graph.js';
 import type { Owner } from './call-graph.js';
 import { createLayer, tfjsMessage } from './layer-factory.js';
 import { tfjsName, userName } from './names.js';
-import { impossibleOutput } from './shape-guard.js';
+import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
 
@@ -90,6 +90,10 @@ export function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>):
 /** Applies a layer to tensors; a failure is a LayerCallError at the call, saying why in Keras's terms. */
 export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
   const type = layer.getClassName();
+  const config = () => layer.getConfig() as Record<string, unknown>;
+  const inputShapes = inputs.map((input) => input.shape as FullShape);
+  const refused = impossibleInput(type, config, inputShapes);
+  if (refused) throw new LayerCallError(call.layer, type, refused, call.at);
   let outputs: SymbolicTensor[];
   try {
     const output = layer.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor | SymbolicTensor[];
@@ -103,7 +107,7 @@ export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor
     if (error instanceof UserError) throw error;
     throw new LayerCallError(call.layer, type, tfjsMessage(error), call.at);
   }
-  const impossible = impossibleOutput(type, () => layer.getConfig() as Record<string, unknown>, inputs.map((input) => input.shape as FullShape), outputs.map((output) => output.shape as FullShape));
+  const impossible = impossibleOutput(type, config, inputShapes, outputs.map((output) => output.shape as FullShape));
   if (impossible) throw new LayerCallError(call.layer, type, impossible, call.at);
   return outputs;
 }

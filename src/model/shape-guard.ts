@@ -37,10 +37,12 @@ const UPSAMPLING = /^UpSampling[123]D$/;
 type Config = Record<string, unknown>;
 
 /**
- * Why a layer's outputs cannot be what tfjs says, or undefined when they
- * can. `config` is asked for only when a rule needs it.
+ * Why a layer cannot take inputs of these shapes, in Keras's words, or
+ * undefined when it can (as far as these rules go: tfjs checks the rest).
+ * Asked before tfjs applies the layer. `config` is asked for only when a
+ * rule needs it.
  */
-export function impossibleOutput(type: string, config: () => Config, inputShapes: FullShape[], outputShapes: FullShape[]): string | undefined {
+export function impossibleInput(type: string, config: () => Config, inputShapes: FullShape[]): string | undefined {
   const input = inputShapes[0];
   if (input) {
     const rank = own(INPUT_RANK, type) ?? own(MIN_INPUT_RANK, type);
@@ -49,11 +51,14 @@ export function impossibleOutput(type: string, config: () => Config, inputShapes
       return `input 0 is incompatible with the layer: expected ${exact ? 'ndim' : 'min_ndim'}=${rank}, found ndim=${input.length}. Full shape received: ${formatShape(input)}`;
     }
   }
-  const before = beforeOutput(type, config, inputShapes);
-  if (before) return before;
+  return beforeOutput(type, config, inputShapes);
+}
+
+/** Why a layer's outputs cannot be what tfjs says, or undefined when they can. Asked after tfjs applied it. */
+export function impossibleOutput(type: string, config: () => Config, inputShapes: FullShape[], outputShapes: FullShape[]): string | undefined {
   const bad = outputShapes.find((shape) => !Array.isArray(shape) || shape.some((dim) => !isDimension(dim)));
   if (bad === undefined) return undefined;
-  return badOutput(type, config, input, bad);
+  return badOutput(type, config, inputShapes[0], bad);
 }
 
 /** A dimension a shape may have: unknown, or a positive whole number within exact range. */
@@ -71,6 +76,16 @@ function beforeOutput(type: string, config: () => Config, inputShapes: FullShape
     if (axis < -rank || axis >= rank) {
       return `axis ${axis} is not an axis of its inputs, which have ${rank} dimensions (${inputShapes.map(formatShape).join(', ')}); Keras fails on it ("list index out of range")`;
     }
+  }
+  if (type === 'Dot' && inputShapes.length === 2) {
+    const axes = config().axes;
+    const pair = Array.isArray(axes) ? axes : [axes, axes];
+    const outside = inputShapes.some((shape, i) => typeof pair[i] !== 'number' || (pair[i] as number) >= shape.length || (pair[i] as number) < -shape.length);
+    if (outside) {
+      return `axes=${JSON.stringify(axes)} name an axis its inputs lack; they have shapes ${inputShapes.map(formatShape).join(' and ')}`;
+    }
+    const normalized = pair.map((axis, i) => ((axis as number) < 0 ? (axis as number) + inputShapes[i].length : (axis as number)));
+    if (normalized.includes(0)) return 'Cannot perform batch_dot over axis 0 (the batch)';
   }
   if (UPSAMPLING.test(type)) {
     const size = config().size;

@@ -257,7 +257,14 @@ export class LayerTrailError extends Error {
  * with the layers it was thrown in, so that an error in a model read from a
  * file points at the layer's entry, not at the model.
  */
-export function withLayerTrail<T>(work: () => T, afterApply?: (layer: Layer, inputs: SymbolicTensor[], outputs: SymbolicTensor[]) => void): T {
+export interface ApplyChecks {
+  /** Before tfjs applies a layer: throws when the inputs are impossible for it. */
+  before(layer: Layer, inputs: SymbolicTensor[]): void;
+  /** After: throws when the outputs are impossible. */
+  after(layer: Layer, inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void;
+}
+
+export function withLayerTrail<T>(work: () => T, checks?: ApplyChecks): T {
   const trail: string[] = [];
   let failedIn: string[] | undefined;
   const inside = <R>(name: unknown, run: () => R): R => {
@@ -283,8 +290,10 @@ export function withLayerTrail<T>(work: () => T, afterApply?: (layer: Layer, inp
   const apply = proto.apply;
   proto.apply = function (this: Layer, ...args: unknown[]) {
     return inside(this.name, () => {
+      const inputs = [args[0]].flat() as SymbolicTensor[];
+      checks?.before(this, inputs);
       const outputs = apply.apply(this, args);
-      afterApply?.(this, [args[0]].flat() as SymbolicTensor[], [outputs].flat() as SymbolicTensor[]);
+      checks?.after(this, inputs, [outputs].flat() as SymbolicTensor[]);
       return outputs;
     });
   };

@@ -101,9 +101,8 @@ function refuseRepeatedNames(layers: unknown[], layersPath: DocPath, file: strin
     if (!isObject(layer)) return;
     const name = entryName(layer);
     if (name === undefined && !functional) return;
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new UserError('keras-config', `layer ${i + 1} has no name; a functional model's wiring refers to its layers by name`, { file, path: [...layersPath, i] });
-    }
+    if (name === undefined) throw new UserError('keras-config', `layer ${i + 1} has no name; a functional model's wiring refers to its layers by name`, { file, path: [...layersPath, i] });
+    if (typeof name !== 'string' || name.length === 0) throw new UserError('keras-config', `a layer's name must be a non-empty string, not ${describeValue(name)}`, { file, path: [...layersPath, i] });
     const first = seen.get(name);
     if (first !== undefined) {
       throw new UserError(
