@@ -10,8 +10,10 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/merge-summary.cjs',
+  // The worker that builds deep models (src/cli/deep.ts) is a bundle of its own, beside the CLI's.
+  entryPoints: { 'merge-summary': 'src/cli/main.ts', 'deep-worker': 'src/cli/deep-worker.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',

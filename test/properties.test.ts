@@ -14,7 +14,7 @@ import { scratchDir } from './helpers.js';
  * with a fixed seed, so that a failure is the same on every machine.
  */
 const SEED = 15_2025;
-const RUNS = 300;
+const RUNS = 200;
 /** Far beyond any case's need (tens of milliseconds): a case over it is a hang, not a slow machine. */
 const HANG_MS = 10_000;
 

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { makePalette, wantsColor, type Palette } from '../render/palette.js';
-import { parseSize } from './quantities.js';
+import { formatCount } from '../core/numbers.js';
+import { DEFAULT_MAX_LAYERS } from './deep.js';
+import { parseCount, parseSize } from './quantities.js';
 import type { Io } from './io.js';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -29,18 +31,24 @@ export function addOutputOptions(command: Command, formats: Format[] = ['text', 
 export interface ModelOptions {
   allowUnknown?: boolean;
   maxInputSize?: number;
+  maxLayers?: number;
 }
 
 /** Options of every command that reads models: one declaration, so they mean the same everywhere. */
 export function addModelOptions(command: Command): Command {
   return command
     .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified')
-    .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')));
+    .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')))
+    .addOption(new Option('--max-layers <count>', `refuse models with more layers than this (default ${formatCount(DEFAULT_MAX_LAYERS)}): tfjs's graph building grows with the square of the layers`).argParser((v) => parseCount(v, '--max-layers')));
 }
 
 /** The reading options a command's model options stand for. */
-export function readOptions(options: ModelOptions): { allowUnknown: boolean; maxInputBytes?: number } {
-  return { allowUnknown: Boolean(options.allowUnknown), ...(options.maxInputSize !== undefined ? { maxInputBytes: options.maxInputSize } : {}) };
+export function readOptions(options: ModelOptions): { allowUnknown: boolean; maxInputBytes?: number; maxLayers?: number } {
+  return {
+    allowUnknown: Boolean(options.allowUnknown),
+    ...(options.maxInputSize !== undefined ? { maxInputBytes: options.maxInputSize } : {}),
+    ...(options.maxLayers !== undefined ? { maxLayers: options.maxLayers } : {}),
+  };
 }
 
 export function outputFormat(options: OutputOptions): Format {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { mergeId } from '../analysis/merges.js';
-import { UserError, suggest } from '../core/errors.js';
+import { UserError, shortenQuoted, suggest } from '../core/errors.js';
 import { explainMerges } from '../model/explain.js';
 import { analyzeFile } from '../pipeline.js';
 import { renderExplanation } from '../render/explain.js';
@@ -41,7 +41,7 @@ export function addSummaryCommand(program: Command, io: Io): void {
     const summary = analyzeFile(model, readOptions(options));
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
     const view = summaryView(options, summary.layers.map((layer) => layer.name), format);
-    for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);
+    for (const warning of summary.warnings) io.stderr.write(`warning: ${shortenQuoted(warning.message)}\n`);
     const explanation = options.explain ? await explainMerges(summary.merges.map((merge) => merge.type), io.env) : undefined;
     if (format === 'json') {
       io.stdout.write(renderJson(explanation ? { ...summary, explanation } : summary));

@@ -87,6 +87,31 @@ export function formatLocation(at: SourceLocation): string {
   return at.col === undefined ? `${at.file}:${at.line}` : `${at.file}:${at.line}:${at.col}`;
 }
 
+/** Quoted user text longer than this is shortened in messages. */
+const MAX_QUOTED_LENGTH = 120;
+
+/**
+ * A message with every long quoted piece of user text shortened: a layer
+ * type of ten million characters is shown by its start and its length,
+ * not printed whole. Linear in the message.
+ */
+export function shortenQuoted(message: string): string {
+  if (message.length <= MAX_QUOTED_LENGTH) return message;
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    const open = message.indexOf('"', at);
+    const close = open < 0 ? -1 : message.indexOf('"', open + 1);
+    if (close < 0) break;
+    const quoted = message.slice(open + 1, close);
+    const long = quoted.length > MAX_QUOTED_LENGTH && !quoted.includes('\n');
+    parts.push(message.slice(at, open + 1), long ? `${quoted.slice(0, 60)}…` : quoted, long ? `" (${String(quoted.length).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} characters)` : '"');
+    at = close + 1;
+  }
+  parts.push(message.slice(at));
+  return parts.join('');
+}
+
 /** Beyond this length a word is not compared with names: nobody misspells a 200-character name. */
 const MAX_SUGGESTED_LENGTH = 200;
 

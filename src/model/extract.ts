@@ -4,7 +4,7 @@ import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
 import { kerasClassName } from './keras-class.js';
 import { userName } from './names.js';
 import { assertDataless } from './shape-only-backend.js';
-import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
+import { isContainer, kerasCallNumber, modelNodes, outputReferences, weightsOf, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
 
 /**
  * Reads everything the analysis needs off a built model, once, as plain
@@ -14,7 +14,8 @@ import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Contai
  */
 export function extractFacts(built: BuiltModel): ModelFacts {
   const facts = modelFacts(built.model, built.unverified);
-  assertDataless([...built.model.trainableWeights, ...built.model.nonTrainableWeights]);
+  const weights = weightsOf(built.model);
+  assertDataless([...weights.trainable, ...weights.nonTrainable]);
   return { ...facts, name: built.graph.name, source: built.graph.source, warnings: [...built.warnings] };
 }
 
@@ -24,8 +25,8 @@ function modelFacts(model: Container, unverified: Map<string, string>): ModelFac
     name: userName(model.name),
     source: '',
     layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified)),
-    trainableWeights: model.trainableWeights.map(weightFact),
-    nonTrainableWeights: model.nonTrainableWeights.map(weightFact),
+    trainableWeights: weightsOf(model).trainable.map(weightFact),
+    nonTrainableWeights: weightsOf(model).nonTrainable.map(weightFact),
     outputs: outputReferences(model).map((ref) => ({ layer: userName(ref.layer.name), node: ref.node, tensor: ref.tensor })),
     warnings: [],
   };
@@ -49,8 +50,8 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
     name,
     type: kerasClassName(layer),
     calls,
-    trainableWeights: layer.trainableWeights.map(weightFact),
-    nonTrainableWeights: layer.nonTrainableWeights.map(weightFact),
+    trainableWeights: weightsOf(layer).trainable.map(weightFact),
+    nonTrainableWeights: weightsOf(layer).nonTrainable.map(weightFact),
     trainable: layer.trainable,
     // A nested model's configuration is its whole graph; its layers have their own.
     config: isContainer(layer) ? {} : (layer.getConfig() as Record<string, unknown>),

@@ -181,5 +181,7 @@ const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
 /** tfjs errors carry their class in the message; users need only the sentence. */
 export function tfjsMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return inUserNames(inUserTerms(message.replace(/\s+/g, ' ').trim()));
+  // Capped first: the rewrites' patterns scan it, and a tfjs message can quote a name of any length.
+  const capped = message.length > 2000 ? `${message.slice(0, 2000)}…` : message;
+  return inUserNames(inUserTerms(capped.replace(/\s+/g, ' ').trim()));
 }

@@ -32,7 +32,11 @@ export interface ReadOptions {
  * model; anything else must be a spec.
  */
 export function readModel(path: string, options: ReadOptions = {}): ModelSource {
-  const bytes = readInput(path, options);
+  return modelFromBytes(readInput(path, options), path, options);
+}
+
+/** A model from the bytes of its file (read by readInput), known by its content. */
+export function modelFromBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): ModelSource {
   const file = displayName(path);
   if (isZip(bytes)) {
     const archive = readKerasArchive(bytes, file, options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
@@ -44,6 +48,20 @@ export function readModel(path: string, options: ReadOptions = {}): ModelSource 
   }
   refuseBinary(bytes, file);
   return parseModelDocument(new TextDecoder().decode(bytes), path);
+}
+
+/** How many layers (and inputs) a model has, nested models' layers included: how deep its build may recurse. */
+export function layerCount(source: ModelSource): number {
+  if (source.kind === 'spec') return source.graph.inputs.length + source.graph.calls.length;
+  let count = 0;
+  const stack: unknown[] = [source.topology.model];
+  while (stack.length > 0) {
+    const model = stack.pop();
+    const layers = isObject(model) && isObject(model.config) && Array.isArray(model.config.layers) ? model.config.layers : [];
+    count += layers.length;
+    for (const layer of layers) if (isObject(layer) && isObject(layer.config) && Array.isArray(layer.config.layers)) stack.push(layer);
+  }
+  return count;
 }
 
 /** Reads a spec (the YAML format of docs/model-spec.md) from text; for tests and tools. */
