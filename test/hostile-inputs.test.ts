@@ -313,3 +313,19 @@ describe('found by the property-based suite', () => {
     await refused('bidi.yaml', 'inputs:\n  - {shape: [4, 3]}\nlayers:\n  - {type: Bidirectional, layer: null}\n', /bidi\.yaml:4:\d+: layer "bidirectional" \(Bidirectional\): needs "layer"/);
   });
 });
+
+describe('user text of any length is handled in linear time and shown short', () => {
+  it('a layer type of a million characters: no "did you mean", and the message shows its start and length', async () => {
+    const text = `inputs:\n  - {shape: [4]}\nlayers:\n  - {type: ${'Q'.repeat(1_000_000)}, units: 4}\n`;
+    const stderr = await refused('long-type.yaml', text, /long-type\.yaml:4:12: unknown layer type "Q{60}…" \(1,000,000 characters\)$/m);
+    assert.ok(stderr.length < 400, `${stderr.length} characters`);
+  });
+
+  it('a misspelt reference among 3,000 long names: the closest found, every name shown short', async () => {
+    const names = Array.from({ length: 3_000 }, (_, i) => `block_${String(i).padStart(4, '0')}_${'x'.repeat(150)}`);
+    const layers = names.map((name) => `  - {type: ReLU, name: ${name}}\n`).join('');
+    const text = `inputs:\n  - {shape: [4]}\nlayers:\n${layers}  - {type: ReLU, from: ${names[10].replace('block', 'blok')}}\n`;
+    const stderr = await refused('many-names.yaml', text, /names no input or layer defined above; did you mean "block_0010_x{49}…" \(161 characters\)/);
+    assert.ok(stderr.length < 1000);
+  });
+});
