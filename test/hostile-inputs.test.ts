@@ -329,3 +329,10 @@ describe('user text of any length is handled in linear time and shown short', ()
     assert.ok(stderr.length < 1000);
   });
 });
+
+describe('found by npm run fuzz', () => {
+  it('a ZeroPadding2D padding that is a list of a pair and a number', async () => {
+    const text = 'inputs:\n  - {shape: [4, 4, 2]}\nlayers:\n  - {type: ZeroPadding2D, padding: [[1, 1], 5]}\n';
+    await refused('padding.yaml', text, /layer "zero_padding2d" \(ZeroPadding2D\): ZeroPadding2D expects width padding to be a length-2 array, but received something that is not a list/);
+  });
+});

@@ -9,6 +9,7 @@ const REWRITES: [RegExp, string | ((...groups: string[]) => string)][] = [
   // tfjs prints the inputs it was given as objects.
   [/\s*Input received: (?:\[object Object\],?)+\.?/g, ''],
   [/\bor null\/undefined\b/g, 'or left out'],
+  [/\ba length-undefined array\b/g, 'something that is not a list'],
   [/\bgot undefined\b/g, 'got nothing (it is missing)'],
   [/Cannot read propert(?:y|ies) of (?:undefined|null) \(reading '([^']*)'\)/g, (_, property: string) => `an argument it needs is missing or empty (tfjs looked for "${property}" in nothing)`],
   [/(\S+) is not a function/g, (_, what: string) => `an argument is of the wrong kind (tfjs expected ${what} to be a function)`],
