@@ -335,4 +335,9 @@ describe('found by npm run fuzz', () => {
     const text = 'inputs:\n  - {shape: [4, 4, 2]}\nlayers:\n  - {type: ZeroPadding2D, padding: [[1, 1], 5]}\n';
     await refused('padding.yaml', text, /layer "zero_padding2d" \(ZeroPadding2D\): ZeroPadding2D expects width padding to be a length-2 array, but received something that is not a list/);
   });
+
+  it('a Dot without axes', async () => {
+    const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 3, name: a}\n  - {type: Dense, units: 3, name: b, from: input_layer}\n  - {type: Dot, from: [a, b]}\n';
+    await refused('dot-axes.yaml', text, /dot-axes\.yaml:6:5: layer "dot" \(Dot\): needs "axes"/);
+  });
 });

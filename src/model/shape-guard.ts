@@ -79,6 +79,7 @@ function beforeOutput(type: string, config: () => Config, inputShapes: FullShape
   }
   if (type === 'Dot' && inputShapes.length === 2) {
     const axes = config().axes;
+    if (axes === undefined || axes === null) return 'needs "axes", the axis (or pair of axes) to take the dot product along; Keras has no default for it';
     const pair = Array.isArray(axes) ? axes : [axes, axes];
     const outside = inputShapes.some((shape, i) => typeof pair[i] !== 'number' || (pair[i] as number) >= shape.length || (pair[i] as number) < -shape.length);
     if (outside) {
