@@ -19,8 +19,6 @@ export interface AnalyzeOptions extends ReadOptions {
   merges?: boolean;
   /** Keep going past layers whose class is unknown, marking what they decide as unverified. */
   allowUnknown?: boolean;
-  /** Already in the worker of a deep model: build here, whatever the depth. */
-  inWorker?: boolean;
   /** Refuse models of more layers than this (DEFAULT_MAX_LAYERS). */
   maxLayers?: number;
 }
@@ -39,13 +37,35 @@ export function analyzeModel(built: BuiltModel, options: { merges?: boolean } = 
   return withoutConsole(() => summarize(extractFacts(built), options.merges === false ? [] : mergeFacts(built)));
 }
 
-/** The whole summary of one model file. */
+/**
+ * The whole summary of one model file, built in this thread: for tests and
+ * tools. The commands use analyzeFileAsync, which builds a deep model in a
+ * worker with the stack it needs.
+ */
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): ModelSummary {
-  return analyzeBytes(readInput(path, options), path, options);
+  const bytes = readInput(path, options);
+  return analyzeSource(readBounded(bytes, path, options), options);
 }
 
-/** The whole summary of a model file's bytes; a deep model is built in a worker with the stack it needs (cli/deep.ts). */
+/** The whole summary of one model file, of any depth: past DEEP_MODEL_LAYERS, built in a worker (cli/deep.ts). */
+export async function analyzeFileAsync(path: string, options: AnalyzeOptions = {}): Promise<ModelSummary> {
+  const bytes = readInput(path, options);
+  const source = readBounded(bytes, path, options);
+  if (layerCount(source) >= DEEP_MODEL_LAYERS) return analyzeInWorker({ bytes, path, options });
+  return analyzeSource(source, options);
+}
+
+/** The summary of a model's bytes, in this thread (the worker of a deep model runs this). */
 export function analyzeBytes(bytes: Uint8Array, path: string, options: AnalyzeOptions = {}): ModelSummary {
+  return analyzeSource(readBounded(bytes, path, options), options);
+}
+
+function analyzeSource(source: ModelSource, options: AnalyzeOptions): ModelSummary {
+  return analyzeModel(buildSource(source, options), options);
+}
+
+/** A model read from its bytes, refused when it has more layers than tfjs builds in reasonable time. */
+function readBounded(bytes: Uint8Array, path: string, options: AnalyzeOptions): ModelSource {
   const source = modelFromBytes(bytes, path, options);
   const layers = layerCount(source);
   const maxLayers = options.maxLayers ?? DEFAULT_MAX_LAYERS;
@@ -56,6 +76,5 @@ export function analyzeBytes(bytes: Uint8Array, path: string, options: AnalyzeOp
       { file: displayName(path) },
     );
   }
-  if (!options.inWorker && layers >= DEEP_MODEL_LAYERS) return analyzeInWorker({ bytes, path, options });
-  return analyzeModel(buildSource(source, options), options);
+  return source;
 }

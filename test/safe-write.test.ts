@@ -145,6 +145,8 @@ describe('writes that cannot destroy a file', () => {
     assert.equal(unreadable.status, 2, unreadable.stderr);
     assert.match(unreadable.stderr, /locked: cannot read the folder: permission denied/);
     chmodSync(spec, 0o644);
+    // Readable, but no new entry can be made in it.
+    chmodSync(locked, 0o555);
     const unwritable = run(['check', spec, '--baseline-dir', join(locked, 'baselines'), '--write-baseline']);
     assert.equal(unwritable.status, 2, unwritable.stderr);
     assert.match(unwritable.stderr, /baselines: cannot make the folder for --baseline-dir: permission denied/);

@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { checkModel, type Budgets, type CheckReport, type Tolerance } from '../analysis/check.js';
 import { UserError } from '../core/errors.js';
 import { formatCount } from '../core/numbers.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
 import { isMadeByMergeSummary, isMergeSummaryJson } from '../render/made-by.js';
@@ -46,7 +46,7 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing')
       .option('--force', 'let --write-baseline replace an existing file that is not a merge-summary baseline'),
     ['text', 'markdown', 'json'],
-  )).action((specArgs: string[], options: CheckOptions) => {
+  )).action(async (specArgs: string[], options: CheckOptions) => {
     const format = outputFormat(options);
     if (options.writeBaseline && !options.baseline && !options.baselineDir) {
       throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (one DIR/<spec name>.json per spec)');
@@ -65,12 +65,14 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
 
     // Read every input before judging any, so bad input is exit 2 whatever else fails.
     const tolerance = options.tolerance ?? parseTolerance('0%');
-    const compared = specs.map((spec, i) => {
-      const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
+    const compared: { summary: Awaited<ReturnType<typeof analyzeFileAsync>>; baseline?: ReturnType<typeof readBaseline> }[] = [];
+    for (const [i, spec] of specs.entries()) {
+      const summary = await analyzeFileAsync(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline) });
       const baselinePath = baselinePaths?.[i];
-      return { summary, baseline: baselinePath && !options.writeBaseline ? readBaseline(baselinePath) : undefined };
-    });
+      compared.push({ summary, baseline: baselinePath && !options.writeBaseline ? readBaseline(baselinePath) : undefined });
+    }
     if (plans) {
+      if (options.baselineDir) makeBaselineDir(options.baselineDir);
       compared.forEach(({ summary }, i) => {
         commitWrite(plans[i], renderJson(summary));
         io.stderr.write(`wrote baseline ${plans[i].path} (${formatCount(summary.totals.params)} params)\n`);
@@ -143,15 +145,18 @@ function refuseCheckedFolder(baselineDir: string, specArgs: string[]): void {
   }
 }
 
-/** Checks every baseline the run will write, and makes their folder. */
-function planBaselines(paths: string[], specs: string[], options: CheckOptions): PlannedWrite[] {
-  if (options.baselineDir && !isFolder(options.baselineDir)) {
-    try {
-      mkdirSync(options.baselineDir, { recursive: true });
-    } catch (error) {
-      throw new UserError('file', `cannot make the folder for --baseline-dir: ${folderProblem(error)}`, { file: options.baselineDir });
-    }
+/** Makes the folder of --baseline-dir, once there is something to write in it. */
+function makeBaselineDir(dir: string): void {
+  if (isFolder(dir)) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UserError('file', `cannot make the folder for --baseline-dir: ${folderProblem(error)}`, { file: dir });
   }
+}
+
+/** Checks every baseline the run will write, before any work. */
+function planBaselines(paths: string[], specs: string[], options: CheckOptions): PlannedWrite[] {
   return paths.map((path) => planWrite(path, { inputs: specs, force: Boolean(options.force), isOurs: isMadeByMergeSummary, what: 'a baseline' }));
 }
 

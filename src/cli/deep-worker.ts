@@ -1,13 +1,13 @@
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { LayerCallError, UserError } from '../core/errors.js';
 import { analyzeBytes } from '../pipeline.js';
 import type { DeepAnswer, DeepTask } from './deep.js';
 
 /** The worker of deep.ts: builds one model and answers with its summary or its error. */
-const { task, done, port } = workerData as { task: DeepTask; done: Int32Array; port: MessagePort };
+const task = workerData as DeepTask;
 let answer: DeepAnswer;
 try {
-  answer = { summary: analyzeBytes(task.bytes, task.path, { ...task.options, inWorker: true }) };
+  answer = { summary: analyzeBytes(task.bytes, task.path, task.options) };
 } catch (error) {
   if (error instanceof UserError) {
     const call = error instanceof LayerCallError ? { layer: error.layer, layerType: error.layerType, reason: error.reason } : {};
@@ -16,6 +16,4 @@ try {
     answer = { failure: error instanceof Error ? error.message : String(error) };
   }
 }
-port.postMessage(answer);
-Atomics.store(done, 0, 1);
-Atomics.notify(done, 0);
+parentPort?.postMessage(answer);

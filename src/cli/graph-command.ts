@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { diffModels } from '../analysis/diff.js';
 import { pictureOf } from '../analysis/picture.js';
 import { UserError } from '../core/errors.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderDot, type DotOptions } from '../render/dot.js';
 import { pngFromSvg, svgFromDot } from '../render/images.js';
 import { isMadeByMergeSummary, signDot, signMermaid, signPng, signSvg } from '../render/made-by.js';
@@ -47,8 +47,8 @@ export function addGraphCommand(program: Command, io: Io): void {
       const plan = options.output
         ? planWrite(options.output, { inputs: [model, ...(options.compare ? [options.compare] : [])], force: Boolean(options.force), isOurs: isMadeByMergeSummary, what: 'the picture' })
         : undefined;
-      const summary = analyzeFile(model, readOptions(options));
-      const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { ...readOptions(options), merges: false })) : undefined;
+      const summary = await analyzeFileAsync(model, readOptions(options));
+      const diff = options.compare ? diffModels(summary, await analyzeFileAsync(options.compare, { ...readOptions(options), merges: false })) : undefined;
       const picture = pictureOf(summary, diff, { allLayers: options.allLayers });
       const dotOptions: DotOptions = { rankdir: options.rankdir, shapes: options.shapes, params: Boolean(options.params) };
       let content: string | Uint8Array;
