@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import YAML from 'yaml';
@@ -21,7 +22,7 @@ export interface FuzzCase {
 
 type Json = Record<string, unknown>;
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Values that broke something once, or could: prototype names, extremes, wrong types, odd text. */
 const HOSTILE: unknown[] = [
