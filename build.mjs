@@ -23,14 +23,17 @@ function newestInput() {
   return Math.max(...inputs.map((file) => statSync(file).mtimeMs));
 }
 
-if (process.argv.includes('--if-stale') && existsSync(OUT) && existsSync(`${OUT}.map`) && statSync(OUT).mtimeMs > newestInput()) process.exit(0);
+const WORKER = 'dist/deep-worker.cjs';
+if (process.argv.includes('--if-stale') && [OUT, `${OUT}.map`, WORKER].every(existsSync) && statSync(OUT).mtimeMs > newestInput()) process.exit(0);
 
 const { build } = await import('esbuild');
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: OUT,
+  // The worker that builds deep models (src/cli/deep.ts) is a bundle of its own, beside the CLI's.
+  entryPoints: { 'merge-summary': 'src/cli/main.ts', 'deep-worker': 'src/cli/deep-worker.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',

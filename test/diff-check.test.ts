@@ -256,6 +256,6 @@ describe('check reports every spec, whatever happens to one', () => {
   it('--write-baseline without a place to write says which option to add', async () => {
     const result = await runCli(['check', ADD, '--write-baseline']);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /--write-baseline needs to know where: add --baseline FILE \(for one spec\) or --baseline-dir DIR \(for many\)/);
+    assert.match(result.stderr, /--write-baseline needs to know where: add --baseline FILE \(for one spec\) or --baseline-dir DIR \(one DIR\/<spec name>\.json per spec\)/);
   });
 });

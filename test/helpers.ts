@@ -72,6 +72,8 @@ export function spawnCli(args: string[], options: { input?: string | Buffer; env
     env: cliEnv(options.env) as NodeJS.ProcessEnv,
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
+    // A deep model's --json is megabytes; spawnSync's default buffer is one.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return validated(args, { status: result.status, stdout: result.stdout, stderr: result.stderr });
 }

@@ -18,6 +18,7 @@ import {
   tfc,
   tfl,
   useBackendNow,
+  weightsOf,
   withTemporaryClasses,
   type Layer,
   type LayerConstructor,
@@ -52,6 +53,28 @@ describe('the tfjs internals merge-summary relies on', () => {
     // The initializer was replaced: the weights hold no values.
     assert.throws(() => kernel.dataSync(), /holds no tensor values/);
     assertDataless(dense.trainableWeights);
+  });
+
+  it('weightsOf gives the weights tfjs\'s own getters give, for models nested and frozen', () => {
+    useShapeOnlyBackend();
+    const inner = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4] }), tfl.layers.batchNormalization()] });
+    const frozen = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });
+    frozen.trainable = false;
+    const input = tfl.input({ shape: [4] });
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 1 }).apply(frozen.apply(inner.apply(input))) as never });
+    const ids = (weights: { id: number }[]) => weights.map((weight) => weight.id);
+    for (const layer of [model, inner, frozen, ...model.layers]) {
+      assert.deepEqual(ids(weightsOf(layer).trainable), ids(layer.trainableWeights), `${layer.name} trainable`);
+      assert.deepEqual(ids(weightsOf(layer).nonTrainable), ids(layer.nonTrainableWeights), `${layer.name} non-trainable`);
+    }
+  });
+
+  it('the class registry is a plain object tfjs looks names up in with `in`, which the seam strips of its prototype', () => {
+    const map = tfc.serialization.SerializationMap.getMap().classNameMap;
+    assert.equal(Object.getPrototypeOf(map), null);
+    assert.ok(isRegistered('Dense') && !isRegistered('constructor'));
+    // tfjs's own lookup of a nested class: "constructor" is unknown, not Object.
+    assert.throws(() => deserialize('TimeDistributed', { layer: { className: 'constructor', config: {} } }), /Unknown layer: constructor/);
   });
 
   it('a weight built on another backend is caught, never silently allocated', () => {

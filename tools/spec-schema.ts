@@ -163,7 +163,7 @@ function layerSchema(type: string): Schema {
   }
   const required: Schema[] = [];
   for (const snake of [...new Set(args ?? [])].sort()) {
-    const kind = kindOf(snake);
+    const kind = kindOf(snake, className);
     const names = namesOf(snake);
     const value: Schema = names ? { anyOf: [{ $ref: `#/definitions/${names}Name` }, kind?.json ?? {}] } : { ...(kind?.json ?? {}) };
     const fallback = signature?.defaults[snake];

@@ -1,3 +1,4 @@
+import { formatCount } from '../core/numbers.js';
 import { MERGE_KINDS } from '../core/merge-kinds.js';
 import { formatShape, sameShape, type FullShape } from '../core/shapes.js';
 import type { LayerAt, MergeFacts, ModelPath, RebuiltLayer } from '../model/facts.js';
@@ -73,6 +74,10 @@ function analyzeMerge(
   };
   const swap = merge.swap;
   const unbuilt = { affected: [], stopsAt: [], reachesOutputs: [], impact: -1 };
+  const inexact = swap.kind === 'built' ? inexactAlternative(swap.rebuilt, byKey, totals) : undefined;
+  if (swap.kind === 'built' && inexact) {
+    return { summary: { ...base, alternative: { type: swap.alternative, possible: false, reason: inexact }, ...unbuilt }, dependents: changedLayers(swap.rebuilt, byKey) };
+  }
   if (swap.kind === 'built') {
     const swapped = costs && swapCosts(costs, merge);
     const { affected, stopsAt, params, trainable } = footprint(swap.rebuilt, byKey, costs, swapped);
@@ -135,6 +140,13 @@ function affectedCosts(key: string, costs?: CostModel, swapped?: SwapCosts): Par
     ...costFields('activationBytes', before.activations),
     ...costFields('alternativeActivationBytes', after.activations),
   };
+}
+
+/** Why the swapped model's counts cannot be exact (beyond 2^53 - 1), if they cannot. */
+function inexactAlternative(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>, totals: Totals): string | undefined {
+  const { params, trainable } = footprint(rebuilt, byKey);
+  const exact = [params, trainable, totals.params + params, totals.trainable + trainable].every(Number.isSafeInteger);
+  return exact ? undefined : `the swapped model would have more than ${formatCount(Number.MAX_SAFE_INTEGER)} parameters (2^53 - 1), beyond what a count holds exactly`;
 }
 
 /** The rebuilt layers that differ from the model, and the parameter change over all of them. */

@@ -1,4 +1,5 @@
 import type { FullShape } from '../core/shapes.js';
+import { exactCount } from '../core/numbers.js';
 import { countWeights } from '../core/weights.js';
 import type { LayerFacts, MergeFacts, ModelFacts, ModelPath } from '../model/facts.js';
 import { analyzeMerges, layerKey } from './merges.js';
@@ -16,9 +17,11 @@ export interface SummaryOptions {
  * facts) what each merge does to the layers after it.
  */
 export function summarize(facts: ModelFacts, merges: MergeFacts[] = [], options: SummaryOptions = {}): ModelSummary {
+  // Rows first: a count too large to hold exactly is refused naming its layer, not only the model.
+  const rows = facts.layers.map(layerSummary);
   const totals = modelTotals(facts);
   const costs = modelCosts(facts, totals.bytes, options.batchSize ?? 1);
-  const collected = withCosts(facts.layers.map(layerSummary), costs, []);
+  const collected = withCosts(rows, costs, []);
   if (costs) Object.assign(totals, totalCosts(costs));
   const outputLayers = facts.outputs.map((output) => output.layer);
   const analysis = analyzeMerges(merges, collected, totals, outputLayers, costs);
@@ -39,8 +42,9 @@ export function summarize(facts: ModelFacts, merges: MergeFacts[] = [], options:
 function layerSummary(layer: LayerFacts): LayerSummary {
   const connections = layer.calls.flatMap((call) => call.inputs);
   const last = layer.calls[layer.calls.length - 1];
-  const trainable = countWeights(layer.trainableWeights);
-  const nonTrainable = countWeights(layer.nonTrainableWeights);
+  const what = `the parameter count of layer "${layer.name}"`;
+  const trainable = countWeights(layer.trainableWeights, what);
+  const nonTrainable = countWeights(layer.nonTrainableWeights, what);
   return {
     name: layer.name,
     type: layer.type,
@@ -48,10 +52,10 @@ function layerSummary(layer: LayerFacts): LayerSummary {
     connections,
     inputShapes: layer.calls.flatMap((call) => call.inputShapes),
     outputShape: singleOrList(last.outputShapes),
-    params: trainable.params + nonTrainable.params,
+    params: exactCount(trainable.params + nonTrainable.params, what),
     trainable: trainable.params,
     nonTrainable: nonTrainable.params,
-    bytes: trainable.bytes + nonTrainable.bytes,
+    bytes: exactCount(trainable.bytes + nonTrainable.bytes, `${what} in bytes`),
     layerTrainable: layer.trainable,
     weightVariables: new Set([...layer.trainableWeights, ...layer.nonTrainableWeights].map((weight) => weight.id)).size,
     dependsOnMerges: [],
@@ -97,13 +101,15 @@ function withDependencies(layers: LayerSummary[], dependsOn: Map<string, string[
 
 /** Model totals as Keras prints them: shared weights count once. */
 export function modelTotals(facts: ModelFacts): Totals {
-  const trainable = countWeights(facts.trainableWeights);
-  const nonTrainable = countWeights(facts.nonTrainableWeights);
+  const what = `the parameter count of model "${facts.name}"`;
+  const at = facts.source ? { file: facts.source } : undefined;
+  const trainable = countWeights(facts.trainableWeights, what, at);
+  const nonTrainable = countWeights(facts.nonTrainableWeights, what, at);
   return {
-    params: trainable.params + nonTrainable.params,
+    params: exactCount(trainable.params + nonTrainable.params, what, at),
     trainable: trainable.params,
     nonTrainable: nonTrainable.params,
-    bytes: trainable.bytes + nonTrainable.bytes,
+    bytes: exactCount(trainable.bytes + nonTrainable.bytes, `${what} in bytes`, at),
     trainableBytes: trainable.bytes,
     nonTrainableBytes: nonTrainable.bytes,
   };

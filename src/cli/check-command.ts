@@ -1,17 +1,19 @@
 import { Option, type Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { checkModel, isSpecError, type Budgets, type CheckReport, type SpecResult, type Tolerance } from '../analysis/check.js';
 import { UserError } from '../core/errors.js';
 import { formatCount } from '../core/numbers.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
+import { isMadeByMergeSummary, isMergeSummaryJson } from '../render/made-by.js';
 import { readBaseline } from '../readers/baseline.js';
 import { describeError } from '../readers/locate.js';
 import { isSavedModelFolder } from '../readers/savedmodel.js';
 import { EXIT, type Io } from './io.js';
-import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, writeFileAtomically, type CostOptions, type ModelOptions, type OutputOptions } from './output.js';
+import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, readOptions, terminal, type CostOptions, type ModelOptions, type OutputOptions } from './output.js';
+import { commitWrite, planWrite, readHead, realFolder, type PlannedWrite } from './safe-write.js';
 import { parseCount, parseOps, parseSize, parseTolerance } from './quantities.js';
 
 interface CheckOptions extends OutputOptions, ModelOptions, CostOptions {
@@ -26,6 +28,7 @@ interface CheckOptions extends OutputOptions, ModelOptions, CostOptions {
   tolerance?: Tolerance;
   perLayer?: boolean;
   writeBaseline?: boolean;
+  force?: boolean;
 }
 
 const MODEL_FILE = /\.(ya?ml|json)$/i;
@@ -46,12 +49,19 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       .option('--baseline-dir <dir>', 'baselines for many specs: DIR/<spec name>.json')
       .addOption(new Option('--tolerance <percent>', 'growth allowed against the baseline (default 0%)').argParser(parseTolerance))
       .option('--per-layer', 'also fail when any single layer grew more than the tolerance')
-      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing'),
+      .option('--write-baseline', 'record the baselines (to --baseline or --baseline-dir) instead of comparing')
+      .option('--force', 'let --write-baseline replace an existing file that is not a merge-summary baseline'),
     ['text', 'markdown', 'json'],
-  ))).action((specArgs: string[], options: CheckOptions) => {
+  ))).action(async (specArgs: string[], options: CheckOptions) => {
     const format = outputFormat(options);
+    if (options.writeBaseline && !options.baseline && !options.baselineDir) {
+      throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (one DIR/<spec name>.json per spec)');
+    }
     const specs = expandSpecs(specArgs);
     const baselinePaths = baselineFiles(specs, options);
+    if (options.writeBaseline && options.baselineDir) refuseCheckedFolder(options.baselineDir, specArgs);
+    // Every write is checked before any work, so that none is half done: no baseline may replace a spec or a user's file.
+    const plans = options.writeBaseline && baselinePaths ? planBaselines(baselinePaths, specs, options) : undefined;
     const budgets: Budgets = {
       maxParams: options.maxParams,
       maxTrainable: options.maxTrainable,
@@ -61,9 +71,6 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       ...(options.maxActivations !== undefined ? { maxActivations: options.maxActivations } : {}),
     };
     const hasBudget = Object.values(budgets).some((value) => value !== undefined);
-    if (options.writeBaseline && !baselinePaths) {
-      throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (for many)');
-    }
     if (!hasBudget && !baselinePaths) {
       throw new UserError('usage', 'check: nothing to check against; give a budget (--max-params, --max-trainable, --max-size, --max-layer-params, --max-macs, --max-activations) or a baseline (--baseline, --baseline-dir)');
     }
@@ -72,22 +79,24 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
     const tolerance = options.tolerance ?? parseTolerance('0%');
     // Each spec on its own: one that cannot be read or has no baseline is an
     // error line of the report, and every other spec is still checked.
-    const results: SpecResult[] = specs.map((spec, i) => {
+    const results: SpecResult[] = [];
+    for (const [i, spec] of specs.entries()) {
       try {
-        const summary = analyzeFile(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline), batchSize: options.batchSize });
+        const summary = await analyzeFileAsync(spec, { ...readOptions(options), merges: Boolean(options.writeBaseline), batchSize: options.batchSize });
         const baselinePath = baselinePaths?.[i];
-        if (options.writeBaseline && baselinePath) {
-          mkdirSync(dirname(baselinePath), { recursive: true });
-          writeFileAtomically(baselinePath, renderJson(summary));
-          io.stderr.write(`wrote baseline ${baselinePath} (${formatCount(summary.totals.params)} params)\n`);
+        if (plans) {
+          // The folder of the baselines is made once there is one to write, as a first --write-baseline in a fresh repository needs.
+          makeBaselineDir(options.baselineDir ?? dirname(plans[i].target));
+          commitWrite(plans[i], renderJson(summary));
+          io.stderr.write(`wrote baseline ${plans[i].path} (${formatCount(summary.totals.params)} params)\n`);
         }
         const baseline = baselinePath && !options.writeBaseline ? readBaseline(baselinePath) : undefined;
-        return checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined);
+        results.push(checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined));
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return { spec, passed: false, error: { code: error.code, message: describeError(error) } };
+        results.push({ spec, passed: false, error: { code: error.code, message: describeError(error) } });
       }
-    });
+    }
     const errors = results.filter(isSpecError).length;
     const report: CheckReport = {
       schema: 'merge-summary-check/1',
@@ -105,16 +114,69 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
   });
 }
 
-/** Spec arguments, with each folder (other than a TensorFlow SavedModel) replaced by the model files in it. */
+/**
+ * Spec arguments, with each folder (other than a TensorFlow SavedModel)
+ * replaced by the model files in it: never merge-summary's own JSON
+ * documents (baselines, reports), which a folder of models and baselines
+ * holds too.
+ */
 function expandSpecs(args: string[]): string[] {
   return args.flatMap((arg) => {
-    if (arg !== '-' && existsSync(arg) && statSync(arg).isDirectory() && !isSavedModelFolder(arg)) {
-      const files = readdirSync(arg).filter((name) => MODEL_FILE.test(name)).sort();
-      if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
-      return files.map((name) => join(arg, name));
+    if (arg === '-' || !isFolder(arg) || isSavedModelFolder(arg)) return [arg];
+    let names: string[];
+    try {
+      names = readdirSync(arg);
+    } catch (error) {
+      throw new UserError('file', `cannot read the folder: ${folderProblem(error)}`, { file: arg });
     }
-    return [arg];
+    const files = names
+      .filter((name) => MODEL_FILE.test(name))
+      .sort()
+      .map((name) => join(arg, name))
+      .filter((file) => !/\.json$/i.test(file) || !isMergeSummaryJson(readHead(file, 256)));
+    if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
+    return files;
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function folderProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EEXIST') return 'a file of that name is in the way';
+  return code ?? (error as Error).message;
+}
+
+/** --baseline-dir never writes into a folder being checked: the next check would read the baselines as models, and a name could be a model's. */
+function refuseCheckedFolder(baselineDir: string, specArgs: string[]): void {
+  const target = realFolder(baselineDir);
+  const checked = specArgs.find((arg) => arg !== '-' && isFolder(arg) && realFolder(arg) === target);
+  if (checked !== undefined) {
+    throw new UserError('usage', `--baseline-dir ${baselineDir} is the folder being checked (${checked}); baselines written there would mix with the models, so give a folder of their own`);
+  }
+}
+
+/** Makes the folder of the baselines, once there is something to write in it. */
+function makeBaselineDir(dir: string): void {
+  if (isFolder(dir)) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UserError('file', `cannot make the folder for the baselines: ${folderProblem(error)}`, { file: dir });
+  }
+}
+
+/** Checks every baseline the run will write, before any work. */
+function planBaselines(paths: string[], specs: string[], options: CheckOptions): PlannedWrite[] {
+  return paths.map((path) => planWrite(path, { inputs: specs, force: Boolean(options.force), isOurs: isMadeByMergeSummary, what: 'a baseline' }));
 }
 
 /** The baseline file of each spec, or undefined when none is compared. */
@@ -125,7 +187,7 @@ function baselineFiles(specs: string[], options: CheckOptions): string[] | undef
     return [options.baseline];
   }
   if (!options.baselineDir) return undefined;
-  if (!options.writeBaseline && !existsSync(options.baselineDir)) throw new UserError('usage', `--baseline-dir: no folder ${options.baselineDir}`);
+  if (!options.writeBaseline && !isFolder(options.baselineDir)) throw new UserError('usage', `--baseline-dir: no folder ${options.baselineDir}`);
   const seen = new Map<string, string>();
   return specs.map((spec) => {
     const name = basename(spec, extname(spec));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { diffModels } from '../analysis/diff.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderDiff, renderDiffMarkdown } from '../render/diff.js';
 import { renderJson } from '../render/json.js';
 import { EXIT, type Io } from './io.js';
@@ -23,10 +23,10 @@ export function addDiffCommand(program: Command, io: Io, setStatus: (status: num
         .option('--exit-code', 'exit 1 when the models differ, like git diff --exit-code'),
       ['text', 'markdown', 'json'],
     ),
-  )).action((a: string, b: string, options: DiffOptions) => {
+  )).action(async (a: string, b: string, options: DiffOptions) => {
     const format = outputFormat(options);
     const read = { ...readOptions(options), merges: false, batchSize: options.batchSize };
-    const diff = diffModels(analyzeFile(a, read), analyzeFile(b, read));
+    const diff = diffModels(await analyzeFileAsync(a, read), await analyzeFileAsync(b, read));
     if (format === 'json') io.stdout.write(renderJson(diff));
     else if (format === 'markdown') io.stdout.write(renderDiffMarkdown(diff, { all: Boolean(options.all) }));
     else io.stdout.write(renderDiff(diff, { ...terminal(options, io), all: Boolean(options.all) }));

@@ -6,17 +6,20 @@ import type { ModelSummary } from '../analysis/types.js';
 import type { ModelDiff } from '../analysis/diff.js';
 import { UserError } from '../core/errors.js';
 import { formatCount } from '../core/numbers.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderDot, type DotOptions } from '../render/dot.js';
 import { MAX_PNG_PIXELS, MAX_PNG_SIDE, MIN_TEXT_PIXELS, planPng, pngFromSvg, svgFromDot, type PngPlan } from '../render/images.js';
+import { isMadeByMergeSummary, signDot, signMermaid, signPng, signSvg } from '../render/made-by.js';
 import { renderMermaid } from '../render/mermaid.js';
 import type { Io } from './io.js';
-import { addModelOptions, readOptions, writeFileAtomically, type ModelOptions } from './output.js';
+import { addModelOptions, readOptions, type ModelOptions } from './output.js';
+import { commitWrite, planWrite } from './safe-write.js';
 
 type PictureFormat = 'svg' | 'png' | 'dot' | 'mmd';
 
 interface GraphOptions extends ModelOptions {
   output?: string;
+  force?: boolean;
   format?: PictureFormat;
   rankdir?: 'TB' | 'LR';
   shapes: boolean;
@@ -40,40 +43,45 @@ export function addGraphCommand(program: Command, io: Io): void {
       .option('--no-shapes', 'leave out the input and output shapes')
       .option('--params', 'show each layer\'s parameter count')
       .option('--compare <model>', 'mark the layers that differ from this other model')
-      .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block'),
+      .option('--all-layers', 'in a model of more than 150 layers, draw every layer instead of one node per repeated block')
+      .option('--force', 'let -o replace an existing file that merge-summary did not write'),
   ).action(async (model: string, options: GraphOptions) => {
     const toStdout = options.output === undefined || options.output === '-';
     const format = pictureFormat(options, toStdout);
-    const summary = analyzeFile(model, readOptions(options));
-    const diff = options.compare ? diffModels(summary, analyzeFile(options.compare, { ...readOptions(options), merges: false })) : undefined;
+    // Checked before any work: a picture must never replace a model or a file of the user's.
+    const inputs = [model, ...(options.compare ? [options.compare] : [])];
+    const writeRules = { inputs, force: Boolean(options.force), isOurs: isMadeByMergeSummary, what: 'the picture' };
+    const plan = toStdout ? undefined : planWrite(options.output as string, writeRules);
+    const summary = await analyzeFileAsync(model, readOptions(options));
+    const diff = options.compare ? diffModels(summary, await analyzeFileAsync(options.compare, { ...readOptions(options), merges: false })) : undefined;
     const dotOptions = (rankdir: 'TB' | 'LR'): DotOptions => ({ rankdir, shapes: options.shapes, params: Boolean(options.params) });
     let picture = pictureOf(summary, diff, { allLayers: options.allLayers });
     let content: string | Uint8Array;
     let note = '';
-    if (format === 'mmd') content = renderMermaid(picture, dotOptions(options.rankdir ?? 'TB'));
-    else if (format === 'dot') content = renderDot(picture, dotOptions(options.rankdir ?? 'TB'));
-    else if (format === 'svg') content = await svgFromDot(renderDot(picture, dotOptions(options.rankdir ?? 'TB')));
+    if (format === 'mmd') content = signMermaid(renderMermaid(picture, dotOptions(options.rankdir ?? 'TB')));
+    else if (format === 'dot') content = signDot(renderDot(picture, dotOptions(options.rankdir ?? 'TB')));
+    else if (format === 'svg') content = signSvg(await svgFromDot(renderDot(picture, dotOptions(options.rankdir ?? 'TB'))));
     else {
       const legible = await legiblePng(summary, diff, options, dotOptions);
       if ('png' in legible) {
         ({ picture } = legible);
-        content = legible.png;
+        content = signPng(legible.png);
         note = `, ${legible.plan.width}×${legible.plan.height} px, text ${legible.plan.textPixels.toFixed(0)} px high${legible.rankdir !== (options.rankdir ?? 'TB') ? ', left to right' : ''}`;
       } else {
         // No PNG under the size limits has text one can read: the SVG, which scales, instead of a sliver.
         const svgPath = toStdout ? undefined : (options.output as string).replace(/\.png$/i, '') + '.svg';
         const why = `a PNG of ${legible.picture.nodes.length} nodes within ${legible.limit} would have text ${legible.textPixels.toFixed(1)} px high (${MIN_TEXT_PIXELS} px is the least one can read)`;
         if (!svgPath) throw new UserError('usage', `${why}; ask for --format svg instead`);
-        writeFileAtomically(svgPath, legible.svg);
+        commitWrite(planWrite(svgPath, writeRules), signSvg(legible.svg));
         io.stderr.write(`not writing ${options.output}: ${why}; wrote ${svgPath} instead (an SVG zooms without limit)\n`);
         return;
       }
     }
-    if (toStdout) {
+    if (!plan) {
       io.stdout.write(content);
       return;
     }
-    writeFileAtomically(options.output as string, content);
+    commitWrite(plan, content);
     io.stderr.write(`wrote ${options.output} (${picture.nodes.length} nodes for ${summary.layers.length} layers${note})\n`);
   });
 }

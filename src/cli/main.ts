@@ -37,7 +37,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     const debug = Boolean(program.opts().debug);
     if (error instanceof UserError) {
-      io.stderr.write(`${describeError(error)}\n`);
+      io.stderr.write(`${describeErrorSafely(error)}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return EXIT.error;
     }
@@ -45,6 +45,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr.write(`merge-summary: internal error: ${message}\n`);
     io.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'run again with --debug to see where\n');
     return EXIT.error;
+  }
+}
+
+/** The located message of an error; should locating it fail, the message alone: reporting an error never fails. */
+function describeErrorSafely(error: UserError): string {
+  try {
+    return describeError(error);
+  } catch {
+    return error.location ? `${error.location.file}: ${error.message.slice(0, 1000)}` : error.message.slice(0, 1000);
   }
 }
 

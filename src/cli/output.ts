@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { makePalette, wantsColor, type Palette } from '../render/palette.js';
-import { parseBatchSize, parseSize } from './quantities.js';
+import { formatCount } from '../core/numbers.js';
+import { DEFAULT_MAX_LAYERS } from './deep.js';
+import { parseBatchSize, parseCount, parseSize } from './quantities.js';
 import type { Io } from './io.js';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -30,13 +31,15 @@ export function addOutputOptions(command: Command, formats: Format[] = ['text', 
 export interface ModelOptions {
   allowUnknown?: boolean;
   maxInputSize?: number;
+  maxLayers?: number;
 }
 
 /** Options of every command that reads models: one declaration, so they mean the same everywhere. */
 export function addModelOptions(command: Command): Command {
   return command
     .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified')
-    .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')));
+    .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')))
+    .addOption(new Option('--max-layers <count>', `refuse models with more layers than this (default ${formatCount(DEFAULT_MAX_LAYERS)}): tfjs's graph building grows with the square of the layers`).argParser((v) => parseCount(v, '--max-layers')));
 }
 
 export interface CostOptions {
@@ -51,8 +54,12 @@ export function addCostOptions(command: Command): Command {
 }
 
 /** The reading options a command's model options stand for. */
-export function readOptions(options: ModelOptions): { allowUnknown: boolean; maxInputBytes?: number } {
-  return { allowUnknown: Boolean(options.allowUnknown), ...(options.maxInputSize !== undefined ? { maxInputBytes: options.maxInputSize } : {}) };
+export function readOptions(options: ModelOptions): { allowUnknown: boolean; maxInputBytes?: number; maxLayers?: number } {
+  return {
+    allowUnknown: Boolean(options.allowUnknown),
+    ...(options.maxInputSize !== undefined ? { maxInputBytes: options.maxInputSize } : {}),
+    ...(options.maxLayers !== undefined ? { maxLayers: options.maxLayers } : {}),
+  };
 }
 
 export function outputFormat(options: OutputOptions): Format {
@@ -100,16 +107,4 @@ function parseWidth(value: string): number {
   const width = Number(value);
   if (!Number.isInteger(width) || width < MIN_WIDTH) throw new UserError('usage', `--width must be a whole number of at least 40, not "${value}"`);
   return width;
-}
-
-/** Writes a file whole or not at all: to a temporary name first, then renamed. */
-export function writeFileAtomically(path: string, text: string | Uint8Array): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UserError('file', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: path });
-  }
 }

@@ -6,8 +6,7 @@ import type { ModelSummary } from '../analysis/types.js';
 import { UserError, suggest } from '../core/errors.js';
 import { checkProfileFits, profileModels } from '../model/profile.js';
 import { buildWithSwap } from '../model/swap-build.js';
-import { analyzeModel, buildSource } from '../pipeline.js';
-import { readModel } from '../readers/read.js';
+import { analyzeModel, buildSource, readBoundedModel } from '../pipeline.js';
 import { renderJson } from '../render/json.js';
 import { renderProfile } from '../render/profile.js';
 import type { Io, OutputStream } from './io.js';
@@ -39,7 +38,7 @@ export function addProfileCommand(program: Command, io: Io): void {
     const format = outputFormat(options);
     const batchSize = options.batchSize ?? 1;
     const read = readOptions(options);
-    const source = readModel(path, read);
+    const source = readBoundedModel(path, read);
     const built = buildSource(source, read);
     const summary = analyzeModel(built, { merges: options.swap !== undefined, batchSize });
     refuseUnverified(summary);

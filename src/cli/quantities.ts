@@ -1,5 +1,5 @@
 import type { Tolerance } from '../analysis/check.js';
-import { UserError } from '../core/errors.js';
+import { UserError, hasOwn } from '../core/errors.js';
 
 const COUNT_SUFFIX: Record<string, bigint> = { '': 1n, k: 1000n, m: 1_000_000n, b: 1_000_000_000n, g: 1_000_000_000n, t: 1_000_000_000_000n };
 /** Sizes in Keras's units (its summary footer): powers of 1024. */
@@ -14,7 +14,7 @@ const SIZE_UNIT: Record<string, bigint> = {
 /** A parameter count: 10M, 1.5B, 2.5k, 25_000_000, 25,000,000 or 25000000. */
 export function parseCount(text: string, option: string): number {
   const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([kKmMbBgGtT]?)$/.exec(text.trim());
-  const multiplier = match ? COUNT_SUFFIX[match[3].toLowerCase()] : undefined;
+  const multiplier = match && hasOwn(COUNT_SUFFIX, match[3].toLowerCase()) ? COUNT_SUFFIX[match[3].toLowerCase()] : undefined;
   if (!match || multiplier === undefined) {
     throw new UserError('usage', `${option} takes a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000; not "${text}"`);
   }
@@ -24,7 +24,7 @@ export function parseCount(text: string, option: string): number {
 /** A memory size: 40MB, 1.5GB, 512KiB or a number of bytes; MB = 1024 x 1024 bytes, as in Keras's summary. */
 export function parseSize(text: string, option: string): number {
   const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([a-zA-Z]*)$/.exec(text.trim());
-  const multiplier = match ? SIZE_UNIT[match[3].toLowerCase()] : undefined;
+  const multiplier = match && hasOwn(SIZE_UNIT, match[3].toLowerCase()) ? SIZE_UNIT[match[3].toLowerCase()] : undefined;
   if (!match || multiplier === undefined) {
     throw new UserError('usage', `${option} takes a size such as 40MB, 1.5GB or 512KB (powers of 1024, as Keras prints sizes); not "${text}"`);
   }

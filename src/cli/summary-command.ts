@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { mergeId } from '../analysis/merges.js';
-import { UserError, suggest } from '../core/errors.js';
+import { UserError, shortenQuoted, suggest } from '../core/errors.js';
 import { explainMerges } from '../model/explain.js';
-import { analyzeFile } from '../pipeline.js';
+import { analyzeFileAsync } from '../pipeline.js';
 import { renderExplanation } from '../render/explain.js';
 import { renderJson } from '../render/json.js';
 import { resolveLayerRange } from '../render/layer-range.js';
@@ -42,10 +42,10 @@ export function addSummaryCommand(program: Command, io: Io): void {
   )).action(async (model: string | undefined, options: SummaryOptions) => {
     if (model === undefined) throw new UserError('usage', 'no model given; usage: merge-summary MODEL.yaml (see --help)');
     const format = outputFormat(options);
-    const summary = analyzeFile(model, { ...readOptions(options), weights: options.weights, batchSize: options.batchSize });
+    const summary = await analyzeFileAsync(model, { ...readOptions(options), weights: options.weights, batchSize: options.batchSize });
     const selection = mergeSelection(options.merges, summary.merges.map(mergeId));
     const view = summaryView(options, summary.layers.map((layer) => layer.name), format);
-    for (const warning of summary.warnings) io.stderr.write(`warning: ${warning.message}\n`);
+    for (const warning of summary.warnings) io.stderr.write(`warning: ${shortenQuoted(warning.message)}\n`);
     const explanation = options.explain ? await explainMerges(summary.merges.map((merge) => merge.type), io.env) : undefined;
     if (format === 'json') {
       io.stdout.write(renderJson(explanation ? { ...summary, explanation } : summary));

@@ -87,6 +87,31 @@ export function formatLocation(at: SourceLocation): string {
   return at.col === undefined ? `${at.file}:${at.line}` : `${at.file}:${at.line}:${at.col}`;
 }
 
+/** Quoted user text longer than this is shortened in messages. */
+const MAX_QUOTED_LENGTH = 120;
+
+/**
+ * A message with every long quoted piece of user text shortened: a layer
+ * type of ten million characters is shown by its start and its length,
+ * not printed whole. Linear in the message.
+ */
+export function shortenQuoted(message: string): string {
+  if (message.length <= MAX_QUOTED_LENGTH) return message;
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    const open = message.indexOf('"', at);
+    const close = open < 0 ? -1 : message.indexOf('"', open + 1);
+    if (close < 0) break;
+    const quoted = message.slice(open + 1, close);
+    const long = quoted.length > MAX_QUOTED_LENGTH && !quoted.includes('\n');
+    parts.push(message.slice(at, open + 1), long ? `${quoted.slice(0, 60)}…` : quoted, long ? `" (${String(quoted.length).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} characters)` : '"');
+    at = close + 1;
+  }
+  parts.push(message.slice(at));
+  return parts.join('');
+}
+
 /** Beyond this length a word is not compared with names: nobody misspells a 200-character name. */
 const MAX_SUGGESTED_LENGTH = 200;
 
@@ -97,12 +122,24 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   return `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?`;
 }
 
+/**
+ * The most character comparisons one "did you mean" may make: a misspelt
+ * reference among 100,000 long layer names must not take minutes. Past it,
+ * the closest names found so far are the suggestion.
+ */
+const SUGGESTION_WORK = 20_000_000;
+
 export function closestNames(word: string, candidates: Iterable<string>, max = 3): string[] {
   if (word.length > MAX_SUGGESTED_LENGTH) return [];
   const target = word.toLowerCase();
   const scored: { name: string; distance: number }[] = [];
+  let work = 0;
   for (const name of candidates) {
     if (name.length > MAX_SUGGESTED_LENGTH) continue;
+    // Names whose lengths differ by more than the largest allowed distance cannot be close.
+    if (Math.abs(name.length - target.length) > Math.max(2, Math.floor(Math.max(target.length, name.length) / 3)) && !name.toLowerCase().includes(target)) continue;
+    work += (name.length + 1) * (target.length + 1);
+    if (work > SUGGESTION_WORK) break;
     const lower = name.toLowerCase();
     const distance = lower === target ? 0 : editDistance(target, lower);
     const limit = Math.max(2, Math.floor(Math.max(target.length, lower.length) / 3));
@@ -122,4 +159,18 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Whether `key` is an own key of `object`: user text as a key must never reach a prototype ("constructor"). */
 export function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/** `object[key] = value` that makes an own property even for "__proto__", which assignment would take as the prototype. */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * A name every JavaScript object answers to ("constructor", "toString",
+ * "__proto__", ...): never a Keras class, and a key that plain-object
+ * lookups, tfjs's included, would find where nothing was registered.
+ */
+export function isPrototypeKey(name: string): boolean {
+  return name in Object.prototype;
 }

@@ -1,5 +1,18 @@
+import { UserError, type SourceLocation } from './errors.js';
+
+/**
+ * A count as the summary holds it: a whole number a double represents
+ * exactly. Beyond 2^53 - 1 sums and products round, and a printed
+ * "1e+40" or a total off by a few would pass for a real count: refused.
+ */
+export function exactCount(n: number, what: string, at?: SourceLocation): number {
+  if (Number.isSafeInteger(n)) return n;
+  throw new UserError('inexact', `${what} would be more than ${formatCount(Number.MAX_SAFE_INTEGER)} (2^53 - 1), beyond what a count holds exactly; refusing it rather than printing a rounded number`, at);
+}
+
 /** 8086546 -> "8,086,546", as Keras prints counts. (toLocaleString would load ICU: 20 ms of start-up.) */
 export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new UserError('inexact', `a count of ${n} cannot be shown exactly`);
   const sign = n < 0 ? '-' : '';
   return sign + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

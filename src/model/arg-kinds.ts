@@ -4,6 +4,8 @@
  * tfjs trusts its callers and would build a weight of shape [3, "64"] or
  * [3, 1.5]; checking here turns that into an error at the argument.
  */
+import { hasOwn, isPrototypeKey } from '../core/errors.js';
+
 type Check = (value: unknown) => boolean;
 
 const isPositiveInteger: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -37,8 +39,9 @@ const FRACTION: Kind = {
 const NUMBER: Kind = { description: 'a number', check: (v) => typeof v === 'number' && Number.isFinite(v), json: { type: 'number' } };
 const NAME_OR_CONFIG: Kind = {
   description: 'a name (e.g. "relu") or a {class_name, config} mapping',
-  check: (v) => v === null || typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v)),
-  json: { type: ['string', 'object', 'null'] },
+  check: (v) => v === null || (typeof v === 'string' && !isPrototypeKey(v)) || (typeof v === 'object' && !Array.isArray(v)),
+  // The names every JavaScript object answers to ("constructor", "valueOf") are no Keras names.
+  json: { anyOf: [{ type: 'string', not: { pattern: `^(${Object.getOwnPropertyNames(Object.prototype).sort().join('|')})$` } }, { type: ['object', 'null'] }] },
 };
 
 const KINDS: Record<string, Kind> = {
@@ -59,7 +62,12 @@ const KINDS: Record<string, Kind> = {
   strides: POSITIVE_INTEGERS,
   pool_size: POSITIVE_INTEGERS,
   dilation_rate: POSITIVE_INTEGERS,
-  target_shape: { description: 'a list of whole numbers (-1 for one inferred dimension)', check: listOf(isInteger), json: { type: 'array', items: { type: 'integer' }, minItems: 1 } },
+  // Two -1s are Reshape's own error ("only one unknown dimension"); the kind, as its JSON Schema, says what each item is.
+  target_shape: {
+    description: 'a list of positive whole numbers and at most one -1 (for one inferred dimension)',
+    check: listOf((d) => isPositiveInteger(d) || d === -1),
+    json: { type: 'array', items: { anyOf: [POSITIVE, { const: -1 }] }, minItems: 1 },
+  },
   dims: { description: 'a list of positive whole numbers', check: listOf(isPositiveInteger), json: { type: 'array', items: POSITIVE, minItems: 1 } },
   axis: INTEGERS,
   axes: INTEGERS,
@@ -91,19 +99,37 @@ const KINDS: Record<string, Kind> = {
   bias_constraint: NAME_OR_CONFIG,
 };
 
+const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const NUMBERS: Kind = { description: 'a number or a list of them', check: either(isNumber, listOf(isNumber)), json: oneOrList({ type: 'number' }) };
+
+/**
+ * The few classes where a name means something else than across Keras:
+ * Rescaling's scale and offset are factors (one, or one per channel, as
+ * EfficientNet's), where a normalization layer's scale is a flag.
+ */
+const CLASS_KINDS: Record<string, Record<string, Kind>> = {
+  Rescaling: { scale: NUMBERS, offset: NUMBERS },
+};
+
 /** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */
-export function kindOf(snakeName: string): Kind | undefined {
-  return Object.prototype.hasOwnProperty.call(KINDS, snakeName) ? KINDS[snakeName] : undefined;
+export function kindOf(snakeName: string, className?: string): Kind | undefined {
+  if (className !== undefined && hasOwn(CLASS_KINDS, className) && hasOwn(CLASS_KINDS[className], snakeName)) return CLASS_KINDS[className][snakeName];
+  return hasOwn(KINDS, snakeName) ? KINDS[snakeName] : undefined;
+}
+
+/** Whether an argument is a flag (use_bias, mask_zero, ...): Python's None there is false, as Keras's `if self.use_bias:` reads it. */
+export function isFlagArgument(snakeName: string, className: string): boolean {
+  return kindOf(snakeName, className) === BOOLEAN;
 }
 
 /** A sentence saying what `value` should have been, or null when it fits. */
-export function wrongKind(snakeName: string, value: unknown): string | null {
-  const kind = kindOf(snakeName);
+export function wrongKind(snakeName: string, value: unknown, className: string): string | null {
+  const kind = kindOf(snakeName, className);
   if (!kind || kind.check(value)) return null;
   return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
 }
 
 /** What kind of value an argument takes, in words, when the name is one Keras uses across layers. */
-export function argumentKind(snakeName: string): string | undefined {
-  return kindOf(snakeName)?.description;
+export function argumentKind(snakeName: string, className: string): string | undefined {
+  return kindOf(snakeName, className)?.description;
 }

@@ -1,15 +1,19 @@
-import { UserError, isObject, type DocPath } from '../core/errors.js';
+import { LayerCallError, UserError, isObject, type DocPath } from '../core/errors.js';
+import type { FullShape } from '../core/shapes.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall } from '../readers/graph.js';
-import { MODEL_CLASSES, type KerasTopology } from '../readers/keras-topology.js';
+import { MODEL_CLASSES, entryPath, type KerasTopology } from '../readers/keras-topology.js';
 import { baseName } from '../readers/spec.js';
 import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
+import { isFlagArgument, wrongKind } from './arg-kinds.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { unhonouredArguments, unknownNames } from './keras-arguments.js';
 import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
+import { userName, withTfjsNames } from './names.js';
+import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { deserialize, isContainer, withTemporaryClasses, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
+import { LayerTrailError, deserialize, type ApplyChecks, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
 import { weightWarnings } from './weights-check.js';
 
 /** Why a class can never be known from its configuration. */
@@ -50,16 +54,22 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
     );
   }
   refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
+  refuseWrongKinds(topology.model, topology.file);
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
-  const config = kerasToTfjs(topology.model) as { className: string; config: object };
+  const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
   let model: LayersModel;
   try {
-    model = withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
+    const build = () => withTemporaryClasses(placeholders, () => deserialize<LayersModel>(config.className, config.config));
+    model = withoutConsole(() => withLayerTrail(build, SHAPE_CHECKS));
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError('model', `the model cannot be built: ${tfjsMessage(error)}`, { file: topology.file, path: topology.path });
+    const original = error instanceof LayerTrailError ? error.original : error;
+    if (original instanceof UserError) throw original;
+    const failed = error instanceof LayerTrailError ? entryOf(topology.model, error.trail.map(userName)) : undefined;
+    const reason = original instanceof ImpossibleShape ? original.reason : tfjsMessage(original);
+    if (failed) throw new LayerCallError(failed.name, failed.className, reason, { file: topology.file, path: entryPath(failed.entry) ?? topology.path });
+    throw new UserError('model', `the model cannot be built: ${tfjsMessage(original)}`, { file: topology.file, path: topology.path });
   }
   freezeNestedModels(model, topology.model);
   const derived = graphFromModel(model, topology.file, { file: topology.file, path: topology.path }, placeholders);
@@ -87,7 +97,7 @@ function freezeNestedModels(built: Container, config: Record<string, unknown>): 
   for (const entry of layers) {
     if (!MODEL_CLASSES.has(String(entry.class_name))) continue;
     const name = String(entry.name ?? (isObject(entry.config) ? entry.config.name : ''));
-    const nested = built.layers.find((layer) => layer.name === name);
+    const nested = built.layers.find((layer) => userName(layer.name) === name);
     if (!nested || !isContainer(nested)) continue;
     if (isObject(entry.config) && entry.config.trainable === false) nested.trainable = false;
     freezeNestedModels(nested, entry);
@@ -134,6 +144,82 @@ function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: s
     const inner = layer.config[key];
     if (isObject(inner) && typeof inner.class_name === 'string') checkLayerConfig(inner, [...path, 'config', key], file, known);
     if (Array.isArray(inner)) inner.forEach((cell, j) => isObject(cell) && checkLayerConfig(cell, [...path, 'config', key, j], file, known));
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** A layer tfjs built with an output no tensor can have; thrown inside the build, so that the trail says which. */
+class ImpossibleShape extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const shapes = (tensors: { shape: unknown }[]) => tensors.map((tensor) => tensor.shape as FullShape);
+
+/** Shape rules checked around every call tfjs makes while it builds the model. */
+const SHAPE_CHECKS: ApplyChecks = {
+  before(layer, inputs) {
+    const reason = impossibleInput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs));
+    if (reason) throw new ImpossibleShape(reason);
+  },
+  after(layer, inputs, outputs) {
+    const reason = impossibleOutput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs), shapes(outputs));
+    if (reason) throw new ImpossibleShape(reason);
+  },
+};
+
+/**
+ * The layer entry an error was thrown in, from the names of the layers tfjs
+ * was inside (outermost first): the innermost name an entry has (a wrapper's
+ * inner layer has none of its own), preferring the entry inside the models
+ * the trail passed through.
+ */
+function entryOf(model: Json, trail: string[]): { entry: Json; name: string; className: string } | undefined {
+  for (let i = trail.length - 1; i >= 1; i--) {
+    let best: { entry: Json; score: number } | undefined;
+    const visit = (container: Json, ancestors: string[]) => {
+      for (const entry of ((container.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+        const name = String(entry.name ?? (isObject(entry.config) ? entry.config.name : ''));
+        if (name === trail[i]) {
+          const score = ancestors.filter((ancestor) => trail.slice(0, i).includes(ancestor)).length;
+          if (!best || score > best.score) best = { entry, score };
+        }
+        if (MODEL_CLASSES.has(String(entry.class_name))) visit(entry, [...ancestors, name]);
+      }
+    };
+    visit(model, []);
+    if (best) return { entry: best.entry, name: trail[i], className: String(best.entry.class_name) };
+  }
+  return undefined;
+}
+
+/**
+ * The arguments of every layer entry, checked by kind as a spec's are
+ * (arg-kinds.ts): tfjs trusts its configuration, and a "strides" of "abc"
+ * or a "units" of -3 would fail inside it without saying which argument.
+ */
+function refuseWrongKinds(model: Json, file: string): void {
+  for (const entry of ((model.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+    if (MODEL_CLASSES.has(String(entry.class_name))) {
+      refuseWrongKinds(entry, file);
+      continue;
+    }
+    if (!isObject(entry.config) || entry.class_name === 'InputLayer') continue;
+    for (const [key, value] of Object.entries(entry.config)) {
+      // A file may hold None for a flag (tfjs writes "mask_zero": null); Keras reads it as false, where tfjs would take
+      // its own default (true for use_bias): false is what the model is.
+      if (value === null && isFlagArgument(key, String(entry.class_name))) {
+        entry.config[key] = false;
+        continue;
+      }
+      const problem = wrongKind(key, value, String(entry.class_name));
+      if (!problem) continue;
+      const name = String(entry.name ?? entry.config.name ?? entry.class_name);
+      const at = entryPath(entry);
+      throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}): ${problem}`, { file, path: at ? [...at, 'config', key] : [] });
+    }
   }
 }
 

@@ -6,6 +6,8 @@ import type { LayerCall, ModelGraph, TensorRef } from '../readers/graph.js';
 import { describeRef } from '../readers/graph.js';
 import type { Owner } from './call-graph.js';
 import { createLayer, tfjsMessage } from './layer-factory.js';
+import { tfjsName, userName } from './names.js';
+import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
 
@@ -47,7 +49,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   const inputs = graph.inputs.map((input) => {
     let tensor: SymbolicTensor;
     try {
-      tensor = tfl.input({ name: input.name, batchShape: [input.batchSize ?? null, ...input.shape], dtype: TFJS_DTYPE[input.dtype] ?? 'float32' });
+      tensor = tfl.input({ name: tfjsName(input.name), batchShape: [input.batchSize ?? null, ...input.shape], dtype: TFJS_DTYPE[input.dtype] ?? 'float32' });
     } catch (error) {
       throw new UserError('spec', `input "${input.name}": ${tfjsMessage(error)}`, input.at);
     }
@@ -69,7 +71,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
   const outputs = graph.outputs.flatMap((ref) => resolve(ref, tensors));
   let model: LayersModel;
   try {
-    model = tfl.model({ inputs, outputs, name: graph.name });
+    model = tfl.model({ inputs, outputs, name: tfjsName(graph.name) });
   } catch (error) {
     throw new UserError('model', `the model cannot be assembled: ${tfjsMessage(error)}`, graph.outputs[0]?.at ?? graph.at);
   }
@@ -90,9 +92,14 @@ export function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>):
 /** Applies a layer to tensors; a failure is a LayerCallError at the call, saying why in Keras's terms. */
 export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
   const type = layer.getClassName();
+  const config = () => layer.getConfig() as Record<string, unknown>;
+  const inputShapes = inputs.map((input) => input.shape as FullShape);
+  const refused = impossibleInput(type, config, inputShapes);
+  if (refused) throw new LayerCallError(call.layer, type, refused, call.at);
+  let outputs: SymbolicTensor[];
   try {
     const output = layer.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor | SymbolicTensor[];
-    return Array.isArray(output) ? output : [output];
+    outputs = Array.isArray(output) ? output : [output];
   } catch (error) {
     if (isMergeType(type)) {
       const shapes = inputs.map((input) => formatShape(input.shape as FullShape));
@@ -102,10 +109,13 @@ export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor
     if (error instanceof UserError) throw error;
     throw new LayerCallError(call.layer, type, tfjsMessage(error), call.at);
   }
+  const impossible = impossibleOutput(type, config, inputShapes, outputs.map((output) => output.shape as FullShape));
+  if (impossible) throw new LayerCallError(call.layer, type, impossible, call.at);
+  return outputs;
 }
 
 function unusedWarnings(model: LayersModel, graph: ModelGraph): Warning[] {
-  const inModel = new Set(model.layers.map((layer) => layer.name));
+  const inModel = new Set(model.layers.map((layer) => userName(layer.name)));
   return graph.calls
     .filter((call) => call.definition && !inModel.has(call.layer))
     .map((call) => ({ code: 'unused-layer', layer: call.layer, message: `layer "${call.layer}" leads to no output of the model, so the summary leaves it out` }));

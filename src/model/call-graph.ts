@@ -2,6 +2,7 @@ import type { SourceLocation } from '../core/errors.js';
 import { callLabel, type Dim, type InputNode, type LayerCall, type ModelGraph, type TensorRef } from '../readers/graph.js';
 import type { ModelPath } from './facts.js';
 import { kerasClassName } from './keras-class.js';
+import { userName } from './names.js';
 import { isContainer, nodeIndex, nodesInExecutionOrder, outputReferences, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
 
 /** Where a layer of a model's graph sits in the model's nesting, as the summary shows it. */
@@ -41,10 +42,11 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
   const keyOf = (layer: Layer): string => {
     let key = keys.get(layer);
     if (key === undefined) {
-      key = layer.name;
-      for (let n = 1; owners.has(key); n++) key = `${layer.name}~${n}`;
+      const name = userName(layer.name);
+      key = name;
+      for (let n = 1; owners.has(key); n++) key = `${name}~${n}`;
       keys.set(layer, key);
-      owners.set(key, ownership.get(layer) ?? { name: layer.name, path: [], trainable: layer.trainable });
+      owners.set(key, ownership.get(layer) ?? { name, path: [], trainable: layer.trainable });
     }
     return key;
   };
@@ -73,20 +75,20 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
       from,
       at,
       definition: first
-        ? { kind: 'config', name: layer.name, type: kerasClassName(layer), className: layer.getClassName(), config: layer.getConfig(), customObjects, at }
+        ? { kind: 'config', name: userName(layer.name), type: kerasClassName(layer), className: layer.getClassName(), config: layer.getConfig(), customObjects, at }
         : undefined,
     });
   }
   const outputs: TensorRef[] = outputReferences(model).map((ref) => ({ label: callLabel(keyOf(ref.layer), ref.node), index: ref.tensor, at }));
-  return { graph: { name: model.name, source, inputs, calls, outputs, at }, tensors, layers, owners };
+  return { graph: { name: userName(model.name), source, inputs, calls, outputs, at }, tensors, layers, owners };
 }
 
 /** Every layer of a model and of the models nested in it, with where it sits. */
 export function ownersOf(model: Container, path: ModelPath = [], trainable = true, into = new Map<Layer, Owner>()): Map<Layer, Owner> {
   for (const layer of model.layers) {
     const layerTrainable = trainable && layer.trainable;
-    if (!into.has(layer)) into.set(layer, { name: layer.name, path, trainable: layerTrainable });
-    if (isContainer(layer)) ownersOf(layer, [...path, layer.name], layerTrainable, into);
+    if (!into.has(layer)) into.set(layer, { name: userName(layer.name), path, trainable: layerTrainable });
+    if (isContainer(layer)) ownersOf(layer, [...path, userName(layer.name)], layerTrainable, into);
   }
   return into;
 }

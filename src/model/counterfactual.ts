@@ -1,5 +1,6 @@
 import { LayerCallError, UserError } from '../core/errors.js';
 import { sameShape, type FullShape } from '../core/shapes.js';
+import { exactCount } from '../core/numbers.js';
 import { countWeights } from '../core/weights.js';
 import type { LayerCall, ModelGraph } from '../readers/graph.js';
 import { applyLayer, resolve } from './build-spec.js';
@@ -116,8 +117,9 @@ export function where(level: Level, key: string): LayerAt {
 }
 
 function rebuiltFacts(layer: Layer, { name, path }: LayerAt, outputs: SymbolicTensor[]): RebuiltLayer {
-  const trainable = countWeights(layer.trainableWeights.map(weightFact)).params;
-  const params = trainable + countWeights(layer.nonTrainableWeights.map(weightFact)).params;
+  const what = `the parameter count of layer "${name}"`;
+  const trainable = countWeights(layer.trainableWeights.map(weightFact), what).params;
+  const params = exactCount(trainable + countWeights(layer.nonTrainableWeights.map(weightFact), what).params, what);
   return {
     name,
     path,

@@ -2,6 +2,7 @@ import { shapeList, type FullShape } from '../core/shapes.js';
 import { ownersOf } from './call-graph.js';
 import type { ExecutedCall, ExecutionFacts, LayerAt, TensorFact, WeightShape } from './facts.js';
 import { kerasClassName } from './keras-class.js';
+import { userName } from './names.js';
 import { isContainer, kerasCallNumber, nodeIndex, nodesInExecutionOrder, outputReferences, type Container, type Layer } from './tfjs.js';
 
 /**
@@ -24,8 +25,9 @@ export function executionFacts(model: Container, configOf: (layer: Layer) => Rec
   const keyOf = (layer: Layer): string => {
     let key = keys.get(layer);
     if (key === undefined) {
-      key = layer.name;
-      for (let n = 1; used.has(key); n++) key = `${layer.name}~${n}`;
+      const name = userName(layer.name);
+      key = name;
+      for (let n = 1; used.has(key); n++) key = `${name}~${n}`;
       keys.set(layer, key);
       used.add(key);
     }
@@ -41,19 +43,19 @@ export function executionFacts(model: Container, configOf: (layer: Layer) => Rec
     const index = nodeIndex(node);
     const outputs = node.outputTensors.map((tensor, k) => {
       const id = tensorId(layer, index, k);
-      const declared = node.inboundLayers.length === 0 ? inputDtypes.get(layer.name) : undefined;
+      const declared = node.inboundLayers.length === 0 ? inputDtypes.get(userName(layer.name)) : undefined;
       tensors.push({ id, shape: tensor.shape as FullShape, dtype: declared ?? tensor.dtype });
       return id;
     });
     const owner = owners.get(layer);
     if (layer.getClassName() === 'InputLayer') {
       inputs.push(...outputs);
-      inputLayers.push({ name: layer.name, path: owner?.path ?? [] });
+      inputLayers.push({ name: userName(layer.name), path: owner?.path ?? [] });
       continue;
     }
     const container = isContainer(layer);
     calls.push({
-      layer: layer.name,
+      layer: userName(layer.name),
       path: owner?.path ?? [],
       node: index,
       type: kerasClassName(layer),

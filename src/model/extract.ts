@@ -3,8 +3,9 @@ import type { BuiltModel } from './build-spec.js';
 import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
 import { executionFacts } from './execution.js';
 import { kerasClassName } from './keras-class.js';
+import { userName } from './names.js';
 import { assertDataless } from './shape-only-backend.js';
-import { isContainer, kerasCallNumber, modelNodes, outputReferences, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
+import { isContainer, kerasCallNumber, modelNodes, outputReferences, weightsOf, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
 
 /**
  * Reads everything the analysis needs off a built model, once, as plain
@@ -20,7 +21,8 @@ export function extractFacts(built: BuiltModel): ModelFacts {
     return config;
   };
   const facts = modelFacts(built.model, built.unverified, configOf);
-  assertDataless([...built.model.trainableWeights, ...built.model.nonTrainableWeights]);
+  const weights = weightsOf(built.model);
+  assertDataless([...weights.trainable, ...weights.nonTrainable]);
   const inputDtypes = new Map(built.graph.inputs.map((input) => [input.name, input.dtype]));
   return {
     ...facts,
@@ -35,12 +37,12 @@ export function extractFacts(built: BuiltModel): ModelFacts {
 function modelFacts(model: Container, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>): ModelFacts {
   const relevant = modelNodes(model);
   return {
-    name: model.name,
+    name: userName(model.name),
     source: '',
     layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
-    trainableWeights: model.trainableWeights.map(weightFact),
-    nonTrainableWeights: model.nonTrainableWeights.map(weightFact),
-    outputs: outputReferences(model).map((ref) => ({ layer: ref.layer.name, node: ref.node, tensor: ref.tensor })),
+    trainableWeights: weightsOf(model).trainable.map(weightFact),
+    nonTrainableWeights: weightsOf(model).nonTrainable.map(weightFact),
+    outputs: outputReferences(model).map((ref) => ({ layer: userName(ref.layer.name), node: ref.node, tensor: ref.tensor })),
     warnings: [],
   };
 }
@@ -51,19 +53,20 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
     if (!relevant.has(node)) return;
     calls.push({
       index,
-      inputs: node.inboundLayers.map((inbound, i) => ({ layer: inbound.name, node: kerasCallNumber(inbound, node.nodeIndices[i]), tensor: node.tensorIndices[i] })),
+      inputs: node.inboundLayers.map((inbound, i) => ({ layer: userName(inbound.name), node: kerasCallNumber(inbound, node.nodeIndices[i]), tensor: node.tensorIndices[i] })),
       inputShapes: node.inboundLayers.length > 0 ? shapeList(node.inputShapes as FullShape | FullShape[]) : [],
       outputShapes: shapeList(node.outputShapes as FullShape | FullShape[]),
     });
   });
   if (calls.length === 0) calls.push({ index: 0, inputs: [], inputShapes: [], outputShapes: shapeList(layer.outputShape as FullShape | FullShape[]) });
-  const reason = unverified.get(layer.name);
+  const name = userName(layer.name);
+  const reason = unverified.get(name);
   return {
-    name: layer.name,
+    name,
     type: kerasClassName(layer),
     calls,
-    trainableWeights: layer.trainableWeights.map(weightFact),
-    nonTrainableWeights: layer.nonTrainableWeights.map(weightFact),
+    trainableWeights: weightsOf(layer).trainable.map(weightFact),
+    nonTrainableWeights: weightsOf(layer).nonTrainable.map(weightFact),
     trainable: layer.trainable,
     // A nested model's configuration is its whole graph; its layers have their own.
     config: isContainer(layer) ? {} : configOf(layer),

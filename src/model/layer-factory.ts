@@ -1,4 +1,4 @@
-import { UserError, closestNames, suggest, type SourceLocation } from '../core/errors.js';
+import { UserError, closestNames, hasOwn, setOwn, suggest, type SourceLocation } from '../core/errors.js';
 import { canonicalClass, kerasSignature } from '../core/keras-classes.js';
 import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
 import { kerasSnakeCase } from '../core/keras-names.js';
@@ -6,6 +6,8 @@ import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/gra
 import { argumentKind, wrongKind } from './arg-kinds.js';
 import { checkSpecArguments, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
 import { registerKerasLayers } from './layers/index.js';
+import { inUserNames, tfjsName } from './names.js';
+import { inUserTerms } from './tfjs-messages.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
@@ -62,27 +64,32 @@ function fromSpec(definition: SpecLayer): Layer {
     const earlier = writtenAs.get(snake);
     if (earlier !== undefined) throw new UserError('spec', `${what}: "${key}" repeats "${earlier}"`, definition.argLocations[key] ?? definition.at);
     writtenAs.set(snake, key);
-    snakeArgs[snake] = value;
+    setOwn(snakeArgs, snake, value);
   }
   const at = (snake: string) => definition.argLocations[writtenAs.get(snake) ?? ''] ?? definition.at;
+  requireInnerLayer(definition, className, writtenAs, what);
   const problems = checkSpecArguments(className, snakeArgs);
   if (problems === undefined) rejectUnknownArgs(cls, writtenAs, definition, what);
-  for (const problem of problems ?? []) throw argumentError(problem, what, at(problem.argument), definition.at);
+  // An unknown argument is named as the user wrote it ("__proto__", not the "proto" tfjs's conversion makes of it).
+  for (const problem of problems ?? []) {
+    const named = problem.kind === 'unknown' ? { ...problem, argument: writtenAs.get(problem.argument) ?? problem.argument } : problem;
+    throw argumentError(named, className, what, at(problem.argument), definition.at);
+  }
   const honoured = argumentsOf(cls) ?? new Set<string>();
   const config: Record<string, unknown> = {};
   for (const [snake, value] of Object.entries(snakeArgs)) {
-    const problem = wrongKind(snake, value);
+    const problem = wrongKind(snake, value, className);
     if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at(snake));
     const camel = toCamelCase(snake);
     // tfjs would choke on a name it lacks (an initializer, a regularizer) that cannot change a shape.
     if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
-    config[camel] = kerasToTfjs(value);
+    setOwn(config, camel, kerasToTfjs(value));
   }
   // Where Keras's default differs from tfjs's (GRU's reset_after), Keras's is the one meant.
   for (const [snake, fallback] of Object.entries(kerasSignature(className)?.defaults ?? {})) {
     const camel = toCamelCase(snake);
-    if (snake in snakeArgs || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;
-    config[camel] = kerasToTfjs(fallback);
+    if (hasOwn(snakeArgs, snake) || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;
+    setOwn(config, camel, kerasToTfjs(fallback));
   }
   for (const { argument, value } of unhonouredArguments(className, snakeArgs, honoured)) {
     throw new UserError(
@@ -92,21 +99,24 @@ function fromSpec(definition: SpecLayer): Layer {
     );
   }
   try {
-    return new cls({ ...config, name: definition.name });
+    // A wrapper's inner layer or cell is a configuration: tfjs's fromConfig builds it, where its constructor wants a layer.
+    const name = tfjsName(definition.name);
+    if (hasOwn(INNER_LAYER, className)) return deserialize<Layer>(className, { ...config, name });
+    return new cls({ ...config, name });
   } catch (error) {
     throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
   }
 }
 
 /** A problem with a spec's arguments, in Keras's terms. */
-function argumentError(problem: ArgumentProblem, what: string, at: SourceLocation, layerAt: SourceLocation): UserError {
+function argumentError(problem: ArgumentProblem, className: string, what: string, at: SourceLocation, layerAt: SourceLocation): UserError {
   switch (problem.kind) {
     case 'unknown': {
       const hint = problem.suggestions.length > 0 ? `; did you mean ${problem.suggestions.map((c) => `"${c}"`).join(', ')}?` : `; it takes ${problem.accepted.join(', ')}`;
       return new UserError('layer-config', `${what}: unknown argument "${problem.argument}"${hint}`, at);
     }
     case 'missing': {
-      const kind = argumentKind(problem.argument);
+      const kind = argumentKind(problem.argument, className);
       return new UserError('layer-config', `${what} needs ${problem.argument}${kind ? ` (${kind})` : ''}`, layerAt);
     }
     case 'unknown-name': {
@@ -133,7 +143,7 @@ export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
       config = new cls(typeof args === 'function' ? args() : args).getConfig();
       break;
     } catch {
-      continue;
+      // Not a valid instance with these arguments; try the next.
     }
   }
   if (!config) return undefined;
@@ -179,6 +189,27 @@ function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>
   }
 }
 
+/**
+ * Wrappers take the layer or cell they wrap as an argument, and tfjs builds
+ * one without it only to fail later on a missing property: required here.
+ */
+const INNER_LAYER: Record<string, { arg: string; what: string }> = {
+  TimeDistributed: { arg: 'layer', what: 'the layer it applies to every time step, as {class_name, config}' },
+  Bidirectional: { arg: 'layer', what: 'the recurrent layer it runs both ways, as {class_name, config}' },
+  RNN: { arg: 'cell', what: 'its cell, as {class_name, config}' },
+  StackedRNNCells: { arg: 'cells', what: 'the list of cells it stacks' },
+};
+
+function requireInnerLayer(definition: SpecLayer, className: string, writtenAs: Map<string, string>, what: string): void {
+  if (!hasOwn(INNER_LAYER, className)) return;
+  const { arg, what: wanted } = INNER_LAYER[className];
+  const key = writtenAs.get(arg);
+  const value = key === undefined ? undefined : definition.args[key];
+  const isLayer = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
+  const ok = arg === 'cells' ? Array.isArray(value) && value.length > 0 && value.every(isLayer) : isLayer(value);
+  if (!ok) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, key === undefined ? definition.at : (definition.argLocations[key] ?? definition.at));
+}
+
 /** tfjs's own conversion of identifiers in Keras configs (generic_utils.toCamelCase). */
 export function toCamelCase(identifier: string): string {
   if (identifier.length <= 1 || !identifier.includes('_')) return identifier;
@@ -198,7 +229,7 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const camel = k === 'name' ? k : toCamelCase(k);
-      out[camel] = kerasToTfjs(v, camel);
+      setOwn(out, camel, kerasToTfjs(v, camel));
     }
     return out;
   }
@@ -212,8 +243,10 @@ const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
  * advice to JavaScript programmers (registerClass(), porting to TensorFlow.js).
  */
 export function tfjsMessage(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-  const unknown = /^Unknown (\w+): ([^\s.]+)\. This may be due to/.exec(message);
-  if (unknown) return `unknown ${unknown[1].toLowerCase()} "${unknown[2]}" (neither Keras's nor one merge-summary knows; a custom one?)`;
-  return message.replace(/ This may be due to one of the following reasons:.*$/, '');
+  const message = error instanceof Error ? error.message : String(error);
+  // Capped first: the rewrites' patterns scan it, and a tfjs message can quote a name of any length.
+  const capped = (message.length > 2000 ? `${message.slice(0, 2000)}…` : message).replace(/\s+/g, ' ').trim();
+  const unknown = /^Unknown (\w+): ([^\s.]+)\. This may be due to/.exec(capped);
+  if (unknown) return `unknown ${unknown[1].toLowerCase()} "${inUserNames(unknown[2])}" (neither Keras's nor one merge-summary knows; a custom one?)`;
+  return inUserNames(inUserTerms(capped.replace(/ This may be due to one of the following reasons:.*$/, '')));
 }

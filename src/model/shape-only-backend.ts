@@ -1,4 +1,4 @@
-import { installWeightFactory, registerBackendOnce, tensorFromDataId, tfc, useBackendNow, weightDataId, type LayerVariable } from './tfjs.js';
+import { installShapeCopies, installWeightFactory, registerBackendOnce, tensorFromDataId, tfc, useBackendNow, weightDataId, type LayerVariable } from './tfjs.js';
 
 /**
  * A tfjs backend whose tensors carry a shape and a dtype but no data.
@@ -81,6 +81,7 @@ export function useShapeOnlyBackend(): void {
       () => tfc.getBackend() === SHAPE_ONLY_BACKEND,
       (shape, dtype) => tensorFromDataId(tfc.engine().backend.write(null as never, shape, dtype as never), shape, dtype),
     );
+    installShapeCopies();
   }
   useBackendNow(SHAPE_ONLY_BACKEND);
 }

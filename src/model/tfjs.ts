@@ -45,10 +45,18 @@ export type LayerConstructor = new (config: object) => Layer;
 type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => unknown;
 type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
 
-/** tfjs's registry of serializable classes: class name → [class, fromConfig]. */
+/**
+ * tfjs's registry of serializable classes: class name → [class, fromConfig].
+ * A plain object, so tfjs's `className in registry` would find "constructor"
+ * or "toString" in any configuration; without a prototype it finds only
+ * registered classes.
+ */
 function registry(): Record<string, RegistryEntry | undefined> {
-  return tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+  const map = tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Record<string, RegistryEntry | undefined>;
+  if (Object.getPrototypeOf(map) !== null) Object.setPrototypeOf(map, null);
+  return map;
 }
+registry();
 
 /** The version of tfjs in use. */
 export const TFJS_VERSION: string = tfc.version_core;
@@ -126,6 +134,21 @@ function withGraph(model: Container): Container {
   return model;
 }
 
+/**
+ * A layer's trainable and non-trainable weights, as its trainableWeights
+ * and nonTrainableWeights say, in time linear in the model: tfjs's own
+ * getters of a model concatenate one layer's list at a time (quadratic; a
+ * minute for 20,000 layers). A model's weights are its layers', all
+ * non-trainable when the model is frozen.
+ */
+export function weightsOf(layer: Layer): { trainable: LayerVariable[]; nonTrainable: LayerVariable[] } {
+  if (!isContainer(layer)) return { trainable: layer.trainableWeights, nonTrainable: layer.nonTrainableWeights };
+  const parts = layer.layers.map(weightsOf);
+  const trainable = parts.flatMap((part) => part.trainable);
+  const nonTrainable = parts.flatMap((part) => part.nonTrainable);
+  return layer.trainable ? { trainable, nonTrainable } : { trainable: [], nonTrainable: [...trainable, ...nonTrainable] };
+}
+
 /** The nodes (calls of layers) that belong to a model, from its inputs to its outputs. */
 export function modelNodes(model: Container): Set<TfNode> {
   return new Set(Object.values(withGraph(model).nodesByDepth).flat());
@@ -181,6 +204,33 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   weightFactoryInstalled = true;
 }
 
+type ComputeOutputShape = (this: Layer, inputShape: unknown, ...rest: unknown[]) => unknown;
+const copyingShapes = new WeakSet<ComputeOutputShape>();
+
+/**
+ * tfjs hands a layer's computeOutputShape the very shape arrays of its
+ * input tensors, and some of its layers write into them (CenterCrop sets
+ * height and width in place; CategoryEncoding pushes onto it), changing the
+ * shape of the layer before: its row would show the output's shape. Every
+ * layer class's computeOutputShape gets a copy instead.
+ */
+export function installShapeCopies(): void {
+  const prototypes = [LayerBase.prototype, ...[...registeredLayerClasses().values()].map((cls) => cls.prototype)];
+  for (const proto of prototypes as unknown as { computeOutputShape?: ComputeOutputShape }[]) {
+    const own = Object.prototype.hasOwnProperty.call(proto, 'computeOutputShape') ? proto.computeOutputShape : undefined;
+    if (!own || copyingShapes.has(own)) continue;
+    const copying: ComputeOutputShape = function (this: Layer, inputShape, ...rest) {
+      return own.call(this, copyShape(inputShape), ...rest);
+    };
+    copyingShapes.add(copying);
+    proto.computeOutputShape = copying;
+  }
+}
+
+function copyShape(shape: unknown): unknown {
+  return Array.isArray(shape) ? shape.map(copyShape) : shape;
+}
+
 /** A tensor of the current backend made from a data id that backend handed out. */
 export function tensorFromDataId(dataId: object, shape: number[], dtype: string): Tensor {
   const engine = tfc.engine();
@@ -205,4 +255,89 @@ export function useBackendNow(name: string): void {
 
 export function registerBackendOnce(name: string, factory: () => import('@tensorflow/tfjs-core').KernelBackend): void {
   if (!tfc.findBackendFactory(name)) tfc.registerBackend(name, factory, 0);
+}
+
+/** An error tfjs threw while building a model, with the names of the layers it was inside (outermost first). */
+export class LayerTrailError extends Error {
+  constructor(
+    readonly trail: string[],
+    readonly original: unknown,
+  ) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+/**
+ * Runs `work` (tfjs deserialising or calling layers) noting which layer
+ * tfjs is inside: every layer class's fromConfig and Layer.prototype.apply
+ * are wrapped for the time being. An error comes out as a LayerTrailError
+ * with the layers it was thrown in, so that an error in a model read from a
+ * file points at the layer's entry, not at the model.
+ */
+export interface ApplyChecks {
+  /** Before tfjs applies a layer: throws when the inputs are impossible for it. */
+  before(layer: Layer, inputs: SymbolicTensor[]): void;
+  /** After: throws when the outputs are impossible. */
+  after(layer: Layer, inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void;
+}
+
+export function withLayerTrail<T>(work: () => T, checks?: ApplyChecks): T {
+  const trail: string[] = [];
+  let failedIn: string[] | undefined;
+  const inside = <R>(name: unknown, run: () => R): R => {
+    trail.push(typeof name === 'string' ? name : '');
+    try {
+      return run();
+    } catch (error) {
+      failedIn ??= [...trail];
+      throw error;
+    } finally {
+      trail.pop();
+    }
+  };
+  const map = registry();
+  const replaced = new Map<string, RegistryEntry>();
+  for (const [name, entry] of Object.entries(map)) {
+    if (!entry || !((entry[0] as { prototype: unknown }).prototype instanceof LayerBase)) continue;
+    const [cls, fromConfig] = entry;
+    replaced.set(name, entry);
+    map[name] = [cls, (c, config, ...rest) => inside((config as { name?: unknown } | undefined)?.name, () => fromConfig(c, config, ...rest))];
+  }
+  const proto = LayerBase.prototype as unknown as { apply: (this: Layer, ...args: unknown[]) => unknown };
+  const apply = proto.apply;
+  proto.apply = function (this: Layer, ...args: unknown[]) {
+    return inside(this.name, () => {
+      const inputs = [args[0]].flat() as SymbolicTensor[];
+      checks?.before(this, inputs);
+      const outputs = apply.apply(this, args);
+      checks?.after(this, inputs, [outputs].flat() as SymbolicTensor[]);
+      return outputs;
+    });
+  };
+  try {
+    return work();
+  } catch (error) {
+    throw new LayerTrailError(failedIn ?? [], error);
+  } finally {
+    proto.apply = apply;
+    for (const [name, entry] of replaced) map[name] = entry;
+  }
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/**
+ * Runs `work` with the console silenced: tfjs prints warnings with
+ * console.warn and console.log ("The rank of the input tensor provided ...",
+ * once per layer), which would land in the middle of a report. Everything
+ * merge-summary says goes through its own streams, never the console.
+ */
+export function withoutConsole<T>(work: () => T): T {
+  const saved = CONSOLE_METHODS.map((method) => console[method]);
+  for (const method of CONSOLE_METHODS) console[method] = () => {};
+  try {
+    return work();
+  } finally {
+    CONSOLE_METHODS.forEach((method, i) => (console[method] = saved[i]));
+  }
 }

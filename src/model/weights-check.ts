@@ -3,6 +3,7 @@ import { formatCount } from '../core/numbers.js';
 import type { Warning } from '../core/warnings.js';
 import type { ListedWeight, WeightListing } from '../readers/weight-listing.js';
 import { kerasClassName } from './keras-class.js';
+import { userName } from './names.js';
 import { isContainer, type Layer, type LayersModel } from './tfjs.js';
 
 interface Resolved {
@@ -48,18 +49,19 @@ function compareLayers(scope: LayersModel, byLayer: Map<Layer, ListedWeight[]>, 
     const counted = layer.countParams();
     if (counted === 0 && listed.length === 0) continue;
     const builtShapes = layer.weights.map((w) => w.shape as number[]);
-    const what = `layer "${layer.name}" (${kerasClassName(layer)})`;
+    const name = userName(layer.name);
+    const what = `layer "${name}" (${kerasClassName(layer)})`;
     if (listed.length === 0) {
-      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters (${formatShapeList(builtShapes)}) but ${source} lists no weights for it`, layer.name));
+      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters (${formatShapeList(builtShapes)}) but ${source} lists no weights for it`, name));
       continue;
     }
     const fileShapes = listed.map((w) => w.shape);
     const listedCount = countOf(listed);
     const shapes = `shapes ${formatShapeList(builtShapes)} here, ${formatShapeList(fileShapes)} in the file`;
     if (listedCount !== counted) {
-      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters but ${source} lists ${formatCount(listedCount)} for it: ${shapes}; the model built here differs from the file's`, layer.name));
+      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters but ${source} lists ${formatCount(listedCount)} for it: ${shapes}; the model built here differs from the file's`, name));
     } else if (!sameShapes(builtShapes, fileShapes)) {
-      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters, as ${source} lists, but in other shapes: ${shapes}; the model built here differs from the file's`, layer.name));
+      warnings.push(mismatch(`${what} counts ${formatCount(counted)} parameters, as ${source} lists, but in other shapes: ${shapes}; the model built here differs from the file's`, name));
     }
   }
 }
@@ -93,7 +95,7 @@ function resolveBySteps(model: LayersModel, steps: { key: string; layerName?: st
   let scope = model;
   let found: Layer | undefined;
   for (const step of steps) {
-    const layer = step.layerName !== undefined ? scope.layers.find((l) => l.name === step.layerName) : savedKeys(scope).get(step.key);
+    const layer = step.layerName !== undefined ? scope.layers.find((l) => userName(l.name) === step.layerName) : savedKeys(scope).get(step.key);
     if (layer === undefined) return undefined;
     found = layer;
     if (!isModel(layer)) break;
@@ -128,7 +130,7 @@ class SubtreeIndex {
       while (level.length > 0) {
         const next: Layer[] = [];
         for (const layer of level) {
-          if (!map.has(layer.name)) map.set(layer.name, layer);
+          if (!map.has(userName(layer.name))) map.set(userName(layer.name), layer);
           if (isModel(layer)) next.push(...layer.layers);
         }
         level = next;

@@ -1,4 +1,4 @@
-import { UserError, isObject, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
@@ -18,6 +18,14 @@ export interface KerasTopology {
   kerasVersion?: string;
   /** The weights the file lists (a TF.js weights manifest, an .h5 file's model_weights/), with their shapes. */
   weights?: WeightListing;
+}
+
+/** Where each layer entry of a normalised configuration sits in the user's document. */
+const entryPaths = new WeakMap<object, DocPath>();
+
+/** The document path of a layer entry of KerasTopology.model (a layer or a nested model). */
+export function entryPath(entry: object): DocPath | undefined {
+  return entryPaths.get(entry);
 }
 
 /** Does this document look like a Keras or TF.js model rather than a merge-summary spec? */
@@ -41,7 +49,7 @@ export function readKerasTopology(doc: Json, file: string): KerasTopology {
     const topology = doc.modelTopology;
     kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : kerasVersion;
     [model, path] = isObject(topology.model_config) ? [topology.model_config, ['modelTopology', 'model_config']] : [topology, ['modelTopology']];
-    if (Array.isArray(doc.weightsManifest)) weights = manifestListing(doc.weightsManifest);
+    if (doc.weightsManifest !== undefined) weights = manifestListing(doc.weightsManifest, file, ['weightsManifest']);
   }
   if (!isObject(model) || typeof model.class_name !== 'string' || !MODEL_CLASSES.has(model.class_name)) {
     throw new UserError('keras-config', 'the model topology must be a Sequential, Functional or Model configuration with "class_name" and "config"', { file, path });
@@ -49,19 +57,6 @@ export function readKerasTopology(doc: Json, file: string): KerasTopology {
   const normalized = normalizeModel(model, path, file);
   const name = (normalized.config as Json).name;
   return { model: normalized, name: typeof name === 'string' ? name : undefined, file, path, kerasVersion, weights };
-}
-
-/** A TF.js weights manifest ([{paths, weights: [{name, shape, dtype}]}]): each weight's name is the path of its layer, then its own name. */
-export function manifestListing(manifest: unknown[], source = 'the weights manifest'): WeightListing {
-  const entries = manifest.flatMap((group) => (isObject(group) && Array.isArray(group.weights) ? group.weights : [])) as { name?: unknown; shape?: unknown }[];
-  return {
-    source,
-    weights: entries.map((entry) => {
-      const name = String(entry.name);
-      const shape = Array.isArray(entry.shape) ? entry.shape.map(Number) : [];
-      return { name, shape, locator: { kind: 'names', names: name.split('/').slice(0, -1) } };
-    }),
-  };
 }
 
 function normalizeModel(model: Json, path: DocPath, file: string): Json {
@@ -72,41 +67,105 @@ function normalizeModel(model: Json, path: DocPath, file: string): Json {
   if (!isObject(config) || !Array.isArray(config.layers)) {
     throw new UserError('keras-config', `the ${String(model.class_name)} configuration has no list of "layers"`, at([...path, 'config']));
   }
+  if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) {
+    throw new UserError('keras-config', `the model's name must be a non-empty string, not ${describeValue(config.name)}`, at([...path, 'config', 'name']));
+  }
   const layersPath = Array.isArray(model.config) ? [...path, 'config'] : [...path, 'config', 'layers'];
+  const functional = model.class_name !== 'Sequential';
+  refuseRepeatedNames(config.layers, layersPath, file, functional);
   const nestedModels = new Set(
     config.layers.filter((layer) => isObject(layer) && MODEL_CLASSES.has(String(layer.class_name))).map((layer) => String((layer as Json).name ?? (layer as Json & { config: Json }).config?.name)),
   );
-  const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels));
+  const layers = config.layers.map((layer, i) => normalizeLayer(layer, [...layersPath, i], file, nestedModels, functional));
   // A Sequential takes its input shape from its first layer only; Keras ignores a batch_input_shape further on
   // (a layer built standalone first), where tfjs would check the input against it.
-  if (model.class_name === 'Sequential') {
+  if (!functional) {
     for (const layer of layers.slice(1)) if (isObject(layer.config) && !MODEL_CLASSES.has(String(layer.class_name))) delete layer.config.batch_input_shape;
   }
   const out: Json = { ...stripKeras3(config), layers };
-  if (config.input_layers !== undefined) out.input_layers = refList(config.input_layers);
-  if (config.output_layers !== undefined) out.output_layers = refList(config.output_layers);
-  if (model.class_name !== 'Sequential') checkWiring(out, layersPath, [...path, 'config'], file);
+  if (functional) {
+    for (const key of ['input_layers', 'output_layers']) out[key] = readRefList(config[key], key, [...path, 'config', key], file);
+    checkWiring(out, layersPath, [...path, 'config'], file);
+  }
   return { class_name: model.class_name, config: out };
 }
 
-function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModels: Set<string>): Json {
+/** A layer entry's name: Keras 3 writes it beside the config, Keras 2 and TF.js inside it. */
+function entryName(layer: Json): unknown {
+  return layer.name ?? (isObject(layer.config) ? layer.config.name : undefined);
+}
+
+/**
+ * Keras refuses a model whose layers share a name ("The name "d" is used 2
+ * times in the model"); tfjs would merge them silently, or wait forever for
+ * a call of the one it dropped. A functional model's wiring names layers, so
+ * there every layer needs a name.
+ */
+function refuseRepeatedNames(layers: unknown[], layersPath: DocPath, file: string, functional: boolean): void {
+  const seen = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    if (!isObject(layer)) return;
+    const name = entryName(layer);
+    if (name === undefined && !functional) return;
+    if (name === undefined) throw new UserError('keras-config', `layer ${i + 1} has no name; a functional model's wiring refers to its layers by name`, { file, path: [...layersPath, i] });
+    if (typeof name !== 'string' || name.length === 0) throw new UserError('keras-config', `a layer's name must be a non-empty string, not ${describeValue(name)}`, { file, path: [...layersPath, i] });
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new UserError(
+        'keras-config',
+        `the name "${name}" is used by layers ${first + 1} and ${i + 1}; Keras rejects a model whose layer names repeat ("All ${functional ? 'operation' : 'layer'} names should be unique")`,
+        { file, path: [...layersPath, i] },
+      );
+    }
+    seen.set(name, i);
+  });
+}
+
+function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModels: Set<string>, functional: boolean): Json {
   if (!isObject(layer) || typeof layer.class_name !== 'string' || !isObject(layer.config)) {
     throw new UserError('keras-config', 'each layer needs "class_name" and "config"', { file, path });
   }
-  const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
-  if (MODEL_CLASSES.has(layer.class_name)) {
-    const nested = normalizeModel(layer, path, file);
-    return { ...nested, name, inbound_nodes: normalizeInboundNodes(layer.inbound_nodes, nestedModels) };
+  if (isPrototypeKey(layer.class_name)) throw notAClass(layer.class_name, { file, path: [...path, 'class_name'] });
+  for (const [value, where] of [[layer.name, 'name'], [layer.config.name, ['config', 'name']]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+      throw new UserError('keras-config', `a layer's name must be a non-empty string, not ${describeValue(value)}`, { file, path: [...path, ...[where].flat()] });
+    }
   }
-  const config = dropShapeNeutral(normalizeValue(layer.config) as Json);
+  const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
+  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
+  if (MODEL_CLASSES.has(layer.class_name)) {
+    if (name === undefined) throw new UserError('keras-config', `a nested ${layer.class_name} needs a name ("name" in its config)`, { file, path });
+    const nested = normalizeModel(layer, path, file);
+    // tfjs files the nested model's calls under its own name: without one, under a made-up name no reference reaches, forever.
+    (nested.config as Json).name = name;
+    const entry = { ...nested, name, ...(functional ? { inbound_nodes: inboundNodes() } : {}) };
+    entryPaths.set(entry, path);
+    return entry;
+  }
+  const config = dropShapeNeutral(normalizeValue(layer.config, [...path, 'config'], file) as Json);
   if (layer.class_name === 'InputLayer' && config.batch_shape !== undefined && config.batch_input_shape === undefined) {
     config.batch_input_shape = config.batch_shape;
     delete config.batch_shape;
   }
+  for (const key of ['batch_input_shape', 'batch_shape']) {
+    if (config[key] === undefined) continue;
+    const written = key === 'batch_input_shape' && layer.config.batch_input_shape === undefined ? 'batch_shape' : key;
+    checkDeclaredShape(config[key], written, [...path, 'config', written], file, name ?? layer.class_name);
+  }
   const out: Json = { class_name: layer.class_name, config };
   if (name !== undefined) out.name = name;
-  if (layer.inbound_nodes !== undefined) out.inbound_nodes = normalizeInboundNodes(layer.inbound_nodes, nestedModels);
+  if (functional) out.inbound_nodes = inboundNodes();
+  entryPaths.set(out, path);
   return out;
+}
+
+/** A declared input shape: the batch then each dimension, every one null (any size) or a positive whole number. */
+function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: string, layer: string): void {
+  if (!Array.isArray(shape) || shape.length === 0) throw new UserError('keras-config', `layer "${layer}": "${key}" must be a list of dimensions, not ${describeValue(shape)}`, { file, path });
+  shape.forEach((dim, i) => {
+    if (dim === null || (typeof dim === 'number' && Number.isSafeInteger(dim) && dim > 0)) return;
+    throw new UserError('keras-config', `layer "${layer}": dimension ${i} of "${key}" is ${describeValue(dim)}; each must be a positive whole number (at most 2^53 - 1) or null`, { file, path: [...path, i] });
+  });
 }
 
 /**
@@ -115,23 +174,54 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
  * [layer, node, tensor, kwargs]. Keras 3 numbers a nested model's calls from
  * 0; Keras 2 and tfjs count the nested model's own construction as node 0.
  */
-function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>): unknown {
-  if (!Array.isArray(nodes)) return nodes;
-  return nodes.map((node) => {
-    if (!isObject(node) || !('args' in node)) return node;
-    const tensors: [string, number, number, Json][] = [];
-    collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
-    return tensors;
+function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string): NodeRef[][] {
+  if (nodes === undefined) return [];
+  if (!Array.isArray(nodes)) throw new UserError('keras-config', `layer "${layer}": "inbound_nodes" must be a list of calls, not ${describeValue(nodes)}`, { file, path });
+  return nodes.map((node, n) => {
+    const at = { file, path: [...path, n] };
+    let refs: unknown[];
+    if (isObject(node)) {
+      if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
+      const tensors: NodeRef[] = [];
+      collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
+      refs = tensors;
+    } else if (Array.isArray(node)) {
+      refs = node;
+    } else {
+      throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references, not ${describeValue(node)}`, at);
+    }
+    // tfjs waits for the inputs of a call; a call with none is never made, and its model never finishes building.
+    if (refs.length === 0) throw new UserError('wiring', `layer "${layer}": call ${n} takes no input tensors; every call of a layer in a functional model takes at least one`, at);
+    return refs.map((ref, r) => {
+      if (!isNodeRef(ref)) throw new UserError('wiring', `layer "${layer}": call ${n} takes ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: Array.isArray(node) ? [...path, n, r] : [...path, n] });
+      return ref;
+    });
   });
 }
 
-function collectKerasTensors(value: unknown, out: [string, number, number, Json][], nestedModels: Set<string>): void {
+/** A reference to an output of a call of a layer: [name, call, output], optionally followed by keyword arguments. */
+function isNodeRef(ref: unknown): ref is NodeRef {
+  return Array.isArray(ref) && ref.length >= 3 && ref.length <= 4 && typeof ref[0] === 'string' && isIndex(ref[1]) && isIndex(ref[2]) && (ref[3] === undefined || isObject(ref[3]));
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A value as a message shows it: short, whatever its size. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function collectKerasTensors(value: unknown, out: NodeRef[], nestedModels: Set<string>): void {
   if (Array.isArray(value)) {
     for (const item of value) collectKerasTensors(item, out, nestedModels);
   } else if (isObject(value)) {
     if (value.class_name === '__keras_tensor__' && isObject(value.config) && Array.isArray(value.config.keras_history)) {
-      const [layer, node, tensor] = value.config.keras_history as [string, number, number];
-      out.push([layer, nestedModels.has(layer) ? node + 1 : node, tensor, {}]);
+      const [layer, node, tensor] = value.config.keras_history as unknown[];
+      out.push([layer, typeof layer === 'string' && nestedModels.has(layer) && typeof node === 'number' ? node + 1 : node, tensor, {}] as NodeRef);
       return;
     }
     for (const item of Object.values(value)) collectKerasTensors(item, out, nestedModels);
@@ -148,7 +238,7 @@ function dropShapeNeutral(config: Json): Json {
   const kept: Json = {};
   for (const [key, value] of Object.entries(config)) {
     if (/_(initializer|regularizer|constraint)$/.test(key) || key === 'implementation') continue;
-    kept[key] = value;
+    setOwn(kept, key, value);
   }
   return kept;
 }
@@ -160,38 +250,49 @@ type NodeRef = [string, number, number, ...unknown[]];
  * takes exist, deferring the rest until none is left; a reference to a layer
  * or call that never comes makes it loop forever. This runs the same order on
  * the names alone, so such a file is an error that says which reference.
+ * Each entry waits on the one layer whose next call it needs, and is looked
+ * at again only when that layer is called: linear in the references.
  */
 function checkWiring(config: Json, layersPath: DocPath, configPath: DocPath, file: string): void {
   const layers = config.layers as Json[];
   const calls = new Map<string, number>();
-  const pending: { layer: string; index: number; nodes: NodeRef[][] }[] = [];
-  layers.forEach((layer, index) => {
-    const name = String(layer.name ?? (layer.config as Json).name);
+  const entries = layers.map((layer, index) => {
+    const name = String(entryName(layer));
     // An input is called once by being; a nested model once by its construction.
     calls.set(name, layer.class_name === 'InputLayer' || MODEL_CLASSES.has(String(layer.class_name)) ? 1 : 0);
-    const nodes = (Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes : []) as NodeRef[][];
-    if (nodes.length > 0) pending.push({ layer: name, index, nodes: [...nodes] });
+    return { layer: name, index, nodes: layer.inbound_nodes as NodeRef[][], node: 0, ref: 0 };
   });
-  const ready = (ref: NodeRef) => Array.isArray(ref) && (calls.get(String(ref[0])) ?? 0) > Number(ref[1]);
-  let progress = true;
-  while (progress && pending.some((p) => p.nodes.length > 0)) {
-    progress = false;
-    for (const entry of pending) {
-      while (entry.nodes.length > 0 && entry.nodes[0].every(ready)) {
-        entry.nodes.shift();
-        calls.set(entry.layer, (calls.get(entry.layer) ?? 0) + 1);
-        progress = true;
+  const ready = (ref: NodeRef) => (calls.get(ref[0]) ?? 0) > ref[1];
+  const waiting = new Map<string, (typeof entries)[number][]>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const entry = queue.pop() as (typeof entries)[number];
+    while (entry.node < entry.nodes.length) {
+      const refs = entry.nodes[entry.node];
+      while (entry.ref < refs.length && ready(refs[entry.ref])) entry.ref += 1;
+      if (entry.ref < refs.length) {
+        const awaited = refs[entry.ref][0];
+        if (!waiting.has(awaited)) waiting.set(awaited, []);
+        (waiting.get(awaited) as (typeof entries)[number][]).push(entry);
+        break;
+      }
+      entry.node += 1;
+      entry.ref = 0;
+      calls.set(entry.layer, (calls.get(entry.layer) ?? 0) + 1);
+      const woken = waiting.get(entry.layer);
+      if (woken) {
+        waiting.delete(entry.layer);
+        for (const other of woken) queue.push(other);
       }
     }
   }
-  const stuck = pending.find((p) => p.nodes.length > 0);
+  const stuck = entries.find((entry) => entry.node < entry.nodes.length);
   if (stuck) {
-    const ref = stuck.nodes[0].find((r) => !ready(r)) as NodeRef;
-    const node = (layers[stuck.index].inbound_nodes as unknown[]).length - stuck.nodes.length;
-    throw new UserError('wiring', `layer "${stuck.layer}" ${describeMissing(ref, calls, 'takes')}`, { file, path: [...layersPath, stuck.index, 'inbound_nodes', node] });
+    const ref = stuck.nodes[stuck.node][stuck.ref];
+    throw new UserError('wiring', `layer "${stuck.layer}" ${describeMissing(ref, calls, 'takes')}`, { file, path: [...layersPath, stuck.index, 'inbound_nodes', stuck.node] });
   }
   for (const key of ['input_layers', 'output_layers']) {
-    const refs = (config[key] ?? []) as NodeRef[];
+    const refs = config[key] as NodeRef[];
     refs.forEach((ref, i) => {
       if (!ready(ref)) throw new UserError('wiring', `the model's ${key.replace('_', ' ')} ${describeMissing(ref, calls, 'name')}`, { file, path: [...configPath, key, i] });
     });
@@ -200,36 +301,75 @@ function checkWiring(config: Json, layersPath: DocPath, configPath: DocPath, fil
 
 /** What is wrong with a reference; `verb` says what the referring entry does with it ("takes", "name"). */
 function describeMissing(ref: NodeRef, calls: Map<string, number>, verb: string): string {
-  if (!Array.isArray(ref) || typeof ref[0] !== 'string') return `${verb} ${JSON.stringify(ref)}, which is not a [layer, call, output] reference`;
   const made = calls.get(ref[0]);
   if (made === undefined) return `${verb} "${ref[0]}", which names no layer of the model`;
   return `${verb} call ${ref[1]} of "${ref[0]}", which is never made (it has ${made}); a reference to a missing call, or a cycle`;
 }
 
 /**
- * input_layers / output_layers: Keras 3 writes a single reference without the
- * outer list; tf.keras a dict of named references ({"data_in": ["input_5", 0, 0]})
- * for a model built with dict inputs or outputs.
+ * input_layers / output_layers: a non-empty list of references. Keras 3
+ * writes a single one without the outer list; tf.keras a dict of named
+ * references ({"data_in": ["input_5", 0, 0]}) for a model built with dict
+ * inputs or outputs.
  */
-function refList(value: unknown): unknown {
-  if (isObject(value)) return Object.values(value);
-  return Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+function readRefList(value: unknown, key: string, path: DocPath, file: string): NodeRef[] {
+  const list = isObject(value) ? Object.values(value) : Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+  const what = key.replace('_', ' ');
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new UserError('keras-config', `a functional model needs "${key}", a list of [layer, call, output] references to its ${what}; found ${describeValue(value)}`, { file, path });
+  }
+  return list.map((ref, i) => {
+    if (!isNodeRef(ref)) throw new UserError('wiring', `the model's ${what} name ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: list === value ? [...path, i] : path });
+    return ref;
+  });
+}
+
+/**
+ * A TF.js weights manifest ([{paths, weights: [{name, shape, dtype}]}]):
+ * each weight's name is the path of its layer, then its own name. Only names
+ * and shapes are read (to compare counts); anything else there is a damaged
+ * file, refused where it is (`root`: where the manifest sits in the file).
+ */
+export function manifestListing(manifest: unknown, file: string, root: DocPath = [], source = 'the weights manifest'): WeightListing {
+  const at = (path: DocPath) => ({ file, path: [...root, ...path] });
+  if (!Array.isArray(manifest)) throw new UserError('keras-config', `"weightsManifest" must be a list of weight groups, not ${describeValue(manifest)}`, at([]));
+  const weights = manifest.flatMap((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.weights)) throw new UserError('keras-config', `weight group ${g + 1} must have a list of "weights"`, at([g]));
+    return group.weights.map((weight, w) => {
+      if (!isObject(weight) || typeof weight.name !== 'string') throw new UserError('keras-config', `weight ${w + 1} of group ${g + 1} must have a "name" and a "shape"`, at([g, 'weights', w]));
+      const shape = weight.shape;
+      if (!Array.isArray(shape) || !shape.every(isIndex)) {
+        throw new UserError('keras-config', `weight "${weight.name}": "shape" must be a list of whole numbers, not ${describeValue(shape)}`, at([g, 'weights', w, ...(shape === undefined ? [] : ['shape'])]));
+      }
+      return { name: weight.name, shape: shape as number[], locator: { kind: 'names' as const, names: weight.name.split('/').slice(0, -1) } };
+    });
+  });
+  return { source, weights };
 }
 
 /**
  * Keras 3 objects ({module, class_name, config, registered_name}) become
  * Keras 2's ({class_name, config}); a DTypePolicy becomes its dtype name.
  */
-function normalizeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeValue);
+function normalizeValue(value: unknown, path: DocPath, file: string): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => normalizeValue(item, [...path, i], file));
   if (!isObject(value)) return value;
+  if (typeof value.class_name === 'string' && isPrototypeKey(value.class_name)) throw notAClass(value.class_name, { file, path: [...path, 'class_name'] });
   if (value.class_name === 'DTypePolicy' || value.class_name === 'Policy') {
     const config = value.config as Json | undefined;
     return typeof config?.name === 'string' ? config.name.replace(/^mixed_/, '') : 'float32';
   }
   const out: Json = {};
-  for (const [key, item] of Object.entries(stripKeras3(value))) out[key] = normalizeValue(item);
+  for (const [key, item] of Object.entries(stripKeras3(value))) {
+    // JSON makes "__proto__" an ordinary key; no Keras configuration has one, and copying it would replace a prototype.
+    if (key === '__proto__') throw new UserError('keras-config', 'a configuration key "__proto__" is no Keras argument', { file, path: [...path, key] });
+    setOwn(out, key, normalizeValue(item, [...path, key], file));
+  }
   return out;
+}
+
+function notAClass(name: string, at: SourceLocation): UserError {
+  return new UserError('unknown-class', `"${name}" names no Keras class (it is a name every JavaScript object has)`, at);
 }
 
 function stripKeras3(value: Json): Json {

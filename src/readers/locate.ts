@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { UserError, formatLocation, type SourceLocation } from '../core/errors.js';
+import { UserError, formatLocation, shortenQuoted, type SourceLocation } from '../core/errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +17,8 @@ export function forgetSources(): void {
 
 /** `FILE:LINE:COL: message` for a user error, with its document path located. */
 export function describeError(error: UserError): string {
-  return error.location ? `${formatLocation(resolveLocation(error.location))}: ${error.message}` : error.message;
+  const message = shortenQuoted(error.message);
+  return error.location ? `${formatLocation(resolveLocation(error.location))}: ${message}` : message;
 }
 
 /**

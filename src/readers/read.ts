@@ -38,16 +38,37 @@ export interface ReadOptions {
  * content is refused.
  */
 export function readModel(path: string, options: ReadOptions = {}): ModelSource {
+  if (path === '-') return modelFromBytes(readInput(path, options), path, options);
   const file = displayName(path);
-  const kind = path === '-' ? 'stream' : fileKind(path);
+  const kind = fileKind(path);
   if (kind === 'folder') return readSavedModel(path, file);
   if (kind === 'hdf5') return readHdf5Model(path, file);
   if (kind === 'zip') return withFile(path, file, (source) => readArchiveModel(source, path, file, options));
-  if (kind === 'other') refuseLargeBinary(path, file);
-  const bytes = readInput(path, options);
+  refuseLargeBinary(path, file);
+  return modelFromBytes(readInput(path, options), path, options);
+}
+
+/** A model from the bytes of a file read whole (standard input, a text file), known by its content. */
+export function modelFromBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): ModelSource {
+  const file = displayName(path);
   if (isZip(bytes)) return readArchiveModel(memorySource(bytes), undefined, file, options);
   refuseBinary(bytes, file);
   return parseModelDocument(new TextDecoder().decode(bytes), path);
+}
+
+/** How many layers (and inputs) a model has, nested models' layers included: how deep its build may recurse. */
+export function layerCount(source: ModelSource): number {
+  if (source.kind === 'spec') return source.graph.inputs.length + source.graph.calls.length;
+  if (source.kind === 'subclassed') return source.model.layers.length;
+  let count = 0;
+  const stack: unknown[] = [source.topology.model];
+  while (stack.length > 0) {
+    const model = stack.pop();
+    const layers = isObject(model) && isObject(model.config) && Array.isArray(model.config.layers) ? model.config.layers : [];
+    count += layers.length;
+    for (const layer of layers) if (isObject(layer) && isObject(layer.config) && Array.isArray(layer.config.layers)) stack.push(layer);
+  }
+  return count;
 }
 
 /** Reads a spec (the YAML format of docs/model-spec.md) from text; for tests and tools. */
@@ -239,7 +260,7 @@ export function readWeightsFile(path: string, options: ReadOptions = {}): Weight
   const doc = parseJsonDocument(new TextDecoder().decode(bytes), file);
   const manifest = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.weightsManifest) ? doc.weightsManifest : undefined;
   if (!manifest) throw new UserError('not-a-model', '--weights: JSON without a weights manifest; expected a TF.js model.json with "weightsManifest", or the manifest itself ([{"paths": ..., "weights": [...]}])', { file, path: [] });
-  return manifestListing(manifest, file);
+  return manifestListing(manifest, file, Array.isArray(doc) ? [] : ['weightsManifest'], file);
 }
 
 function archiveVersion(metadata: string | undefined): string | undefined {

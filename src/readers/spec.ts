@@ -1,4 +1,4 @@
-import { UserError, isObject, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, setOwn, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { callLabel, describeRef } from './graph.js';
 import { canonicalClass } from '../core/keras-classes.js';
@@ -130,8 +130,8 @@ class SpecReader {
       const argLocations: Record<string, SourceLocation> = {};
       for (const [key, value] of Object.entries(item)) {
         if (key === 'type' || key === 'name' || key === 'from') continue;
-        args[key] = value;
-        argLocations[key] = this.at([...path, key], 'key');
+        setOwn(args, key, value);
+        setOwn(argLocations, key, this.at([...path, key], 'key'));
       }
       this.define(name, at);
       layerNames.add(name);
@@ -221,10 +221,10 @@ class SpecReader {
     }
     return value.map((dim, i) => {
       if (dim === null) return null;
-      if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
+      if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim <= 0) {
         const shown = typeof dim === 'object' ? 'a nested value' : JSON.stringify(dim);
         throw new UserError('spec', 
-          `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number, or null for any size`,
+          `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number${typeof dim === 'number' && dim > Number.MAX_SAFE_INTEGER ? ' a count holds exactly (at most 2^53 - 1)' : ''}, or null for any size`,
           this.at([...path, i]),
         );
       }
@@ -233,8 +233,8 @@ class SpecReader {
   }
 
   private positiveInteger(value: unknown, path: DocPath, what: string): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      throw new UserError('spec', `${what} must be a positive whole number`, this.at(path));
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new UserError('spec', `${what} must be a positive whole number${typeof value === 'number' && value > Number.MAX_SAFE_INTEGER ? ' that a count holds exactly (at most 2^53 - 1)' : ''}`, this.at(path));
     }
     return value;
   }

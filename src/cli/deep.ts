@@ -1,0 +1,77 @@
+import { Worker } from 'node:worker_threads';
+import { LayerCallError, UserError, type ErrorCode, type SourceLocation } from '../core/errors.js';
+import type { ModelSummary } from '../analysis/types.js';
+import type { AnalyzeOptions } from '../pipeline.js';
+
+/**
+ * Deep models are built in a worker thread with a large stack. tfjs builds
+ * a model's graph recursively, a few frames a layer (Container's
+ * buildMapOfGraph), and Node's default stack ends near 4,500 layers in a
+ * chain ("Maximum call stack size exceeded"). A worker's stack is as large
+ * as it is asked to be; starting one costs a few hundred milliseconds (it
+ * loads tfjs again), so only models past DEEP_MODEL_LAYERS pay it. A
+ * worker that dies (out of memory) is an error, never a wait.
+ */
+export const DEEP_MODEL_LAYERS = 2_000;
+
+/**
+ * The most layers a model may have unless --max-layers says more. tfjs's
+ * own graph building (Container's constructor: a list search per node, a
+ * name count per layer) takes time that grows with the square of the
+ * layers: here about 6 s for 10,000 layers in a chain, 20 s for 20,000,
+ * 9 minutes for 100,000. Past this, a model is refused at once with that
+ * said, rather than seeming to hang; --max-layers builds it all the same.
+ */
+export const DEFAULT_MAX_LAYERS = 20_000;
+
+/** Enough for a chain of 100,000 layers and more: tfjs uses about 250 bytes of stack a layer. */
+const STACK_MB = 512;
+/** The worker's heap: a 100,000-layer chain takes about 2.5 GB. */
+const HEAP_MB = 8192;
+
+/** What the worker is given: the model's path and how to read it, and for standard input (which cannot be read twice) its bytes. */
+export interface DeepTask {
+  path: string;
+  options: AnalyzeOptions;
+  bytes?: Uint8Array;
+}
+
+export type DeepAnswer =
+  | { summary: ModelSummary }
+  | { userError: { code: ErrorCode; message: string; location?: SourceLocation; layer?: string; layerType?: string; reason?: string } }
+  | { failure: string };
+
+/** The summary of a deep model, built in a worker with a large stack; its errors are thrown here as they were there. */
+export async function analyzeInWorker(task: DeepTask): Promise<ModelSummary> {
+  const worker = startWorker(task);
+  try {
+    const answer = await new Promise<DeepAnswer>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the worker building the model stopped (exit ${code}) without an answer`)));
+    }).catch((error: NodeJS.ErrnoException): DeepAnswer => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw new UserError('too-large', `building the model ran out of memory (${HEAP_MB / 1024} GB); it is larger than this tool can summarise`, { file: task.path === '-' ? '<stdin>' : task.path });
+      }
+      throw error;
+    });
+    if ('summary' in answer) return answer.summary;
+    if ('failure' in answer) throw new Error(answer.failure);
+    const { code, message, location, layer, layerType, reason } = answer.userError;
+    throw layer !== undefined && layerType !== undefined && reason !== undefined ? new LayerCallError(layer, layerType, reason, location) : new UserError(code, message, location);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The worker runs deep-worker.ts: beside this file in the sources, beside the bundle in dist/. */
+function startWorker(workerData: DeepTask): Worker {
+  const here = new URL(import.meta.url);
+  const bundled = here.pathname.endsWith('.cjs');
+  const entry = new URL(bundled ? './deep-worker.cjs' : './deep-worker.ts', here);
+  const resourceLimits = { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB };
+  if (bundled) return new Worker(entry, { workerData, resourceLimits });
+  // Running from the TypeScript sources (tests): the worker registers tsx before it loads its entry.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
+}
