@@ -36,7 +36,8 @@ A file is {"keras": "3.15.1", "class": NAME, "cases": [...]}; a case is
             config replaced by the rejected one and its shapes by the real ones
             (null when no such JSON makes sense)
   expected  {"outcome": "ok", "layers": [...], "totals": {...}, "memory": {...}}
-            with one row per row of Keras's model.summary(), or
+            with one row per row of Keras's model.summary() (checked against
+            the text it prints), or
             {"outcome": "error", "stage": "construct" | "call", "error": "..."}
   jsonError         (rejected cases) what keras.models.model_from_json says
   jsonExpected      (rejected cases whose JSON Keras builds all the same: a
@@ -54,11 +55,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+# Some of Keras's messages list a set of names, whose order follows str hashing: fix it, for the same bytes every run.
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.execve(sys.executable, [sys.executable, *sys.argv], dict(os.environ, PYTHONHASHSEED="0"))
+
 import keras  # noqa: E402
 
 from keras_spec_model import (  # noqa: E402
     BuildError,
     build,
+    check_against_printed,
     describe,
     error_text,
     is_layer_mapping,
@@ -176,6 +182,10 @@ def run_case(case):
             record.update(json_outcome(doc))
         return record
     rows, totals, memory = describe(built.model)
+    try:
+        check_against_printed(built.model, rows, totals)
+    except AssertionError as mismatch:
+        raise CaseProblem(f"the recorded summary is not what model.summary() prints: {mismatch}")
     doc = model_json(built.model)
     record["kerasJson"] = doc
     record["expected"] = {"outcome": "ok", "layers": rows, "totals": totals, "memory": memory}
