@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelSummary } from '../src/analysis/types.js';
+import { UserError } from '../src/core/errors.js';
+import { analyzeFile } from '../src/pipeline.js';
+import { describeError } from '../src/readers/locate.js';
+import { ROOT } from './helpers.js';
+
+/**
+ * The Keras conformance suite (test/conformance/<Class>.json, made by
+ * tools/keras-conformance.py with Keras 3.15.1): each case is a spec and the
+ * Keras JSON of the same model, with what Keras's model.summary() reports for
+ * it, or Keras's refusal. This runs one case through the tool, in process, and
+ * says how the tool's answer stands against Keras's.
+ */
+
+export const CONFORMANCE_DIR = join(ROOT, 'test', 'conformance');
+
+export type Shape = (number | null)[];
+
+export interface ExpectedRow {
+  name: string;
+  type: string;
+  outputShape: Shape | Shape[] | null;
+  params: number;
+  trainable: number;
+  nonTrainable: number;
+  unbuilt?: boolean;
+}
+
+export interface ExpectedTotals {
+  params: number;
+  trainable: number;
+  nonTrainable: number;
+}
+
+export type Expected =
+  | { outcome: 'ok'; layers: ExpectedRow[]; totals: ExpectedTotals; memory: { total: number; trainable: number; nonTrainable: number } }
+  | { outcome: 'error'; stage: 'construct' | 'call'; error: string };
+
+export interface ConformanceCase {
+  id: string;
+  spec: unknown;
+  kerasJson: unknown;
+  expected: Expected;
+  /** For a case Keras rejects: what keras.models.model_from_json says of its JSON. */
+  jsonError?: string;
+  /** For a case Keras rejects whose JSON model_from_json builds all the same: what it builds. */
+  jsonExpected?: Expected;
+  /** For a case Keras builds: present only when model_from_json cannot rebuild it from its own JSON. */
+  jsonRoundTrip?: string;
+}
+
+export interface ConformanceFile {
+  keras: string;
+  class: string;
+  cases: ConformanceCase[];
+}
+
+export type Variant = 'spec' | 'json';
+
+export type Outcome =
+  /** Same names, types, output shapes, counts and totals as Keras. */
+  | 'match'
+  /** Keras rejects the model, and so does the tool. */
+  | 'refused-as-keras'
+  /** Keras builds it; the tool refused it for want of a rule for the class. */
+  | 'refused-unknown-class'
+  /** Keras builds it; the tool refused it for another reason. */
+  | 'refused-wrongly'
+  /** The tool printed numbers that differ from Keras's, or printed numbers where Keras rejects the model. */
+  | 'silent-difference'
+  /** The tool failed with an error that is not a user error (a bug). */
+  | 'internal-error'
+  /** The JSON variant of a case whose model has no sensible Keras JSON. */
+  | 'no-json';
+
+export const OUTCOMES: Outcome[] = ['match', 'refused-as-keras', 'refused-unknown-class', 'refused-wrongly', 'silent-difference', 'internal-error', 'no-json'];
+
+export interface CaseResult {
+  outcome: Outcome;
+  /** For refusals and internal errors: the tool's message. */
+  message?: string;
+  /** For silent differences: each difference, "where: Keras X, tool Y". */
+  differences?: string[];
+}
+
+/** Every conformance file, in class order. */
+export function loadConformance(dir = CONFORMANCE_DIR): ConformanceFile[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ConformanceFile);
+}
+
+let scratch: string | undefined;
+let counter = 0;
+
+/** Runs one case through the tool: its spec, or its Keras JSON. */
+export function runCase(testCase: ConformanceCase, variant: Variant): CaseResult {
+  const document = variant === 'spec' ? testCase.spec : testCase.kerasJson;
+  if (document === null || document === undefined) return { outcome: 'no-json' };
+  const expected = variant === 'json' && testCase.jsonExpected ? testCase.jsonExpected : testCase.expected;
+  const kerasRejects = expected.outcome === 'error' || (variant === 'json' && testCase.jsonRoundTrip !== undefined);
+  scratch ??= mkdtempSync(join(tmpdir(), 'merge-summary-conformance-'));
+  const path = join(scratch, `${variant}-${counter++}.json`);
+  writeFileSync(path, JSON.stringify(document, null, 1));
+  let summary: ModelSummary;
+  try {
+    summary = analyzeFile(path);
+  } catch (error) {
+    if (error instanceof UserError) {
+      const message = describeError(error).replaceAll(path, `case.${variant}.json`);
+      if (kerasRejects) return { outcome: 'refused-as-keras', message };
+      if (isUnknownClass(error.message)) return { outcome: 'refused-unknown-class', message };
+      return { outcome: 'refused-wrongly', message };
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { outcome: 'internal-error', message: message.replaceAll(path, `case.${variant}.json`) };
+  }
+  if (kerasRejects) {
+    const keras = expected.outcome === 'error' ? (variant === 'json' ? (testCase.jsonError ?? expected.error) : expected.error) : testCase.jsonRoundTrip;
+    return { outcome: 'silent-difference', differences: [`Keras rejects it (${firstLine(keras ?? '')}); the tool printed a summary, total ${summary.totals.params} params`] };
+  }
+  const differences = compare(expected as Extract<Expected, { outcome: 'ok' }>, summary);
+  return differences.length === 0 ? { outcome: 'match' } : { outcome: 'silent-difference', differences };
+}
+
+/** The tool's refusal of a class it has no rule for (spec: unknown type; Keras JSON: cannot be summarised). */
+function isUnknownClass(message: string): boolean {
+  return /^unknown layer type "|\) cannot be summarised: /.test(message);
+}
+
+/** The gist of Keras's message: its first line, or the cause a deserialization error wraps. */
+function firstLine(text: string): string {
+  const marker = 'Exception encountered: ';
+  const cause = text.includes(marker) ? text.slice(text.lastIndexOf(marker) + marker.length) : text;
+  const lines = cause.split('\n').filter((l) => l.trim() !== '');
+  // "ValueError: Exception encountered when calling Cropping2D.call()." says where; the next line says why.
+  const line = /Exception encountered when calling \S+\.$/.test(lines[0] ?? '') && lines.length > 1 ? `${lines[0]} ${lines[1]}` : (lines[0] ?? '');
+  return line.length > 240 ? `${line.slice(0, 237)}...` : line;
+}
+
+/** Every difference between Keras's rows and totals and the tool's, in words. */
+export function compare(expected: Extract<Expected, { outcome: 'ok' }>, summary: ModelSummary): string[] {
+  const differences: string[] = [];
+  const tool = summary.layers;
+  const count = Math.max(expected.layers.length, tool.length);
+  if (expected.layers.length !== tool.length) {
+    differences.push(`rows: Keras ${expected.layers.length} (${expected.layers.map((r) => r.name).join(', ')}), tool ${tool.length} (${tool.map((r) => r.name).join(', ')})`);
+  }
+  for (let i = 0; i < count && expected.layers.length === tool.length; i++) {
+    const want = expected.layers[i];
+    const got = tool[i];
+    const where = `row ${i} ${want.name}`;
+    if (want.name !== got.name) differences.push(`${where}: name Keras ${want.name}, tool ${got.name}`);
+    if (want.type !== got.type) differences.push(`${where}: type Keras ${want.type}, tool ${got.type}`);
+    if (JSON.stringify(want.outputShape) !== JSON.stringify(got.outputShape)) {
+      differences.push(`${where}: output shape Keras ${formatShapes(want.outputShape)}, tool ${formatShapes(got.outputShape)}`);
+    }
+    for (const key of ['params', 'trainable', 'nonTrainable'] as const) {
+      if (want[key] !== got[key]) differences.push(`${where}: ${key} Keras ${want[key]}, tool ${got[key]}`);
+    }
+  }
+  for (const key of ['params', 'trainable', 'nonTrainable'] as const) {
+    if (expected.totals[key] !== summary.totals[key]) differences.push(`total ${key}: Keras ${expected.totals[key]}, tool ${summary.totals[key]}`);
+  }
+  return differences;
+}
+
+export function formatShapes(shape: unknown): string {
+  if (shape === null || shape === undefined) return '?';
+  if (Array.isArray(shape) && shape.length > 0 && shape.every((s) => Array.isArray(s))) return `[${shape.map(formatShapes).join(', ')}]`;
+  if (Array.isArray(shape)) return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+  return JSON.stringify(shape);
+}
