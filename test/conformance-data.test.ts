@@ -8,8 +8,8 @@ import { ROOT } from './helpers.js';
 
 /**
  * The Keras-made data of the conformance suite is whole and readable, and the
- * runner classifies as it says. (Whether the tool matches Keras on every case
- * is the suite's own test, which comes with the implementation.)
+ * runner classifies as it says. Whether the tool matches Keras on every case
+ * is test/conformance.test.ts.
  */
 const files = loadConformance();
 const cases = files.flatMap((f) => f.cases.map((c) => ({ className: f.class, testCase: c })));

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ModelSummary } from '../src/analysis/types.js';
 import { UserError } from '../src/core/errors.js';
 import { analyzeFile } from '../src/pipeline.js';
 import { describeError } from '../src/readers/locate.js';
-import { ROOT } from './helpers.js';
 
 /**
  * The Keras conformance suite (test/conformance/<Class>.json, made by
@@ -15,7 +15,11 @@ import { ROOT } from './helpers.js';
  * says how the tool's answer stands against Keras's.
  */
 
-export const CONFORMANCE_DIR = join(ROOT, 'test', 'conformance');
+// Not from ./helpers.js: that loads node:test, which would print a test report after tools/conformance-report.ts's.
+export const CONFORMANCE_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'test', 'conformance');
+
+/** Every case's outcome as last recorded by `npm run conformance`: what the suite's test compares with. */
+export const OUTCOMES_FILE = join(CONFORMANCE_DIR, 'outcomes', 'outcomes.json');
 
 export type Shape = (number | null)[];
 
