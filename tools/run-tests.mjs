@@ -13,7 +13,7 @@
 // checks src and test once, incrementally (its build info in
 // node_modules/.cache, outside the repository's files).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,9 +61,16 @@ const entries = shards(files, PROCESSES).map((share, i) => {
   return entry;
 });
 const tests = await new Promise((done) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${PROCESSES}`, ...entries], { cwd: root, stdio: 'inherit' });
+  // The spec reporter, terminal or not: a CI log reads as a tree of named tests with the failures repeated at the end, where TAP would be 3,000 lines.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${PROCESSES}`, ...entries], { cwd: root, stdio: 'inherit' });
   child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
 });
+
+// The third-party suite's folder, as test/helpers.ts finds it: say whether it ran.
+const shared = process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared');
+console.log(existsSync(join(shared, 'real-models'))
+  ? `third-party suite: ran, on ${join(shared, 'real-models')}`
+  : `third-party suite: skipped (no ${join(shared, 'real-models')}; it runs where ../shared is beside the repository, as in CI)`);
 
 const checked = await typecheck;
 if (checked.status === 0) console.log('type-check (tsc over src, test and tools): no errors');
