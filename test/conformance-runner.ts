@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,11 @@ export function runCase(testCase: ConformanceCase, variant: Variant): CaseResult
   if (document === null || document === undefined) return { outcome: 'no-json' };
   const expected = variant === 'json' && testCase.jsonExpected ? testCase.jsonExpected : testCase.expected;
   const kerasRejects = expected.outcome === 'error' || (variant === 'json' && testCase.jsonRoundTrip !== undefined);
-  scratch ??= mkdtempSync(join(tmpdir(), 'merge-summary-conformance-'));
+  if (scratch === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'merge-summary-conformance-'));
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    scratch = made;
+  }
   const path = join(scratch, `${variant}-${counter++}.json`);
   writeFileSync(path, JSON.stringify(document, null, 1));
   let summary: ModelSummary;

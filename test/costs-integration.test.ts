@@ -123,6 +123,22 @@ describe('the footer: mult-adds, torchinfo\'s sizes, the peak of live activation
     assert.match(stdout, /^ Total mult-adds \(batch size 4\): 20\.25 G$/m);
   });
 
+  it('a model that fixes its batch size is counted, labelled and reported at it; a --batch-size it overrides is a warning', async () => {
+    // Dense 3 → 4 on a batch fixed at 8: 8 × 3 × 4 = 96 mult-adds, whatever --batch-size says.
+    const spec = writeTemp('fixed-batch.yaml', 'inputs:\n  - {shape: [3], batch_size: 8}\nlayers:\n  - {type: Dense, units: 4}\n');
+    const asked = await runCli([spec, '--batch-size', '2', '--json']);
+    const summary = JSON.parse(asked.stdout);
+    assert.equal(summary.totals.batchSize, 8);
+    assert.equal(summary.totals.macs, 8 * 3 * 4);
+    assert.deepEqual(summary.warnings.map((w: { code: string }) => w.code), ['batch-size-fixed']);
+    const text = await runCli([spec, '--batch-size', '2']);
+    assert.match(text.stdout, /^ Total mult-adds \(batch size 8\): 96$/m);
+    assert.match(text.stdout + text.stderr, /the model fixes its batch size at 8: the costs are at batch size 8, not the 2 of --batch-size/);
+    const plain = JSON.parse((await runCli([spec, '--json'])).stdout);
+    assert.equal(plain.totals.batchSize, 8);
+    assert.deepEqual(plain.warnings, []);
+  });
+
   it('--batch-size refuses what is not a positive whole number it can count exactly', async () => {
     for (const bad of ['0', '-1', '1.5', 'many', '9007199254740992']) {
       const result = await runCli([CONCAT, '--batch-size', bad]);

@@ -208,6 +208,21 @@ describe('errors while building a Keras file point at the layer entry', () => {
   });
 });
 
+describe('binary files', () => {
+  it('binary content without a NUL byte is refused as binary, not parsed as YAML', async () => {
+    // Bytes 1 to 255, then again: no NUL, control characters and invalid UTF-8 throughout.
+    const bytes = Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 255) + 1));
+    const result = await runCli([writeTemp('weights.bin', bytes)]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /weights\.bin: not a model file merge-summary reads: binary content \(it starts with 01 02 03 04 05 06 07 08\)/);
+    assert.doesNotMatch(result.stderr, /syntax error/);
+    // Latin-1 text is not UTF-8: binary too, as far as a spec is concerned.
+    const latin1 = await runCli([writeTemp('latin1.yaml', Buffer.from('inputs:\n  - {shape: [3]}\n# caf\xe9\n', 'latin1'))]);
+    assert.equal(latin1.status, 2);
+    assert.match(latin1.stderr, /latin1\.yaml: not a model file merge-summary reads: binary content/);
+  });
+});
+
 describe('None in a Keras file', () => {
   it('a flag of None is false, as Keras reads it: a Dense with use_bias None has no bias (tfjs would give it one)', async () => {
     const dense = 12;

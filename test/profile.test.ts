@@ -116,6 +116,14 @@ describe('profile refuses what cannot run, before allocating', () => {
     assert.equal(impossible.status, 2);
     assert.match(impossible.stderr, /--swap concatenate: as Add the model cannot be built: inputs have shapes \(None, 4\) and \(None, 6\)/);
   });
+
+  it('a layer merge-summary builds for its shapes only is named, not an internal error', async () => {
+    const shapeOnly = writeTemp('profile-shape-only.yaml', 'inputs:\n  - shape: [5, 8]\nlayers:\n  - {type: UnitNormalization}\n');
+    const result = await runCli(['profile', shapeOnly], { env: { MERGE_SUMMARY_BACKEND: 'cpu' } });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /profile runs every layer on tfjs's kernels, and layer "unit_normalization" \(UnitNormalization\) has none/);
+    assert.doesNotMatch(result.stderr, /internal error/);
+  });
 });
 
 describe('profile in this process', () => {

@@ -45,7 +45,10 @@ interface FlatTensor {
 
 /** A model's costs, and what is needed to cost it again with a merge swapped. */
 export interface CostModel {
+  /** The batch size the counts are at: the model's own where every input fixes it, else the one asked for. */
   batchSize: number;
+  /** The batch size every input of the model fixes (batch_size in a spec, batch_input_shape in a file), when they all fix the same one. */
+  fixedBatch?: number;
   /** By row (layerKey: the models it is in and its name, joined by NUL): mult-adds and output bytes over its calls. */
   rows: Map<string, RowCosts>;
   totals: CostTotals;
@@ -225,8 +228,13 @@ export function modelCosts(facts: ModelFacts, paramsBytes: number, batchSize: nu
   const inputBytes = bytesOf(flat.inputs);
   const passBytes = addFigures(flat.calls.filter((call) => hasParameters(call.facts)).map((call) => bytesOf(call.outputs)), 'bytes');
   const forwardBackwardBytes = addFigures([passBytes, passBytes], 'bytes');
+  // Where the model fixes its batch, the counts are at that batch whatever was asked: the label must say so.
+  const inputBatches = new Set(flat.inputs.map((id) => flat.tensors.get(id)?.shape[0] ?? null));
+  const [onlyBatch] = inputBatches;
+  const fixedBatch = inputBatches.size === 1 && typeof onlyBatch === 'number' ? onlyBatch : undefined;
   return {
-    batchSize,
+    batchSize: fixedBatch ?? batchSize,
+    ...(fixedBatch !== undefined ? { fixedBatch } : {}),
     rows,
     flat,
     callMacs: macs,

@@ -1,6 +1,7 @@
 import type { FullShape } from '../core/shapes.js';
 import { exactCount } from '../core/numbers.js';
 import { countWeights } from '../core/weights.js';
+import type { Warning } from '../core/warnings.js';
 import type { LayerFacts, MergeFacts, ModelFacts, ModelPath } from '../model/facts.js';
 import { analyzeMerges, layerKey } from './merges.js';
 import { costFields, modelCosts, type CostModel } from './model-costs.js';
@@ -34,9 +35,15 @@ export function summarize(facts: ModelFacts, merges: MergeFacts[] = [], options:
     totals,
     merges: analysis.merges,
     sequentialLike: isSequentialLike(layers),
-    warnings: [...facts.warnings],
+    warnings: [...facts.warnings, ...batchWarnings(costs, options.batchSize)],
     ...(facts.note ? { note: facts.note } : {}),
   };
+}
+
+/** A --batch-size the model's own fixed batch size overrides: said, since the counts are not at the size asked for. */
+function batchWarnings(costs: CostModel | undefined, asked: number | undefined): Warning[] {
+  if (costs?.fixedBatch === undefined || asked === undefined || asked === costs.fixedBatch) return [];
+  return [{ code: 'batch-size-fixed', message: `the model fixes its batch size at ${costs.fixedBatch}: the costs are at batch size ${costs.fixedBatch}, not the ${asked} of --batch-size` }];
 }
 
 function layerSummary(layer: LayerFacts): LayerSummary {

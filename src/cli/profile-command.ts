@@ -7,6 +7,7 @@ import { UserError, suggest } from '../core/errors.js';
 import { checkProfileFits, profileModels } from '../model/profile.js';
 import { buildWithSwap } from '../model/swap-build.js';
 import { analyzeModel, buildSource, readBoundedModel } from '../pipeline.js';
+import { displayName } from '../readers/read.js';
 import { renderJson } from '../render/json.js';
 import { renderProfile } from '../render/profile.js';
 import type { Io, OutputStream } from './io.js';
@@ -59,7 +60,7 @@ export function addProfileCommand(program: Command, io: Io): void {
       models.push({ name: `${summary.name} as ${alt.type}`, built: swappedBuilt, summary: swappedSummary });
     }
     checkProfileFits(
-      models.map(({ name, summary: s }) => ({ name, weightBytes: s.totals.bytes, activationBytes: activationEstimate(s) })),
+      models.map(({ name, summary: s }) => ({ name, weightBytes: s.totals.bytes, activationBytes: activationEstimate(s, path) })),
       batchSize,
       io.env,
     );
@@ -85,14 +86,14 @@ function wholeNumber(value: string, option: string, least: number): number {
 /** A layer of unknown class has no computation to run. */
 function refuseUnverified(summary: ModelSummary): void {
   const unknown = summary.layers.find((layer) => layer.unverified);
-  if (unknown) throw new UserError('unknown-class', `profile runs every layer, and "${unknown.name}" (${unknown.type}) is of a class whose computation is unknown`);
+  if (unknown) throw new UserError('unknown-class', `profile runs every layer, and layer "${unknown.name}" (${unknown.type}) is of a class whose computation is unknown`);
 }
 
 /** The activations the memory check counts: the peak of live activations; unknown when a size is. */
-function activationEstimate(summary: ModelSummary): number {
+function activationEstimate(summary: ModelSummary, path: string): number {
   const peak = summary.totals.peakActivationBytes;
   if (typeof peak === 'number') return peak;
-  throw new UserError('usage', `profile needs every tensor's size: ${summary.totals.peakActivationBytesWhy ?? 'a size is unknown'}`);
+  throw new UserError('usage', `profile needs every tensor's size: ${summary.totals.peakActivationBytesWhy ?? 'a size is unknown'}`, { file: displayName(path) });
 }
 
 /** A progress bar on standard error while the runs go, on a terminal only (cli-progress, loaded only then). */

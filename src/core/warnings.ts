@@ -11,4 +11,5 @@ export interface Warning {
 export type WarningCode =
   | 'unknown-layer' // taken as keeping its input's shape (--allow-unknown)
   | 'unused-layer' // leads to no output, so the summary leaves it out
-  | 'weights-mismatch'; // a weights file lists other shapes than the model built here
+  | 'weights-mismatch' // a weights file lists other shapes than the model built here
+  | 'batch-size-fixed'; // --batch-size asked for another batch size than the one the model fixes

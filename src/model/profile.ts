@@ -10,7 +10,9 @@ import { kerasClassName } from './keras-class.js';
 import { kernelBackendInfo, preferredKernelBackend, useKernelBackend, type KernelBackendName } from './kernels.js';
 import { withFastRandomWeights } from './random-weights.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { deserialize, nodeIndex, nodesInExecutionOrder, tfc, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
+import { KerasLayer } from './layers/keras-layer.js';
+import { userName } from './names.js';
+import { deserialize, isContainer, nodeIndex, nodesInExecutionOrder, tfc, type Layer, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
 
 /**
  * `profile`: a model run for real on the best kernel backend, with random
@@ -72,36 +74,69 @@ export function checkProfileFits(estimates: MemoryEstimate[], batchSize: number,
   }
 }
 
-/** Profiles each model in turn on the best kernel backend (the first model's inputs feed every one). */
+/**
+ * Profiles the models on the best kernel backend (the first model's inputs
+ * feed every one). With two models (--swap), their runs take turns, so that
+ * a change in the machine's load falls on both and not on one.
+ */
 export async function profileModels(models: { name: string; built: BuiltModel }[], options: ProfileOptions): Promise<ProfileFacts> {
-  for (const { built } of models) checkInputs(built);
+  for (const { built } of models) checkRunnable(built);
   const backend = await useKernelBackend(options.env);
+  const runners: Runner[] = [];
   try {
     const info = await kernelBackendInfo(backend);
-    const perModel = options.warmup + 2 * options.runs + 1;
-    const total = perModel * models.length;
+    const total = (options.warmup + 2 * options.runs + 1) * models.length;
     let done = 0;
     const tick = () => options.onProgress?.(++done, total);
+    for (const { name, built } of models) runners.push(prepare(name, built, options, SYNCHRONOUS.has(backend.name)));
+    for (const runner of runners) await runner.warmUp(tick);
+    for (let i = 0; i < options.runs; i++) for (const runner of runners) await runner.timedRun(tick);
     const profiles: ModelProfile[] = [];
-    for (const { name, built } of models) profiles.push(await profileOne(name, built, options, SYNCHRONOUS.has(backend.name), tick));
+    for (const runner of runners) profiles.push(await runner.finish(tick));
     return { backend: info, batchSize: options.batchSize, warmup: options.warmup, runs: options.runs, models: profiles };
   } finally {
+    for (const runner of runners) runner.dispose();
     useShapeOnlyBackend();
   }
 }
 
-/** Random numbers need inputs of known sizes, of numbers. */
-function checkInputs(built: BuiltModel): void {
+/**
+ * Random numbers need inputs of known sizes, of numbers; and every layer
+ * must have kernels: the layers merge-summary adds to tfjs know their
+ * shapes and weights, not how to compute.
+ */
+function checkRunnable(built: BuiltModel): void {
   for (const input of built.model.inputs) {
     const shape = input.shape as FullShape;
     if (shape.slice(1).some((dim) => dim === null)) {
-      throw new UserError('usage', `profile feeds inputs of known sizes: input "${input.name}" has the shape ${formatShape(shape)}; give its sizes in the spec`);
+      throw new UserError('usage', `profile feeds inputs of known sizes: input "${userName(input.name)}" has the shape ${formatShape(shape)}; give its sizes in the spec`);
     }
-    if (input.dtype === 'string') throw new UserError('usage', `profile feeds random numbers: input "${input.name}" takes strings`);
+    if (input.dtype === 'string') throw new UserError('usage', `profile feeds random numbers: input "${userName(input.name)}" takes strings`);
+  }
+  const shapeOnly = leafLayers(built.model).find((layer) => layer instanceof KerasLayer);
+  if (shapeOnly) {
+    throw new UserError(
+      'usage',
+      `profile runs every layer on tfjs's kernels, and layer "${userName(shapeOnly.name)}" (${kerasClassName(shapeOnly)}) has none: merge-summary builds it for its shapes and weights only; profile cannot time this model`,
+    );
   }
 }
 
-async function profileOne(name: string, built: BuiltModel, options: ProfileOptions, synchronous: boolean, tick: () => void): Promise<ModelProfile> {
+function leafLayers(layer: Layer): Layer[] {
+  return isContainer(layer) ? layer.layers.flatMap(leafLayers) : [layer];
+}
+
+/** One model built with random weights on the kernel backend, and its runs. */
+interface Runner {
+  warmUp(tick: () => void): Promise<void>;
+  /** One timed whole-model run, then one layer-by-layer pass. */
+  timedRun(tick: () => void): Promise<void>;
+  /** One more forward pass under tf.profile for the peak of tensor memory; the figures. */
+  finish(tick: () => void): Promise<ModelProfile>;
+  dispose(): void;
+}
+
+function prepare(name: string, built: BuiltModel, options: ProfileOptions, synchronous: boolean): Runner {
   const before = tfc.memory().numBytes;
   const model = deserialize<LayersModel>(built.model.getClassName(), withFastRandomWeights(built.model.getConfig()));
   const weightBytes = tfc.memory().numBytes - before;
@@ -109,50 +144,58 @@ async function profileOne(name: string, built: BuiltModel, options: ProfileOptio
     const shape = [input.shape[0] ?? options.batchSize, ...(input.shape.slice(1) as number[])];
     return input.dtype === 'float32' ? tfc.randomUniform(shape, 0, 1, 'float32', 7 + i) : tfc.zeros(shape, input.dtype as 'int32');
   });
-  try {
-    const feed = inputs.length === 1 ? inputs[0] : inputs;
-    const predict = async () => {
-      const outputs = model.predict(feed, { batchSize: options.batchSize }) as Tensor | Tensor[];
-      const list = Array.isArray(outputs) ? outputs : [outputs];
-      await Promise.all(list.map((tensor) => tensor.data()));
-      tfc.dispose(list);
-    };
-    const nodes = nodesInExecutionOrder(model).filter((node) => node.outboundLayer.getClassName() !== 'InputLayer');
-    const times = nodes.map((): number[] => []);
-    for (let i = 0; i < options.warmup; i++) {
-      await predict();
-      tick();
-    }
-    if (options.warmup > 0) await layerByLayer(model, inputs, nodes, nodes.map((): number[] => []), synchronous);
+  // This model's weights and inputs: with two models, the other's are alive too, and are no part of this one's peak.
+  const ownBytes = tfc.memory().numBytes - before;
+  const feed = inputs.length === 1 ? inputs[0] : inputs;
+  const predict = async () => {
+    const outputs = model.predict(feed, { batchSize: options.batchSize }) as Tensor | Tensor[];
+    const list = Array.isArray(outputs) ? outputs : [outputs];
+    await Promise.all(list.map((tensor) => tensor.data()));
+    tfc.dispose(list);
+  };
+  const nodes = nodesInExecutionOrder(model).filter((node) => node.outboundLayer.getClassName() !== 'InputLayer');
+  const times = nodes.map((): number[] => []);
+  const runsMs: number[] = [];
+  return {
+    async warmUp(tick) {
+      for (let i = 0; i < options.warmup; i++) {
+        await predict();
+        tick();
+      }
+      if (options.warmup > 0) await layerByLayer(model, inputs, nodes, nodes.map((): number[] => []), synchronous);
+    },
     // Whole-model runs and layer-by-layer passes take turns, so that both meet the same load on the machine.
-    const runsMs: number[] = [];
-    for (let i = 0; i < options.runs; i++) {
+    async timedRun(tick) {
       const start = performance.now();
       await predict();
       runsMs.push(performance.now() - start);
       tick();
       await layerByLayer(model, inputs, nodes, times, synchronous);
       tick();
-    }
-    const memory = await tfc.profile(() => {
-      const outputs = model.predict(feed, { batchSize: options.batchSize }) as Tensor | Tensor[];
-      tfc.dispose(outputs);
-    });
-    tick();
-    const owners = ownersOf(model);
-    const layers: LayerTiming[] = nodes.map((node, i) => ({
-      name: node.outboundLayer.name,
-      path: owners.get(node.outboundLayer)?.path ?? [],
-      type: kerasClassName(node.outboundLayer),
-      node: nodeIndex(node),
-      medianMs: median(times[i]),
-    }));
-    // tfjs counts every backend's tensors together, the storage-less model's too: the peak is counted above what was there before.
-    return { name, runsMs, layers, weightBytes, peakTensorBytes: memory.peakBytes - before };
-  } finally {
-    tfc.dispose(inputs);
-    model.dispose();
-  }
+    },
+    async finish(tick) {
+      const others = tfc.memory().numBytes - ownBytes;
+      const memory = await tfc.profile(() => {
+        const outputs = model.predict(feed, { batchSize: options.batchSize }) as Tensor | Tensor[];
+        tfc.dispose(outputs);
+      });
+      tick();
+      const owners = ownersOf(model);
+      const layers: LayerTiming[] = nodes.map((node, i) => ({
+        name: userName(node.outboundLayer.name),
+        path: owners.get(node.outboundLayer)?.path ?? [],
+        type: kerasClassName(node.outboundLayer),
+        node: nodeIndex(node),
+        medianMs: median(times[i]),
+      }));
+      // tfjs counts every backend's tensors together (the storage-less model's, the other model's): the peak is counted above them.
+      return { name, runsMs, layers, weightBytes, peakTensorBytes: memory.peakBytes - others };
+    },
+    dispose() {
+      tfc.dispose(inputs);
+      model.dispose();
+    },
+  };
 }
 
 interface Value {

@@ -196,7 +196,7 @@ function refuseBinary(bytes: Uint8Array, file: string): void {
   if (isHdf5Bytes(bytes)) {
     throw new UserError('not-a-model', 'an HDF5 file on standard input: HDF5 is read from a file, in place; pass its path', { file });
   }
-  if (!head.includes(0)) return;
+  if (!isBinary(head)) return;
   const name = basename(file);
   const hint =
     name === 'saved_model.pb' || name === 'keras_metadata.pb' ? `; ${name} is part of a TensorFlow SavedModel: pass the folder that holds it`
@@ -208,6 +208,23 @@ function refuseBinary(bytes: Uint8Array, file: string): void {
     `not a model file merge-summary reads: binary content (it starts with ${start}) that is neither HDF5 (a Keras .h5 file) nor a zip (a .keras archive); expected one of these, a SavedModel folder, or a JSON / YAML model${hint}`,
     { file },
   );
+}
+
+/**
+ * Whether the start of a file is binary rather than text: a byte YAML and
+ * JSON never hold (a control character other than tab, line feed, carriage
+ * return), or bytes that are not UTF-8. A NUL alone would let most binary
+ * files through to the YAML parser, whose "syntax error at 2:1" says nothing.
+ */
+function isBinary(head: Uint8Array): boolean {
+  if (head.some((byte) => (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f)) return true;
+  try {
+    // stream: a character cut at the end of the window is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** A binary file is known from its first bytes: refused before a large one is read whole. */
