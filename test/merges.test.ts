@@ -152,6 +152,12 @@ describe('merges in the output', () => {
     const { stdout } = await runCli([fixture('resnet50.yaml'), '--width', '160']);
     assert.match(stdout, /13 more merges, largest impact first:/);
     assert.match(stdout, /12 cannot be swapped: as Concatenate each would break the layer after it \(conv2_block1_add, conv2_block2_add,/);
+    // ResNet50's 4 Adds that can be swapped are the ones in full; DenseNet121's 58 Concatenates, none of which can be, are one line.
+    assert.equal(stdout.match(/^◆ /gm)?.length, 3);
+    assert.doesNotMatch(stdout, /^◆ conv2_block1_add /m);
+    const densenet = (await runCli([fixture('densenet121.yaml'), '--width', '160'])).stdout;
+    assert.equal(densenet.match(/^◆ /gm), null);
+    assert.match(densenet, /^58 merges:\n  58 cannot be swapped: as Add each cannot take its inputs \(conv2_block1_concat, conv2_block2_concat, conv2_block3_concat, …\)$/m);
     const one = (await runCli([fixture('resnet50.yaml'), '--merges', 'conv2_block1_add', '--width', '160'])).stdout;
     assert.match(one, /◆ conv2_block1_add \(Add\): .*\n  As Concatenate: not possible: it would give \(None, 56, 56, 512\), which layer "conv2_block2_add"/);
     const all = (await runCli([fixture('resnet50.yaml'), '--merges', 'all', '--width', '160'])).stdout;

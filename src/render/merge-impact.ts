@@ -24,12 +24,15 @@ export function renderMergeImpact(summary: ModelSummary, selection: MergeSelecti
   const { palette } = options;
   if (summary.merges.length === 0 || selection.kind === 'none') return '';
   const ranked = [...summary.merges].sort((a, b) => b.impact - a.impact);
+  // When most merges cannot be swapped (every Concatenate of a DenseNet), none of those is shown in full:
+  // one line says it for all, and the ones that can be swapped are ranked by impact.
+  const mostlyUnswappable = summary.merges.filter((m) => !m.alternative.possible).length > summary.merges.length / 2;
   const detailed =
     selection.kind === 'all' || (selection.kind === 'default' && summary.merges.length <= DETAILED_BY_DEFAULT + 1)
       ? summary.merges
       : selection.kind === 'named'
         ? summary.merges.filter((m) => selection.names.includes(mergeId(m)))
-        : ranked.slice(0, DETAILED_BY_DEFAULT);
+        : (mostlyUnswappable ? ranked.filter((m) => m.alternative.possible) : ranked).slice(0, DETAILED_BY_DEFAULT);
   const rest = ranked.filter((m) => !detailed.includes(m));
   const swappable = rest.filter((m) => m.alternative.possible);
   const unswappable = rest.filter((m) => !m.alternative.possible);
@@ -41,7 +44,8 @@ export function renderMergeImpact(summary: ModelSummary, selection: MergeSelecti
   ];
   for (const merge of detailed) lines.push('', ...mergeDetail(merge, summary, options, prose));
   if (rest.length > 0) {
-    const heading = selection.kind === 'named' ? 'Other merges:' : swappable.length > 0 ? `${rest.length} more merges, largest impact first:` : `${rest.length} more merges:`;
+    const more = detailed.length > 0 ? ' more' : '';
+    const heading = selection.kind === 'named' ? 'Other merges:' : swappable.length > 0 ? `${rest.length}${more} merges, largest impact first:` : `${rest.length}${more} merges:`;
     lines.push('', prose([[heading, palette.heading]]));
     // When most merges cannot be swapped (every Concatenate of a DenseNet), listing them one by one says nothing: one line does.
     const grouped = unswappable.length > COMPACT_LINES / 2 || unswappable.length > swappable.length;
