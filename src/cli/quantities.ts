@@ -11,13 +11,13 @@ const SIZE_UNIT: Record<string, bigint> = {
   tb: 1024n ** 4n, tib: 1024n ** 4n,
 };
 
+const PARAMETER_COUNT = 'a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000';
+
 /** A parameter count: 10M, 1.5B, 2.5k, 25_000_000, 25,000,000 or 25000000. */
-export function parseCount(text: string, option: string): number {
+export function parseCount(text: string, option: string, what = PARAMETER_COUNT): number {
   const match = /^(\d[\d_]*|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?\s*([kKmMbBgGtT]?)$/.exec(text.trim());
   const multiplier = match && hasOwn(COUNT_SUFFIX, match[3].toLowerCase()) ? COUNT_SUFFIX[match[3].toLowerCase()] : undefined;
-  if (!match || multiplier === undefined) {
-    throw new UserError('usage', `${option} takes a parameter count such as 10M, 1.5B, 25_000_000 or 25,000,000; not "${text}"`);
-  }
+  if (!match || multiplier === undefined) throw new UserError('usage', `${option} takes ${what}; not "${text}"`);
   return exactInteger(match[1], match[2], multiplier, option, text);
 }
 
@@ -64,10 +64,5 @@ export function parseBatchSize(text: string): number {
  * 5,000,000,000. The suffixes are torchinfo's, powers of 1000 (G = 10^9).
  */
 export function parseOps(text: string, option: string): number {
-  try {
-    return parseCount(text, option);
-  } catch (error) {
-    if (!(error instanceof UserError) || !/takes a parameter count/.test(error.message)) throw error;
-    throw new UserError('usage', `${option} takes a number of mult-adds such as 5G, 1.5T, 300M, 5_000_000_000 or 5,000,000,000 (powers of 1000); not "${text}"`);
-  }
+  return parseCount(text, option, 'a number of mult-adds such as 5G, 1.5T, 300M, 5_000_000_000 or 5,000,000,000 (powers of 1000)');
 }

@@ -1,3 +1,4 @@
+import { displayWidth } from '../render/layout.js';
 import { Option, type Command } from 'commander';
 import { mergeId } from '../analysis/merges.js';
 import { UserError, shortenQuoted, suggest } from '../core/errors.js';
@@ -58,9 +59,15 @@ export function addSummaryCommand(program: Command, io: Io): void {
     const screen = terminal(options, io);
     const sections = [renderSummary(summary, { ...screen, ...view }), renderMergeImpact(summary, selection, screen)];
     if (explanation) sections.push(renderExplanation(explanation, screen));
-    io.stdout.write(sections.filter(Boolean).join('\n'));
+    const text = sections.filter(Boolean).join('\n');
+    io.stdout.write(text);
+    const widest = Math.max(...text.split('\n').map((line) => displayWidth(line.replace(ANSI_STYLE, ''))));
+    // Names and shapes are never cut to fit: a table that cannot fit says so, rather than a silently wider output.
+    if (widest > screen.width) io.stderr.write(`note: the output needs ${widest} columns, more than the ${screen.width} it was given: names and shapes are not cut to fit\n`);
   });
 }
+
+const ANSI_STYLE = /\x1b\[[0-9;]*m/g;
 
 function mergeSelection(option: string | undefined, names: string[]): MergeSelection {
   if (option === undefined) return { kind: 'default' };

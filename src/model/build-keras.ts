@@ -1,5 +1,5 @@
 import { LayerCallError, UserError, isObject, type DocPath } from '../core/errors.js';
-import type { FullShape } from '../core/shapes.js';
+import { formatShape, type FullShape } from '../core/shapes.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall } from '../readers/graph.js';
 import { MODEL_CLASSES, entryPath, type KerasTopology } from '../readers/keras-topology.js';
@@ -161,6 +161,11 @@ const shapes = (tensors: { shape: unknown }[]) => tensors.map((tensor) => tensor
 /** Shape rules checked around every call tfjs makes while it builds the model. */
 const SHAPE_CHECKS: ApplyChecks = {
   before(layer, inputs) {
+    if (isContainer(layer)) {
+      const reason = nestedInputMismatch(layer, shapes(inputs));
+      if (reason) throw new ImpossibleShape(reason);
+      return;
+    }
     const reason = impossibleInput(layer.getClassName(), () => layer.getConfig() as Json, shapes(inputs));
     if (reason) throw new ImpossibleShape(reason);
   },
@@ -169,6 +174,22 @@ const SHAPE_CHECKS: ApplyChecks = {
     if (reason) throw new ImpossibleShape(reason);
   },
 };
+
+/**
+ * A model used as a layer takes inputs of the shapes it was built for, as
+ * Keras checks them (tfjs only warns, and would rebuild its first layer for
+ * another width). A None on either side matches any size.
+ */
+function nestedInputMismatch(model: Container, given: FullShape[]): string | undefined {
+  const built = (model.inputs ?? []).map((input) => input.shape as FullShape);
+  for (const [i, expected] of built.entries()) {
+    const actual = given[i];
+    if (!actual) continue;
+    const differs = expected.length !== actual.length || expected.some((dim, axis) => dim !== null && actual[axis] !== null && dim !== actual[axis]);
+    if (differs) return `a nested model takes inputs of the shapes it was built for: it was built for ${formatShape(expected)}, and is called on ${formatShape(actual)}`;
+  }
+  return undefined;
+}
 
 /**
  * The layer entry an error was thrown in, from the names of the layers tfjs

@@ -178,12 +178,12 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
     const withoutPlan = planTable(without, options.width);
     if (withoutPlan.widths[0] > plan.widths[0]) {
       const needed = widthKeepingNames(table, options.width);
-      costNote = `\n ${palette.dim(`(${costColumns.map((c) => COST_COLUMNS[c].header).join(' and ')} left out: beside the other columns they would cut layer names; --width ${needed} shows them)`)}`;
+      costNote = `\n${wrapSegments([[` (${costColumns.map((c) => COST_COLUMNS[c].header).join(' and ')} left out: beside the other columns they would cut layer names; --width ${needed} shows them)`, palette.dim]], options.width, ' ')}`;
       table = without;
       plan = withoutPlan;
     }
   }
-  const title = summary.note ? `Model: "${summary.name}"\n${palette.dim(summary.note)}` : `Model: "${summary.name}"`;
+  const title = summary.note ? `Model: "${summary.name}"\n${wrapSegments([[summary.note, palette.dim]], options.width)}` : `Model: "${summary.name}"`;
   const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette) + costNote];
   if (plan.detached.length > 0) {
     const shownMerges = rows.flatMap((row) => mergeOfRow(row, merges) ?? []);
