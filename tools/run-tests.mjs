@@ -13,7 +13,7 @@
 // checks src and test once, incrementally (its build info in
 // node_modules/.cache, outside the repository's files).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,16 +47,25 @@ const PROCESSES = 2;
 const build = spawnSync(process.execPath, [join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+// tsc rewrites its build info in place: made a file of this checkout's own first (see the entries below).
+const buildInfo = join(cache, 'test.tsbuildinfo');
+if (existsSync(buildInfo)) {
+  const kept = readFileSync(buildInfo);
+  rmSync(buildInfo);
+  writeFileSync(buildInfo, kept);
+}
 const typecheck = capture(process.execPath, [
   require.resolve('typescript/bin/tsc'),
   '-p', join(root, 'test', 'tsconfig.json'),
-  '--incremental', '--tsBuildInfoFile', join(cache, 'test.tsbuildinfo'),
+  '--incremental', '--tsBuildInfoFile', buildInfo,
 ]);
 
 const requested = process.argv.slice(2).map((file) => resolve(file));
 const files = requested.length > 0 ? requested : readdirSync(join(root, 'test')).filter((name) => name.endsWith('.test.ts')).sort().map((name) => join(root, 'test', name));
 const entries = shards(files, PROCESSES).map((share, i) => {
   const entry = join(cache, `tests-${i + 1}.mts`);
+  // A new file each time, never one rewritten in place: a node_modules copied with hard links shares its files.
+  rmSync(entry, { force: true });
   writeFileSync(entry, share.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)};\n`).join(''));
   return entry;
 });
