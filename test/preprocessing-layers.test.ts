@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ModelSummary } from '../src/analysis/types.js';
-import { runCli, writeTemp } from './helpers.js';
+import { ROOT, runCli, writeTemp } from './helpers.js';
 
 /**
  * Keras's preprocessing and augmentation layers as a user meets them: a spec
@@ -199,6 +201,28 @@ ${extra}    layers:
     assert.match(await refusal('bad-inner.yaml', text), /^bad-inner\.yaml:5:5: layer "dense" \(Dense\): unknown argument "unit"; did you mean "units"\?/);
     const notLayers = 'inputs:\n  - {shape: [8]}\nlayers:\n  - {type: Pipeline, layers: Dense}\n';
     assert.match(await refusal('not-layers.yaml', notLayers), /^not-layers\.yaml:4:22: layer "pipeline" \(Pipeline\): "layers" must be a non-empty list of layers/);
+  });
+});
+
+describe('Pipeline in a Keras file', () => {
+  /** Keras's own to_json() of Pipeline([Rescaling(0.5), Resizing(4, 4)]) on (8, 8, 3), from the conformance suite. */
+  const kerasJson = () => JSON.parse(readFileSync(join(ROOT, 'test', 'conformance', 'Pipeline.json'), 'utf8')).cases[1].kerasJson;
+
+  it('builds its layers from their configurations', async () => {
+    const result = await runCli([writeTemp('pipeline.json', JSON.stringify(kerasJson())), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(row(JSON.parse(result.stdout) as ModelSummary, 'pipeline').outputShape, [null, 4, 4, 3]);
+  });
+
+  it('a class inside it that no rule knows is refused, even with --allow-unknown: its row would be a guess', async () => {
+    const json = kerasJson();
+    json.config.layers[1].config.layers[1].class_name = 'MyResizing';
+    const path = writeTemp('custom-pipeline.json', JSON.stringify(json));
+    for (const flags of [[], ['--allow-unknown']]) {
+      const result = await runCli([path, ...flags]);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /custom-pipeline\.json:1:\d+: layer "pipeline" \(Pipeline\): layer 2 of the pipeline is of class MyResizing, which is neither a Keras layer tfjs has nor one merge-summary adds \(a custom layer\?\); --allow-unknown does not reach inside a Pipeline/);
+    }
   });
 });
 

@@ -104,7 +104,8 @@ function innerLayer(entry: unknown, index: number): Layer {
     throw new Error(`layer ${index + 1} of the pipeline must be a serialized layer ({class_name, config}). Received: ${py(entry)}`);
   }
   if (!registeredLayerClasses().has(className)) {
-    throw new Error(`layer ${index + 1} of the pipeline is of class ${className}, which is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?)`);
+    // No stand-in here (--allow-unknown): the pipeline's own row would then show a guess as a known layer's shape.
+    throw new Error(`layer ${index + 1} of the pipeline is of class ${className}, which is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?); --allow-unknown does not reach inside a Pipeline`);
   }
   return deserialize<Layer>(className, structuredClone(record.config));
 }
