@@ -315,6 +315,12 @@ describe('what counts zero, and what cannot be counted', () => {
     assert.match(unknownWhy({ ...call('Functional', [[null, null, 3]], [[null, 2]]), nested: mixed }), /8 mult-adds plus 112 per step/);
   });
 
+  it('a Pipeline costs the inner calls its configuration records for the input it ran on', () => {
+    const steps = [{ input: [null, 10], calls: [call('Dense', [[null, 10]], [[null, 4]], { kernel: [10, 4] }), call('Dense', [[null, 4]], [[null, 2]], { kernel: [4, 2] })] }];
+    assert.equal(macsOf(call('Pipeline', [[null, 10]], [[null, 2]], {}, { steps }), 3), 3 * (10 * 4 + 4 * 2));
+    assert.match(unknownWhy(call('Pipeline', [[null, 12]], [[null, 2]], {}, { steps })), /none were recorded for its input \(None, 12\)/);
+  });
+
   it('custom code, FFT spectrograms and unregistered classes are unknown, and say why', () => {
     assert.match(unknownWhy(call('Lambda', [[null, 4]], [[null, 4]])), /arbitrary code/);
     assert.match(unknownWhy(call('MelSpectrogram', [[null, 16000]], [[null, 128, 63]])), /FFT/);

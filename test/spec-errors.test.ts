@@ -156,6 +156,12 @@ const CASES: BadSpec[] = [
     at: '4:48',
     message: /layer "conv2d" \(Conv2D\): groups=2 is a Keras argument merge-summary cannot honour yet for Conv2D: .*refusing rather than printing a wrong count/,
   },
+  {
+    problem: 'a weight of a shape with None (a Dense on a last axis of any size), refused in Keras\'s words',
+    text: 'inputs:\n  - {shape: [null]}\nlayers:\n  - {type: Dense, units: 4}\n',
+    at: '4:5',
+    message: /layer "dense" \(Dense\): Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=\(None, 4\) for variable path='dense\/kernel'/,
+  },
   { problem: 'an alias bomb', text: aliasBomb, at: '1:1', message: /through YAML aliases; refusing what looks like an alias bomb/ },
   {
     problem: 'absurdly deep nesting',

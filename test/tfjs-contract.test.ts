@@ -8,6 +8,7 @@ import {
   LayerBase,
   MergeBase,
   deserialize,
+  freeSymbolicTensor,
   isContainer,
   isRegistered,
   modelNodes,
@@ -53,6 +54,22 @@ describe('the tfjs internals merge-summary relies on', () => {
     // The initializer was replaced: the weights hold no values.
     assert.throws(() => kernel.dataSync(), /holds no tensor values/);
     assertDataless(dense.trainableWeights);
+  });
+
+  it('addWeight refuses a shape that is not fully defined, where tfjs would count NaN bytes for the rest of the process', () => {
+    useShapeOnlyBackend();
+    const bytes = tfc.memory().numBytes;
+    assert.throws(() => tfl.layers.dense({ units: 3, name: 'open_dense' }).apply(tfl.input({ batchShape: [null, null] })), /fully-defined .*shape=\(None, 3\) for variable path='open_dense\/kernel'/);
+    assert.ok(Object.is(tfc.memory().numBytes, bytes), 'no bytes were counted for the weight it refused');
+  });
+
+  it('a SymbolicTensor no layer made (a Pipeline\'s input) can be applied to: the layer builds and gives its output\'s shape', () => {
+    useShapeOnlyBackend();
+    const dense = tfl.layers.dense({ units: 2 });
+    const output = dense.apply(freeSymbolicTensor([null, 7])) as import('../src/model/tfjs.js').SymbolicTensor;
+    assert.deepEqual(output.shape, [null, 2]);
+    assert.deepEqual(dense.getWeights().map((w) => w.shape), [[7, 2], [2]]);
+    assert.equal(dense.inboundNodes.length, 1);
   });
 
   it('weightsOf gives the weights tfjs\'s own getters give, for models nested and frozen', () => {

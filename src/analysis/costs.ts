@@ -408,6 +408,20 @@ const nestedCalls: Rule = (call, batchSize) => {
   return unknown(`${total} mult-adds plus ${steps} per step of a sequence of unknown length`);
 };
 
+/**
+ * A Pipeline (one row, its layers run in sequence): the sum of its inner
+ * calls, which its configuration records (`steps`: each run's calls, by
+ * the input shape it ran on) where no nested calls are given.
+ */
+const pipeline: Rule = (call, batchSize) => {
+  if (call.nested) return nestedCalls(call, batchSize);
+  const steps = option(call.config, 'steps');
+  const input = JSON.stringify(call.inputShapes[0] ?? null);
+  const run = Array.isArray(steps) ? (steps as { input?: unknown; calls?: unknown }[]).find((step) => JSON.stringify(step.input) === input) : undefined;
+  if (!run || !Array.isArray(run.calls)) return unknown(`a Pipeline is costed by its inner calls, and none were recorded for its input ${describe(call.inputShapes[0] ?? [])}`);
+  return nestedCalls({ ...call, nested: run.calls as LayerCallFacts[] }, batchSize);
+};
+
 /** Keras's attention axes: the index axes of the query, default all but batch and features; negative counts from the query's rank. */
 function attentionAxes(config: Record<string, unknown>, queryRank: number): number[] {
   const given = option(config, 'attentionAxes');
@@ -690,7 +704,7 @@ const RULES: Record<KnownLayerClass, Rule> = {
 
   TimeDistributed: timeDistributed, SpectralNormalization: spectralNormalization,
   Wrapper: opaque('Wrapper is the abstract base of wrappers; its subclass decides what runs'),
-  Functional: nestedCalls, Model: nestedCalls, Sequential: nestedCalls, Pipeline: nestedCalls,
+  Functional: nestedCalls, Model: nestedCalls, Sequential: nestedCalls, Pipeline: pipeline,
 
   MultiHeadAttention: multiHeadAttention, GroupQueryAttention: groupQueryAttention, Attention: attention, AdditiveAttention: attention,
 

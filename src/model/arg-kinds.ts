@@ -105,10 +105,16 @@ const NUMBERS: Kind = { description: 'a number or a list of them', check: either
 /**
  * The few classes where a name means something else than across Keras:
  * Rescaling's scale and offset are factors (one, or one per channel, as
- * EfficientNet's), where a normalization layer's scale is a flag.
+ * EfficientNet's), and so is the scale of RandomErasing,
+ * RandomElasticTransform and RandomPerspective, where a normalization
+ * layer's scale is a flag.
  */
 const CLASS_KINDS: Record<string, Record<string, Kind>> = {
   Rescaling: { scale: NUMBERS, offset: NUMBERS },
+  // The augmentations' scale is a factor (or a range of one): how much to erase, warp or distort.
+  RandomElasticTransform: { scale: NUMBERS },
+  RandomErasing: { scale: NUMBERS },
+  RandomPerspective: { scale: NUMBERS },
 };
 
 /** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */

@@ -139,8 +139,8 @@ function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: s
       { file, path: [...path, 'config', problem.argument] },
     );
   }
-  // Wrappers hold their inner layers' configurations (Bidirectional, TimeDistributed: layer; RNN: cell).
-  for (const key of ['layer', 'backward_layer', 'cell']) {
+  // Wrappers hold their inner layers' configurations (Bidirectional, TimeDistributed: layer; RNN: cell; Pipeline: layers).
+  for (const key of ['layer', 'backward_layer', 'cell', ...(className === 'Pipeline' ? ['layers'] : [])]) {
     const inner = layer.config[key];
     if (isObject(inner) && typeof inner.class_name === 'string') checkLayerConfig(inner, [...path, 'config', key], file, known);
     if (Array.isArray(inner)) inner.forEach((cell, j) => isObject(cell) && checkLayerConfig(cell, [...path, 'config', key, j], file, known));

@@ -1,7 +1,7 @@
 import { UserError, closestNames, hasOwn, setOwn, suggest, type SourceLocation } from '../core/errors.js';
 import { canonicalClass, kerasSignature } from '../core/keras-classes.js';
 import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
-import { kerasSnakeCase } from '../core/keras-names.js';
+import { KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
 import { argumentKind, wrongKind } from './arg-kinds.js';
 import { checkSpecArguments, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
@@ -78,18 +78,22 @@ function fromSpec(definition: SpecLayer): Layer {
   const honoured = argumentsOf(cls) ?? new Set<string>();
   const config: Record<string, unknown> = {};
   for (const [snake, value] of Object.entries(snakeArgs)) {
+    if (className === 'Pipeline' && snake === 'layers') {
+      setOwn(config, 'layers', pipelineLayers(value, what, at(snake)));
+      continue;
+    }
     const problem = wrongKind(snake, value, className);
     if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at(snake));
     const camel = toCamelCase(snake);
     // tfjs would choke on a name it lacks (an initializer, a regularizer) that cannot change a shape.
     if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
-    setOwn(config, camel, kerasToTfjs(value));
+    setOwn(config, camel, kerasToTfjs(value, camel));
   }
   // Where Keras's default differs from tfjs's (GRU's reset_after), Keras's is the one meant.
   for (const [snake, fallback] of Object.entries(kerasSignature(className)?.defaults ?? {})) {
     const camel = toCamelCase(snake);
     if (hasOwn(snakeArgs, snake) || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;
-    setOwn(config, camel, kerasToTfjs(fallback));
+    setOwn(config, camel, kerasToTfjs(fallback, camel));
   }
   for (const { argument, value } of unhonouredArguments(className, snakeArgs, honoured)) {
     throw new UserError(
@@ -106,6 +110,26 @@ function fromSpec(definition: SpecLayer): Layer {
   } catch (error) {
     throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
   }
+}
+
+/**
+ * A Pipeline's layers in a spec: a list of layer entries as the spec's own
+ * ({type, name?, ...arguments}), each made and checked as a spec layer is,
+ * named as Keras names layers where no name is given.
+ */
+function pipelineLayers(value: unknown, what: string, at: SourceLocation): Layer[] {
+  const isEntry = (item: unknown) => typeof item === 'object' && item !== null && !Array.isArray(item) && typeof (item as { type?: unknown }).type === 'string';
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isEntry)) {
+    throw new UserError('layer-config', `${what}: "layers" must be a non-empty list of layers, each a mapping with a "type" (and its arguments)`, at);
+  }
+  const namer = new KerasNamer(new Set());
+  return (value as Record<string, unknown>[]).map((item) => {
+    const { type, name, ...args } = item as { type: string; name?: unknown } & Record<string, unknown>;
+    if (name !== undefined && typeof name !== 'string') throw new UserError('layer-config', `${what}: a layer's "name" must be a string, not ${JSON.stringify(name)}`, at);
+    const layerName = name ?? namer.next(kerasSnakeCase(canonicalClass(type)));
+    const argLocations = Object.fromEntries(Object.keys(args).map((key) => [key, at]));
+    return fromSpec({ kind: 'spec', name: layerName, type, args, argLocations, at, typeAt: at });
+  });
 }
 
 /** A problem with a spec's arguments, in Keras's terms. */
@@ -136,6 +160,13 @@ const acceptedArgs = new Map<LayerConstructor, Set<string>>();
  */
 export function argumentsOf(cls: LayerConstructor): Set<string> | undefined {
   if (acceptedArgs.has(cls)) return acceptedArgs.get(cls);
+  // A Keras layer merge-summary adds declares its arguments (KerasLayer's defaults): no instance is needed, nor arguments to make one.
+  const declared = (cls as { defaults?: Record<string, unknown> }).defaults;
+  if (declared !== undefined) {
+    const accepted = new Set([...BASE_ARGS, ...Object.keys(declared)]);
+    acceptedArgs.set(cls, accepted);
+    return accepted;
+  }
   let config: object | undefined;
   for (const args of PROBE_ARGS) {
     try {
@@ -219,10 +250,11 @@ export function toCamelCase(identifier: string): string {
 /**
  * Converts a Keras argument value as tfjs's convertPythonicToTs does: keys and
  * string values to camelCase ("channels_last" -> "channelsLast",
- * "glorot_uniform" -> "glorotUniform"), names left as written.
+ * "glorot_uniform" -> "glorotUniform"), names and the tokens of a
+ * vocabulary left as written (a token "a_b" is not the token "aB").
  */
 export function kerasToTfjs(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') return key === 'name' ? value : toCamelCase(value);
+  if (typeof value === 'string') return VERBATIM_KEYS.has(key ?? '') ? value : toCamelCase(value);
   // Layer names in a model's wiring stay as written, as tfjs's converter keeps them.
   if (Array.isArray(value)) return value.map((item, i) => (i === 0 && typeof item === 'string' && WIRING_KEYS.has(key ?? '') ? item : kerasToTfjs(item, key)));
   if (value !== null && typeof value === 'object') {
@@ -237,6 +269,9 @@ export function kerasToTfjs(value: unknown, key?: string): unknown {
 }
 
 const WIRING_KEYS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
+
+/** Keys (camelCase) whose string values are data, not names of options: layer names, and the lookups' tokens. */
+const VERBATIM_KEYS = new Set(['name', 'vocabulary', 'maskToken', 'oovToken', 'maskValue']);
 
 /**
  * A tfjs error as a user of Keras reads it: the sentence, without tfjs's

@@ -21,6 +21,7 @@ const INPUT_RANK: Record<string, number> = {
   Cropping1D: 3, Cropping2D: 4, Cropping3D: 5,
   SpatialDropout1D: 3, SpatialDropout2D: 4, SpatialDropout3D: 5,
   RepeatVector: 2, LSTM: 3, GRU: 3, SimpleRNN: 3,
+  STFTSpectrogram: 3,
 };
 
 /** Keras's InputSpec(min_ndim=...) of convolutions: rank + 2. */

@@ -118,6 +118,14 @@ export function deserialize<T = Layer>(className: string, config: object): T {
   return fromConfig(cls, config) as T;
 }
 
+/**
+ * A symbolic tensor of `shape` that no layer made: what a layer that runs
+ * other layers in sequence (Keras's Pipeline) applies its first one to.
+ */
+export function freeSymbolicTensor(shape: Shape, dtype: DataType = 'float32'): SymbolicTensor {
+  return new tfl.SymbolicTensor(dtype, shape, null as never, [], {});
+}
+
 /** A model used as a layer (Functional, Sequential): it has layers and a graph of its own. */
 export function isContainer(layer: Layer): layer is Container {
   const candidate = layer as Partial<Container>;
@@ -199,9 +207,26 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   const original = proto.addWeight;
   const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
   proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
+    if (dataless()) checkWeightShape(`${(this as { name?: string }).name ?? ''}/${name}`, shape);
     return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
   };
   weightFactoryInstalled = true;
+}
+
+/**
+ * tfjs makes a weight of any shape it is given, and counts the bytes of a
+ * shape with a None or an undefined dimension as NaN, for every later model
+ * of the process too. Keras refuses a weight whose shape is not fully
+ * defined, in these words; a dimension nothing could compute is refused too.
+ */
+function checkWeightShape(path: string, shape: Shape): void {
+  const shown = `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+  if (shape.some((d) => d === null)) {
+    throw new Error(`Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${shown} for variable path='${path}'`);
+  }
+  if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    throw new Error(`the weight '${path}' would have the shape ${shown}, with a dimension that could not be computed; no tensor has that shape`);
+  }
 }
 
 type ComputeOutputShape = (this: Layer, inputShape: unknown, ...rest: unknown[]) => unknown;

@@ -1,11 +1,15 @@
 import { registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
 import * as attention from './attention.js';
+import * as augmentation from './augmentation.js';
 import * as flatten from './flatten.js';
+import * as lookup from './lookup.js';
 import * as normalization from './normalization.js';
+import * as pipeline from './pipeline.js';
+import * as preprocessing from './preprocessing.js';
 import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
-import * as stringLookup from './string-lookup.js';
+import * as spectrogram from './spectrogram.js';
 import * as subtract from './subtract.js';
 import * as tensorflowOp from './tensorflow-op.js';
 
@@ -16,7 +20,7 @@ import * as tensorflowOp from './tensorflow-op.js';
  * Keras configs and tfjs's model loader all find it by class name like any
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
-const MODULES: Record<string, unknown>[] = [attention, flatten, normalization, resizing, spatial, stringLookup, subtract, tensorflowOp];
+const MODULES: Record<string, unknown>[] = [attention, augmentation, flatten, lookup, normalization, pipeline, preprocessing, resizing, spatial, spectrogram, subtract, tensorflowOp];
 
 /** The layer classes a module exports: the functions with a static className. */
 function layersOf(module: Record<string, unknown>): unknown[] {
