@@ -105,10 +105,13 @@ const NUMBERS: Kind = { description: 'a number or a list of them', check: either
 /**
  * The few classes where a name means something else than across Keras:
  * Rescaling's scale and offset are factors (one, or one per channel, as
- * EfficientNet's), where a normalization layer's scale is a flag.
+ * EfficientNet's), and so is CustomScaleLayer's scale, where a
+ * normalization layer's scale is a flag.
  */
 const CLASS_KINDS: Record<string, Record<string, Kind>> = {
   Rescaling: { scale: NUMBERS, offset: NUMBERS },
+  // InceptionResNetV2's residual scale (keras.applications).
+  CustomScaleLayer: { scale: NUMBER },
 };
 
 /** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */

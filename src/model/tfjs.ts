@@ -199,9 +199,32 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   const original = proto.addWeight;
   const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
   proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
+    // tfjs makes a weight of an unknown (None) dimension, which counts as 0 or NaN; Keras refuses to (Dense on (None,)).
+    if (shape.some((dim) => dim === null || dim === undefined || Number.isNaN(dim))) {
+      const dims = shape.map((dim) => (typeof dim === 'number' && !Number.isNaN(dim) ? String(dim) : 'None'));
+      const tuple = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+      throw new Error(`Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${tuple} for variable path='${(this as Layer).name}/${name}'`);
+    }
     return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
   };
   weightFactoryInstalled = true;
+}
+
+/** The dtypes a tfjs tensor can have; Keras's others (int8, bfloat16, ...) a tfjs weight holds as float32. */
+const TFJS_DTYPES: ReadonlySet<string> = new Set(['float32', 'int32', 'bool', 'complex64', 'string']);
+
+/** The dtype tfjs can make a weight of, for the one Keras gives it. */
+export function tfjsWeightDtype(kerasDtype: string): string {
+  return TFJS_DTYPES.has(kerasDtype) ? kerasDtype : 'float32';
+}
+
+/**
+ * Records Keras's dtype on a weight tfjs made as float32 (an int8 quantized
+ * kernel): LayerVariable.dtype only describes the weight (its value keeps
+ * tfjs's dtype), and it is what the parameter memory is counted from.
+ */
+export function setKerasDtype(weight: LayerVariable, kerasDtype: string): void {
+  (weight as { dtype: string }).dtype = kerasDtype;
 }
 
 type ComputeOutputShape = (this: Layer, inputShape: unknown, ...rest: unknown[]) => unknown;

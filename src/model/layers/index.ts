@@ -1,7 +1,12 @@
 import { registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
+import * as activationLayers from './activation-layers.js';
+import * as applications from './applications.js';
 import * as attention from './attention.js';
+import * as core from './core.js';
+import * as einsumDense from './einsum-dense.js';
 import * as flatten from './flatten.js';
+import * as merging from './merging.js';
 import * as normalization from './normalization.js';
 import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
@@ -16,7 +21,7 @@ import * as tensorflowOp from './tensorflow-op.js';
  * Keras configs and tfjs's model loader all find it by class name like any
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
-const MODULES: Record<string, unknown>[] = [attention, flatten, normalization, resizing, spatial, stringLookup, subtract, tensorflowOp];
+const MODULES: Record<string, unknown>[] = [activationLayers, applications, attention, core, einsumDense, flatten, merging, normalization, resizing, spatial, stringLookup, subtract, tensorflowOp];
 
 /** The layer classes a module exports: the functions with a static className. */
 function layersOf(module: Record<string, unknown>): unknown[] {
