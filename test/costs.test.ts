@@ -234,6 +234,8 @@ describe('mult-adds of attention: projections and the two products', () => {
     const projections = 6 * 8 * 4 * 2 + 4 * 8 * 2 * 2 + 4 * 8 * 2 * 2; // 384 + 128 + 128
     const products = 2 * (4 * 6 * 4 * 2); // 384: scores and scores·value for every query head
     assert.equal(macsOf(gqa), projections + products + 6 * 4 * 2 * 8); // + output 384 = 1,408
+    // Keras prints the class as GroupedQueryAttention (its Python name), and that is the type a summary's calls carry.
+    assert.equal(macsOf({ ...gqa, type: 'GroupedQueryAttention' }), 1408);
   });
 
   it('Attention and AdditiveAttention: 3 × 5 pairs over 4 features, then over 6 value features', () => {

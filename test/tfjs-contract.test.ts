@@ -7,6 +7,7 @@ import { assertDataless, useShapeOnlyBackend } from '../src/model/shape-only-bac
 import {
   LayerBase,
   MergeBase,
+  WrapperBase,
   deserialize,
   isContainer,
   isRegistered,
@@ -117,6 +118,16 @@ describe('the tfjs internals merge-summary relies on', () => {
   it('Merge is the base of every merge layer (Add, Concatenate, ...)', () => {
     for (const make of [tfl.layers.add, tfl.layers.concatenate, tfl.layers.multiply, tfl.layers.average, tfl.layers.maximum, tfl.layers.minimum, tfl.layers.dot]) {
       assert.ok(make({ axes: 1 } as never) instanceof MergeBase);
+    }
+  });
+
+  it('Wrapper is the base of TimeDistributed and Bidirectional; its fromConfig builds the wrapped layer from {className, config}', () => {
+    const inner = { className: 'Dense', config: { units: 3, name: 'inner' } };
+    for (const className of ['TimeDistributed', 'Bidirectional']) {
+      const config = className === 'Bidirectional' ? { layer: { className: 'SimpleRNN', config: { units: 2 } } } : { layer: inner };
+      const wrapper = deserialize<Layer & { layer: Layer }>(className, config);
+      assert.ok(wrapper instanceof WrapperBase, className);
+      assert.ok(wrapper.layer instanceof LayerBase, `${className} holds a layer`);
     }
   });
 

@@ -634,7 +634,7 @@ export const KNOWN_LAYER_CLASSES = [
   // wrappers and models
   'TimeDistributed', 'SpectralNormalization', 'Wrapper', 'Functional', 'Model', 'Sequential', 'Pipeline',
   // attention
-  'MultiHeadAttention', 'GroupQueryAttention', 'Attention', 'AdditiveAttention',
+  'MultiHeadAttention', 'GroupQueryAttention', 'GroupedQueryAttention', 'Attention', 'AdditiveAttention',
   // normalization
   'BatchNormalization', 'LayerNormalization', 'GroupNormalization', 'UnitNormalization', 'RMSNormalization', 'Normalization',
   // pooling
@@ -692,7 +692,7 @@ const RULES: Record<KnownLayerClass, Rule> = {
   Wrapper: opaque('Wrapper is the abstract base of wrappers; its subclass decides what runs'),
   Functional: nestedCalls, Model: nestedCalls, Sequential: nestedCalls, Pipeline: nestedCalls,
 
-  MultiHeadAttention: multiHeadAttention, GroupQueryAttention: groupQueryAttention, Attention: attention, AdditiveAttention: attention,
+  MultiHeadAttention: multiHeadAttention, GroupQueryAttention: groupQueryAttention, GroupedQueryAttention: groupQueryAttention, Attention: attention, AdditiveAttention: attention,
 
   BatchNormalization: zero, Normalization: zero,
   LayerNormalization: runtimeNormalization, GroupNormalization: runtimeNormalization,

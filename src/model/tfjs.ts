@@ -41,6 +41,15 @@ export const MergeBase = Object.getPrototypeOf(tfl.layers.add().constructor) as 
   mergeFunction(inputs: Tensor[]): Tensor;
 };
 
+/**
+ * The base of tfjs's wrappers (TimeDistributed, Bidirectional): it holds the
+ * wrapped layer, reports its weights, and builds it from {className, config}
+ * in fromConfig, as Keras's Wrapper does.
+ */
+export const WrapperBase = Object.getPrototypeOf(registry().TimeDistributed?.[0]) as new (args: { layer: Layer; [key: string]: unknown }) => Layer & {
+  layer: Layer;
+};
+
 export type LayerConstructor = new (config: object) => Layer;
 type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => unknown;
 type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
