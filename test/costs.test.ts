@@ -114,6 +114,11 @@ describe('mult-adds of matrix products', () => {
     assert.equal(macsOf(call('EinsumDense', [[null, 5, 8]], [[null, 5, 2, 3]], { kernel: [8, 2, 3] }, { equation: 'abc,cde->abde' })), 5 * 8 * 2 * 3); // 240
     // ...b,bc->...c: the ellipsis covers batch and 4 steps.
     assert.equal(macsOf(call('EinsumDense', [[null, 4, 6]], [[null, 4, 5]], { kernel: [6, 5] }, { equation: '...b,bc->...c' }), 2), 2 * 4 * 6 * 5); // 240
+    // int4 stores abc,cde->abde's (8, 2, 3) kernel packed as (8 rows, 6 columns / 2): the sizes come from input and output.
+    const int4 = { equation: 'abc,cde->abde', dtype: 'int4_from_float32' };
+    assert.equal(macsOf(call('EinsumDense', [[null, 5, 8]], [[null, 5, 2, 3]], { kernel: [8, 3], kernel_scale: [6] }, int4)), 5 * 8 * 2 * 3); // 240
+    const policy = { className: 'QuantizedDTypePolicy', config: { mode: 'int4', sourceName: 'float32' } };
+    assert.equal(macsOf(call('EinsumDense', [[null, 8]], [[null, 4]], { kernel: [8, 2], kernel_scale: [4] }, { equation: 'ab,bc->ac', dtype: policy })), 8 * 4); // 32
   });
 
   it('Dot: output elements × the contracted axis, plus L2 normalizations when asked', () => {

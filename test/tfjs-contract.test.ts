@@ -10,6 +10,8 @@ import {
   WrapperBase,
   deserialize,
   isContainer,
+  setKerasDtype,
+  tfjsWeightDtype,
   isRegistered,
   modelNodes,
   nodeIndex,
@@ -129,6 +131,19 @@ describe('the tfjs internals merge-summary relies on', () => {
       assert.ok(wrapper instanceof WrapperBase, className);
       assert.ok(wrapper.layer instanceof LayerBase, `${className} holds a layer`);
     }
+  });
+
+  it('a weight\'s dtype field only describes it: Keras\'s int8 replaces it while the value stays tfjs\'s float32', () => {
+    useShapeOnlyBackend();
+    const layer = tfl.layers.dense({ units: 2, name: 'described' });
+    layer.build([null, 3]);
+    const [kernel] = layer.weights;
+    assert.equal(tfjsWeightDtype('int8'), 'float32');
+    assert.equal(tfjsWeightDtype('int32'), 'int32');
+    setKerasDtype(kernel, 'int8');
+    assert.equal(kernel.dtype, 'int8');
+    assert.equal(kernel.read().dtype, 'float32');
+    assert.deepEqual(kernel.shape, [3, 2]);
   });
 
   it('a model keeps its graph as nodes by depth; a node knows its layer, inputs and shapes', () => {

@@ -48,6 +48,8 @@ type TfjsLayerFields = {
   built: boolean;
   inputSpec: unknown;
   build(inputShape: Shape | Shape[]): void;
+  apply(inputs: Tensor | Tensor[], kwargs?: Args): Tensor | Tensor[];
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[];
   call(inputs: Tensor | Tensor[], kwargs: object): Tensor | Tensor[];
   getConfig(): object;
 };
@@ -249,6 +251,31 @@ export class ReversibleEmbedding extends Embedding {
     if (this.loraRank && !this.tieWeights) {
       throw new Error('Keras fails to build a ReversibleEmbedding with lora_rank and tie_weights=False (its build adds reverse_embeddings after LoRA has locked the layer\'s weights: "ValueError: None")');
     }
+  }
+
+  /** The call being applied is reverse=True (a call argument a Keras 3 file carries with the call). */
+  private reverse = false;
+
+  override apply(inputs: Tensor | Tensor[], kwargs?: Args): Tensor | Tensor[] {
+    const reverse = Boolean(kwargs?.reverse);
+    if (reverse && !this.built) throw new Error('ReversibleEmbedding is called with reverse=True before it has been called on tokens; Keras builds it from a token call first');
+    this.reverse = reverse;
+    try {
+      return super.apply(inputs, kwargs);
+    } finally {
+      this.reverse = false;
+    }
+  }
+
+  /** reverse=True projects back to the vocabulary: (..., output_dim) becomes (..., input_dim). */
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    if (!this.reverse) return super.computeOutputShape(inputShape);
+    const shape = firstShape(inputShape);
+    const last = shape[shape.length - 1];
+    if (last !== null && last !== this.outputDim) {
+      throw new Error(`ReversibleEmbedding called with reverse=True takes (..., ${this.outputDim}), its output_dim, to multiply by its embeddings; received ${shape.map((d) => (d === null ? 'None' : d)).join(', ')}`);
+    }
+    return [...shape.slice(0, -1), this.inputDim];
   }
 
   protected override plannedWeights(): WeightPlan[] {
