@@ -19,11 +19,13 @@ import keras
 # Keras 3's Layer.__init__ takes these keywords (input_shape and input_dim with a warning).
 BASE = ["name", "trainable", "dtype", "autocast", "activity_regularizer", "input_shape", "input_dim"]
 
-# Arguments a class pops from **kwargs, which its signature does not show: spellings Keras 3
-# still reads (LeakyReLU's Keras 2 alpha; LayerNormalization's deprecated rms_scaling).
+# Arguments a class reads from **kwargs, which its signature does not show: spellings Keras 3
+# still reads (LeakyReLU's Keras 2 alpha; LayerNormalization's deprecated rms_scaling), and
+# those ReversibleEmbedding passes on to Embedding.
 KWARGS_READ = {
     "LeakyReLU": {"alpha": None},
     "LayerNormalization": {"rms_scaling": False},
+    "ReversibleEmbedding": {"lora_rank": None, "lora_alpha": None, "quantization_config": None},
 }
 
 

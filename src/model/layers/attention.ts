@@ -63,6 +63,17 @@ function addProjection(layer: KerasLayer & { addProjectionWeight(name: string, p
   return analysis.outputShape;
 }
 
+/** Keras's checks of the arguments that choose how attention is computed. */
+function checkAttentionOptions(args: Record<string, unknown>): void {
+  const window = args.slidingWindow;
+  if (window !== null && (!Number.isInteger(window) || (window as number) <= 0)) {
+    throw new Error(`\`sliding_window\` must be \`None\` or a positive integer. Received: sliding_window=${JSON.stringify(window)}`);
+  }
+  if (args.flashAttention === true && typeof args.dropout === 'number' && args.dropout > 0) {
+    throw new Error('Dropout is not supported when flash attention is enabled. Please set dropout to 0.0 to use flash attention.');
+  }
+}
+
 /** The base of the attention layers made of EinsumDense projections: their dtype policy reaches the projections. */
 abstract class ProjectedAttention extends KerasLayer {
   protected readonly quantization: Quantization | undefined;
@@ -92,6 +103,8 @@ export class MultiHeadAttention extends ProjectedAttention {
   static className = 'MultiHeadAttention';
   static override defaults = {
     numHeads: undefined, keyDim: undefined, valueDim: null, dropout: 0, useBias: true, outputShape: null, attentionAxes: null, useGate: false, dtype: null,
+    // How attention is computed, never its shapes or weights.
+    slidingWindow: null, flashAttention: null,
   };
 
   protected override validate(): void {
@@ -101,6 +114,7 @@ export class MultiHeadAttention extends ProjectedAttention {
     if (valueDim !== null && (!Number.isInteger(valueDim) || (valueDim as number) <= 0)) {
       throw new Error(`Received an invalid value for argument \`value_dim\`, expected a positive integer or \`None\`. Received: value_dim=${JSON.stringify(valueDim)}`);
     }
+    checkAttentionOptions(this.args);
   }
 
   /** output_shape: a number or a tuple that replaces the query's last dimension (none, or 0: the query's own). */
@@ -150,7 +164,7 @@ export class MultiHeadAttention extends ProjectedAttention {
 export class GroupQueryAttention extends ProjectedAttention {
   static className = 'GroupQueryAttention';
   static override defaults = {
-    headDim: undefined, numQueryHeads: undefined, numKeyValueHeads: undefined, dropout: 0, useBias: true, useGate: false, slidingWindow: null, dtype: null,
+    headDim: undefined, numQueryHeads: undefined, numKeyValueHeads: undefined, dropout: 0, useBias: true, useGate: false, slidingWindow: null, flashAttention: null, dtype: null,
   };
 
   protected override validate(): void {
@@ -158,8 +172,7 @@ export class GroupQueryAttention extends ProjectedAttention {
       if (!Number.isInteger(this.args[key]) || (this.args[key] as number) <= 0) throw new Error(`GroupQueryAttention needs ${kerasSnakeCase(key)}, a positive whole number; got ${JSON.stringify(this.args[key])}`);
     }
     if ((this.args.numQueryHeads as number) % (this.args.numKeyValueHeads as number) !== 0) throw new Error('`num_query_heads` must be divisible by `num_key_value_heads`.');
-    const window = this.args.slidingWindow;
-    if (window !== null && (!Number.isInteger(window) || (window as number) <= 0)) throw new Error(`\`sliding_window\` must be \`None\` or a positive integer. Received: sliding_window=${JSON.stringify(window)}`);
+    checkAttentionOptions(this.args);
   }
 
   private inputs(inputShape: Shape | Shape[]): { query: Shape; value: Shape; key: Shape } {

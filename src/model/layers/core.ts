@@ -9,16 +9,16 @@ export function onlyTensor(inputs: Tensor | Tensor[]): Tensor {
   return Array.isArray(inputs) ? inputs[0] : inputs;
 }
 
-/** Keras's Identity: returns its input; no weights. */
+/** Keras's Identity: returns its input (a list of inputs as a list of outputs); no weights. */
 export class Identity extends KerasLayer {
   static className = 'Identity';
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return firstShape(inputShape);
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
   }
 
-  override call(inputs: Tensor | Tensor[]): Tensor {
-    return onlyTensor(inputs);
+  override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
+    return inputs;
   }
 }
 

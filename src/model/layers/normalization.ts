@@ -165,9 +165,11 @@ export class BatchNormalization extends TfjsBatchNormalization {
   private readonly renorm: boolean;
   private readonly renormClipping: Args | null;
   private readonly renormMomentum: unknown;
+  private readonly synchronized: unknown;
 
   constructor(args: Args = {}) {
-    const { renorm = false, renormClipping = null, renormMomentum = 0.99, ...rest } = args;
+    // synchronized (batch statistics across devices, TensorFlow backend) changes no shape or weight.
+    const { renorm = false, renormClipping = null, renormMomentum = 0.99, synchronized = false, ...rest } = args;
     // Keras 2 and TF.js files write the axis as a list of one ([3]).
     if (Array.isArray(rest.axis) && rest.axis.length === 1) rest.axis = rest.axis[0];
     if (rest.axis !== undefined && rest.axis !== null && !Number.isInteger(rest.axis)) {
@@ -177,6 +179,7 @@ export class BatchNormalization extends TfjsBatchNormalization {
     this.renorm = Boolean(renorm);
     this.renormClipping = renormClipping as Args | null;
     this.renormMomentum = renormMomentum;
+    this.synchronized = synchronized;
     if (this.renorm) checkRenormClipping((renormClipping ?? {}) as Args);
   }
 
@@ -191,7 +194,7 @@ export class BatchNormalization extends TfjsBatchNormalization {
   }
 
   override getConfig() {
-    return { ...(super.getConfig() as object), renorm: this.renorm, renormClipping: this.renormClipping, renormMomentum: this.renormMomentum } as never;
+    return { ...(super.getConfig() as object), renorm: this.renorm, renormClipping: this.renormClipping, renormMomentum: this.renormMomentum, synchronized: this.synchronized } as never;
   }
 }
 
