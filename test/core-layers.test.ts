@@ -177,6 +177,27 @@ describe('attention layers', () => {
     assert.match(stderr, /All dimensions of `value` and `key`, except the last one, must be equal\. Received: value_shape=\(None, 5, 8\) and key_shape=\(None, 6, 8\)/);
   });
 
+  it('return_attention_scores in a Keras 3 file: a second output, of the shape Keras\'s compute_output_spec gives', async () => {
+    const json = keras3Model(
+      [
+        { name: 'q', shape: [3, 8] },
+        { name: 'v', shape: [5, 8] },
+      ],
+      [
+        { class_name: 'MultiHeadAttention', config: { name: 'mha', num_heads: 2, key_dim: 4 }, from: ['q', 'v'], kwargs: { return_attention_scores: true } },
+        { class_name: 'GroupQueryAttention', config: { name: 'gqa', head_dim: 4, num_query_heads: 4, num_key_value_heads: 2 }, from: ['q', 'v'], kwargs: { return_attention_scores: true } },
+        { class_name: 'Attention', config: { name: 'dot' }, from: ['q', 'v'], kwargs: { return_attention_scores: true } },
+      ],
+      ['mha', 'gqa', 'dot'],
+    );
+    const summary = await summaryOf(JSON.stringify(json), 'json');
+    // MultiHeadAttention's scores are (batch, heads, query length, query length) in Keras's spec, whatever the key's length.
+    assert.deepEqual(layer(summary, 'mha').outputShape, [[null, 3, 8], [null, 2, 3, 3]]);
+    // GroupQueryAttention's are (batch, query heads, query length, key length); Attention's (batch, query steps, key steps).
+    assert.deepEqual(layer(summary, 'gqa').outputShape, [[null, 3, 8], [null, 4, 3, 5]]);
+    assert.deepEqual(layer(summary, 'dot').outputShape, [[null, 3, 8], [null, 3, 5]]);
+  });
+
   it('Attention\'s score_mode is "dot" or "concat", as Keras checks', async () => {
     const { stderr } = await refusal('inputs:\n  - {name: q, shape: [3, 4]}\n  - {name: v, shape: [5, 4]}\nlayers:\n  - {type: Attention, from: [q, v], score_mode: cosine}\n');
     assert.match(stderr, /Invalid value for argument score_mode\. Expected one of \{'dot', 'concat'\}\. Received: score_mode=cosine/);

@@ -248,8 +248,12 @@ function dropShapeNeutral(config: Json): Json {
 
 type NodeRef = [string, number, number, ...unknown[]];
 
-/** Non-tensor call arguments a layer's output shape depends on: ReversibleEmbedding's reverse (a projection back to the vocabulary). */
-const SHAPING_CALL_ARGUMENTS = new Set(['reverse']);
+/**
+ * Non-tensor call arguments a layer's output shape depends on: ReversibleEmbedding's
+ * reverse (a projection back to the vocabulary), the attention layers'
+ * return_attention_scores (a second output).
+ */
+const SHAPING_CALL_ARGUMENTS = new Set(['reverse', 'return_attention_scores']);
 
 /**
  * tfjs builds a functional model by calling each layer once the calls it

@@ -1,6 +1,6 @@
 import { kerasSnakeCase } from '../../core/keras-names.js';
 import { shapeList } from '../../core/shapes.js';
-import type { Shape } from '../tfjs.js';
+import type { Shape, Tensor } from '../tfjs.js';
 import { quantizationOf, type Quantization, type WeightPlan } from './dtype-policy.js';
 import { analyzeEinsum, einsumWeights, fullyDefined } from './einsum-dense.js';
 import { KerasLayer } from './keras-layer.js';
@@ -74,8 +74,34 @@ function checkAttentionOptions(args: Record<string, unknown>): void {
   }
 }
 
+/**
+ * The base of Keras's attention layers: a call with return_attention_scores
+ * (a call argument a Keras 3 file carries with the call) has a second
+ * output, the attention scores, of the shape Keras's compute_output_spec gives.
+ */
+abstract class AttentionLayer extends KerasLayer {
+  private returnScores = false;
+
+  /** The scores' shape for these inputs, as Keras's compute_output_spec says it. */
+  protected abstract scoresShape(inputShape: Shape | Shape[]): Shape;
+
+  override apply(inputs: Tensor | Tensor[], kwargs?: Record<string, unknown>): Tensor | Tensor[] {
+    this.returnScores = Boolean(kwargs?.returnAttentionScores ?? kwargs?.return_attention_scores);
+    try {
+      return super.apply(inputs as never, kwargs) as Tensor | Tensor[];
+    } finally {
+      this.returnScores = false;
+    }
+  }
+
+  /** The output, and with return_attention_scores the scores too. */
+  protected outputs(output: Shape, inputShape: Shape | Shape[]): Shape | Shape[] {
+    return this.returnScores ? [output, this.scoresShape(inputShape)] : output;
+  }
+}
+
 /** The base of the attention layers made of EinsumDense projections: their dtype policy reaches the projections. */
-abstract class ProjectedAttention extends KerasLayer {
+abstract class ProjectedAttention extends AttentionLayer {
   protected readonly quantization: Quantization | undefined;
 
   constructor(config: Record<string, unknown> = {}) {
@@ -125,10 +151,16 @@ export class MultiHeadAttention extends ProjectedAttention {
     return [query[query.length - 1]];
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const { query, value, key } = attentionInputs(inputShape, 'MultiHeadAttention');
     checkValueAndKey(value, key);
-    return [...query.slice(0, -1), ...this.outputDims(query)];
+    return this.outputs([...query.slice(0, -1), ...this.outputDims(query)], inputShape);
+  }
+
+  /** Keras's compute_output_spec: (batch, heads, query length, query length), whatever the key's length or attention_axes. */
+  protected override scoresShape(inputShape: Shape | Shape[]): Shape {
+    const { query } = attentionInputs(inputShape, 'MultiHeadAttention');
+    return [query[0], this.args.numHeads as number, query[1], query[1]];
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -183,13 +215,19 @@ export class GroupQueryAttention extends ProjectedAttention {
     return inputs;
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const { query, value, key } = this.inputs(inputShape);
     if (query[2] !== value[2]) {
       throw new Error(`The last dimension of \`query_shape\` and \`value_shape\` must be equal, but are ${query[2]}, ${value[2]}. Received: query_shape=${pyShape(query)}, value_shape=${pyShape(value)}`);
     }
     checkValueAndKey(value, key);
-    return query;
+    return this.outputs(query, inputShape);
+  }
+
+  /** (batch, query heads, query length, key length). */
+  protected override scoresShape(inputShape: Shape | Shape[]): Shape {
+    const { query, key } = this.inputs(inputShape);
+    return [query[0], this.args.numQueryHeads as number, query[1], key[1]];
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -207,6 +245,12 @@ export class GroupQueryAttention extends ProjectedAttention {
   }
 }
 
+/** Attention's scores: the query's shape with the key's steps last (the key defaults to the value). */
+function dotScoresShape(inputShape: Shape | Shape[]): Shape {
+  const [query, value, key = value] = shapeList(inputShape);
+  return [...query.slice(0, -1), key[key.length - 2]];
+}
+
 /** The query's shape with the value's last dimension: Attention and AdditiveAttention. */
 function attendedShape(inputShape: Shape | Shape[]): Shape {
   const [query, value] = shapeList(inputShape);
@@ -215,7 +259,7 @@ function attendedShape(inputShape: Shape | Shape[]): Shape {
 }
 
 /** Keras's dot-product Attention: a scalar scale with use_scale, a scalar concat weight with score_mode "concat". */
-export class Attention extends KerasLayer {
+export class Attention extends AttentionLayer {
   static className = 'Attention';
   static override defaults = { useScale: false, scoreMode: 'dot', dropout: 0 };
 
@@ -226,8 +270,13 @@ export class Attention extends KerasLayer {
     }
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return attendedShape(inputShape);
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return this.outputs(attendedShape(inputShape), inputShape);
+  }
+
+  /** (*batch dims, query steps, key steps). */
+  protected override scoresShape(inputShape: Shape | Shape[]): Shape {
+    return dotScoresShape(inputShape);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -238,12 +287,17 @@ export class Attention extends KerasLayer {
 }
 
 /** Keras's AdditiveAttention: with use_scale (the default), a scale per query feature. */
-export class AdditiveAttention extends KerasLayer {
+export class AdditiveAttention extends AttentionLayer {
   static className = 'AdditiveAttention';
   static override defaults = { useScale: true, dropout: 0 };
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return attendedShape(inputShape);
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return this.outputs(attendedShape(inputShape), inputShape);
+  }
+
+  /** (*batch dims, query steps, key steps). */
+  protected override scoresShape(inputShape: Shape | Shape[]): Shape {
+    return dotScoresShape(inputShape);
   }
 
   override build(inputShape: Shape | Shape[]): void {
