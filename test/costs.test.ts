@@ -212,6 +212,21 @@ describe('mult-adds of recurrent layers: the gate products of every step', () =>
     assert.equal(perStepOf(wrapped(null), 2), 2 * 10 * 4);
   });
 
+  it('SpectralNormalization: the wrapped layer\'s product, as the tool configures the wrapper (its vector_u is training only)', () => {
+    const spectral: LayerCallFacts = {
+      type: 'SpectralNormalization',
+      config: { layer: { className: 'Dense', config: { units: 4 } }, powerIterations: 1 },
+      inputShapes: [[null, 5, 8]],
+      outputShapes: [[null, 5, 4]],
+      weights: [
+        { name: 'spectral_normalization/dense/kernel', shape: [8, 4] },
+        { name: 'spectral_normalization/dense/bias', shape: [4] },
+        { name: 'spectral_normalization/vector_u', shape: [1, 4] },
+      ],
+    };
+    assert.equal(macsOf(spectral, 2), 2 * 5 * 8 * 4); // 320
+  });
+
   it('position-by-position layers after a sequence of unknown length are per step too', () => {
     assert.equal(perStepOf(call('Dense', [[null, null, 10]], [[null, null, 4]], { kernel: [10, 4] })), 40);
     assert.equal(perStepOf(call('GlobalAveragePooling1D', [[null, null, 16]], [[null, 16]])), 16);
