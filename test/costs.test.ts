@@ -114,6 +114,11 @@ describe('mult-adds of matrix products', () => {
     assert.equal(macsOf(call('EinsumDense', [[null, 5, 8]], [[null, 5, 2, 3]], { kernel: [8, 2, 3] }, { equation: 'abc,cde->abde' })), 5 * 8 * 2 * 3); // 240
     // ...b,bc->...c: the ellipsis covers batch and 4 steps.
     assert.equal(macsOf(call('EinsumDense', [[null, 4, 6]], [[null, 4, 5]], { kernel: [6, 5] }, { equation: '...b,bc->...c' }), 2), 2 * 4 * 6 * 5); // 240
+    // int4 stores abc,cde->abde's (8, 2, 3) kernel packed as (8 rows, 6 columns / 2): the sizes come from input and output.
+    const int4 = { equation: 'abc,cde->abde', dtype: 'int4_from_float32' };
+    assert.equal(macsOf(call('EinsumDense', [[null, 5, 8]], [[null, 5, 2, 3]], { kernel: [8, 3], kernel_scale: [6] }, int4)), 5 * 8 * 2 * 3); // 240
+    const policy = { className: 'QuantizedDTypePolicy', config: { mode: 'int4', sourceName: 'float32' } };
+    assert.equal(macsOf(call('EinsumDense', [[null, 8]], [[null, 4]], { kernel: [8, 2], kernel_scale: [4] }, { equation: 'ab,bc->ac', dtype: policy })), 8 * 4); // 32
   });
 
   it('Dot: output elements × the contracted axis, plus L2 normalizations when asked', () => {
@@ -207,6 +212,21 @@ describe('mult-adds of recurrent layers: the gate products of every step', () =>
     assert.equal(perStepOf(wrapped(null), 2), 2 * 10 * 4);
   });
 
+  it('SpectralNormalization: the wrapped layer\'s product, as the tool configures the wrapper (its vector_u is training only)', () => {
+    const spectral: LayerCallFacts = {
+      type: 'SpectralNormalization',
+      config: { layer: { className: 'Dense', config: { units: 4 } }, powerIterations: 1 },
+      inputShapes: [[null, 5, 8]],
+      outputShapes: [[null, 5, 4]],
+      weights: [
+        { name: 'spectral_normalization/dense/kernel', shape: [8, 4] },
+        { name: 'spectral_normalization/dense/bias', shape: [4] },
+        { name: 'spectral_normalization/vector_u', shape: [1, 4] },
+      ],
+    };
+    assert.equal(macsOf(spectral, 2), 2 * 5 * 8 * 4); // 320
+  });
+
   it('position-by-position layers after a sequence of unknown length are per step too', () => {
     assert.equal(perStepOf(call('Dense', [[null, null, 10]], [[null, null, 4]], { kernel: [10, 4] })), 40);
     assert.equal(perStepOf(call('GlobalAveragePooling1D', [[null, null, 16]], [[null, 16]])), 16);
@@ -234,6 +254,8 @@ describe('mult-adds of attention: projections and the two products', () => {
     const projections = 6 * 8 * 4 * 2 + 4 * 8 * 2 * 2 + 4 * 8 * 2 * 2; // 384 + 128 + 128
     const products = 2 * (4 * 6 * 4 * 2); // 384: scores and scores·value for every query head
     assert.equal(macsOf(gqa), projections + products + 6 * 4 * 2 * 8); // + output 384 = 1,408
+    // Keras prints the class as GroupedQueryAttention (its Python name), and that is the type a summary's calls carry.
+    assert.equal(macsOf({ ...gqa, type: 'GroupedQueryAttention' }), 1408);
   });
 
   it('Attention and AdditiveAttention: 3 × 5 pairs over 4 features, then over 6 value features', () => {

@@ -7,9 +7,12 @@ import { assertDataless, useShapeOnlyBackend } from '../src/model/shape-only-bac
 import {
   LayerBase,
   MergeBase,
+  WrapperBase,
   deserialize,
   freeSymbolicTensor,
   isContainer,
+  setKerasDtype,
+  tfjsWeightDtype,
   isRegistered,
   modelNodes,
   nodeIndex,
@@ -135,6 +138,29 @@ describe('the tfjs internals merge-summary relies on', () => {
     for (const make of [tfl.layers.add, tfl.layers.concatenate, tfl.layers.multiply, tfl.layers.average, tfl.layers.maximum, tfl.layers.minimum, tfl.layers.dot]) {
       assert.ok(make({ axes: 1 } as never) instanceof MergeBase);
     }
+  });
+
+  it('Wrapper is the base of TimeDistributed and Bidirectional; its fromConfig builds the wrapped layer from {className, config}', () => {
+    const inner = { className: 'Dense', config: { units: 3, name: 'inner' } };
+    for (const className of ['TimeDistributed', 'Bidirectional']) {
+      const config = className === 'Bidirectional' ? { layer: { className: 'SimpleRNN', config: { units: 2 } } } : { layer: inner };
+      const wrapper = deserialize<Layer & { layer: Layer }>(className, config);
+      assert.ok(wrapper instanceof WrapperBase, className);
+      assert.ok(wrapper.layer instanceof LayerBase, `${className} holds a layer`);
+    }
+  });
+
+  it('a weight\'s dtype field only describes it: Keras\'s int8 replaces it while the value stays tfjs\'s float32', () => {
+    useShapeOnlyBackend();
+    const layer = tfl.layers.dense({ units: 2, name: 'described' });
+    layer.build([null, 3]);
+    const [kernel] = layer.weights;
+    assert.equal(tfjsWeightDtype('int8'), 'float32');
+    assert.equal(tfjsWeightDtype('int32'), 'int32');
+    setKerasDtype(kernel, 'int8');
+    assert.equal(kernel.dtype, 'int8');
+    assert.equal(kernel.read().dtype, 'float32');
+    assert.deepEqual(kernel.shape, [3, 2]);
   });
 
   it('a model keeps its graph as nodes by depth; a node knows its layer, inputs and shapes', () => {

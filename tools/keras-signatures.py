@@ -19,6 +19,15 @@ import keras
 # Keras 3's Layer.__init__ takes these keywords (input_shape and input_dim with a warning).
 BASE = ["name", "trainable", "dtype", "autocast", "activity_regularizer", "input_shape", "input_dim"]
 
+# Arguments a class reads from **kwargs, which its signature does not show: spellings Keras 3
+# still reads (LeakyReLU's Keras 2 alpha; LayerNormalization's deprecated rms_scaling), and
+# those ReversibleEmbedding passes on to Embedding.
+KWARGS_READ = {
+    "LeakyReLU": {"alpha": None},
+    "LayerNormalization": {"rms_scaling": False},
+    "ReversibleEmbedding": {"lora_rank": None, "lora_alpha": None, "quantization_config": None},
+}
+
 
 def plain(value):
     """A default as JSON has it: tuples as lists; None as null; anything else (an object) as its repr."""
@@ -50,7 +59,7 @@ def main():
         main_name = cls.__name__ if cls.__name__ in names else names[0]
         required, defaults = own_parameters(cls)
         base = {"name": None, "trainable": True, "dtype": None, "autocast": True, "activity_regularizer": None, "input_shape": None, "input_dim": None}
-        entry = {"required": required, "defaults": {**{k: v for k, v in base.items() if k not in required}, **defaults}}
+        entry = {"required": required, "defaults": {**{k: v for k, v in base.items() if k not in required}, **defaults, **KWARGS_READ.get(main_name, {})}}
         out[main_name] = entry
         for alias in names:
             if alias != main_name:

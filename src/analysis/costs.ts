@@ -287,12 +287,23 @@ const einsumDense: Rule = (call, batchSize) => {
     }
     return null;
   };
-  const problem = bind(match[1], input) ?? bind(match[2], kernel) ?? bind(match[3], output);
+  // An int4 kernel is stored packed, two values a byte, as (rows, columns / 2): its letters' sizes are the input's and output's.
+  const packed = isInt4Policy(option(call.config, 'dtype'));
+  const problem = bind(match[1], input) ?? bind(match[3], output) ?? (packed ? null : bind(match[2], kernel));
   if (problem) return unknown(`EinsumDense ${equation}: ${problem}`);
+  if (packed && [...match[2]].some((letter) => !sizes.has(letter))) return unknown(`EinsumDense ${equation}: its kernel is stored packed (int4), and not every kernel letter is in the input or output`);
   const all = [...sizes.values(), ...ellipsis];
   if (all.some((d) => d === null)) return unknownShape('input', call.inputShapes[0]);
   return withLora(call, exact(macsTimes(...(all as number[]))));
 };
+
+/** Whether a layer's dtype policy (a name, or Keras's policy object) quantizes its kernel to int4. */
+function isInt4Policy(dtype: unknown): boolean {
+  if (typeof dtype === 'string') return /^int4(\/|_from_|From)/.test(dtype);
+  if (typeof dtype !== 'object' || dtype === null) return false;
+  const config = (dtype as { config?: { mode?: unknown } }).config;
+  return typeof config?.mode === 'string' && /^int4(\/|$)/.test(config.mode);
+}
 
 /** Embedding: a lookup, no arithmetic. ReversibleEmbedding called in reverse is the matrix product with the embeddings. */
 const embedding: Rule = (call, batchSize) => {
@@ -648,7 +659,7 @@ export const KNOWN_LAYER_CLASSES = [
   // wrappers and models
   'TimeDistributed', 'SpectralNormalization', 'Wrapper', 'Functional', 'Model', 'Sequential', 'Pipeline',
   // attention
-  'MultiHeadAttention', 'GroupQueryAttention', 'Attention', 'AdditiveAttention',
+  'MultiHeadAttention', 'GroupQueryAttention', 'GroupedQueryAttention', 'Attention', 'AdditiveAttention',
   // normalization
   'BatchNormalization', 'LayerNormalization', 'GroupNormalization', 'UnitNormalization', 'RMSNormalization', 'Normalization',
   // pooling
@@ -706,7 +717,7 @@ const RULES: Record<KnownLayerClass, Rule> = {
   Wrapper: opaque('Wrapper is the abstract base of wrappers; its subclass decides what runs'),
   Functional: nestedCalls, Model: nestedCalls, Sequential: nestedCalls, Pipeline: pipeline,
 
-  MultiHeadAttention: multiHeadAttention, GroupQueryAttention: groupQueryAttention, Attention: attention, AdditiveAttention: attention,
+  MultiHeadAttention: multiHeadAttention, GroupQueryAttention: groupQueryAttention, GroupedQueryAttention: groupQueryAttention, Attention: attention, AdditiveAttention: attention,
 
   BatchNormalization: zero, Normalization: zero,
   LayerNormalization: runtimeNormalization, GroupNormalization: runtimeNormalization,

@@ -15,3 +15,15 @@ export function kerasSignature(type: string): { className: string; required: str
 export function canonicalClass(type: string): string {
   return kerasSignature(type)?.className ?? type;
 }
+
+/**
+ * Classes keras.layers exports under another name than their Python class's:
+ * Keras prints the class's own name, and names layers after it
+ * (GroupQueryAttention is GroupedQueryAttention, grouped_query_attention).
+ */
+const PYTHON_CLASS_NAMES: Record<string, string> = { GroupQueryAttention: 'GroupedQueryAttention' };
+
+/** The class name Keras prints for a layer class, and makes its layers' default names from. */
+export function printedClass(className: string): string {
+  return Object.prototype.hasOwnProperty.call(PYTHON_CLASS_NAMES, className) ? PYTHON_CLASS_NAMES[className] : className;
+}

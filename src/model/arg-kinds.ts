@@ -106,8 +106,8 @@ const NUMBERS: Kind = { description: 'a number or a list of them', check: either
  * The few classes where a name means something else than across Keras:
  * Rescaling's scale and offset are factors (one, or one per channel, as
  * EfficientNet's), and so is the scale of RandomErasing,
- * RandomElasticTransform and RandomPerspective, where a normalization
- * layer's scale is a flag.
+ * RandomElasticTransform and RandomPerspective, and CustomScaleLayer's,
+ * where a normalization layer's scale is a flag.
  */
 const CLASS_KINDS: Record<string, Record<string, Kind>> = {
   Rescaling: { scale: NUMBERS, offset: NUMBERS },
@@ -115,6 +115,20 @@ const CLASS_KINDS: Record<string, Record<string, Kind>> = {
   RandomElasticTransform: { scale: NUMBERS },
   RandomErasing: { scale: NUMBERS },
   RandomPerspective: { scale: NUMBERS },
+  // InceptionResNetV2's residual scale (keras.applications).
+  CustomScaleLayer: { scale: NUMBER },
+  // groups=-1 is a group per channel (instance normalization).
+  GroupNormalization: {
+    groups: { description: 'a positive whole number, or -1 (a group per channel)', check: (v) => isPositiveInteger(v) || v === -1, json: { anyOf: [POSITIVE, { const: -1 }] } },
+  },
+  // axis=None (which Keras 3 writes as []) normalizes every value with one mean and variance.
+  Normalization: {
+    axis: {
+      description: 'a whole number, a list of them, or null (one mean and variance for all)',
+      check: (v) => v === null || isInteger(v) || (Array.isArray(v) && v.every(isInteger)),
+      json: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }, { type: 'null' }] },
+    },
+  },
 };
 
 /** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */

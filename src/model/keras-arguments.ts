@@ -3,6 +3,7 @@ import { kerasSnakeCase } from '../core/keras-names.js';
 import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REGULARIZERS } from '../core/keras-signatures.js';
 import { closestNames, isObject } from '../core/errors.js';
 import { toCamelCase } from './layer-factory.js';
+import { isQuantizedPolicyName } from './layers/dtype-policy.js';
 
 /**
  * What Keras 3 accepts as a layer's arguments (src/core/keras-signatures.ts,
@@ -78,7 +79,9 @@ export function unknownNames(args: Record<string, unknown>): Extract<ArgumentPro
   for (const [argument, value] of Object.entries(args)) {
     const named = namedObjects(argument);
     const written = typeof value === 'string' ? value : isObject(value) && typeof value.class_name === 'string' ? value.class_name : undefined;
-    if (named && written !== undefined && !knownName(written, named.names)) {
+    // Quantized dtype policies (int8_from_float32, int4/128_from_bfloat16) are names of a form, not of a list.
+    const quantized = argument === 'dtype' && typeof value === 'string' && isQuantizedPolicyName(value);
+    if (named && written !== undefined && !quantized && !knownName(written, named.names)) {
       // Keras lists both spellings (HeNormal, he_normal); suggest the one written in configs.
       const spellings = named.names.filter((name) => name === name.toLowerCase() || !named.names.includes(kerasSnakeCase(name)));
       problems.push({ kind: 'unknown-name', argument, what: named.what, value: written, suggestions: closestNames(written, spellings, 3) });

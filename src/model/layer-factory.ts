@@ -1,5 +1,5 @@
-import { UserError, closestNames, hasOwn, setOwn, suggest, type SourceLocation } from '../core/errors.js';
-import { canonicalClass, kerasSignature } from '../core/keras-classes.js';
+import { UserError, closestNames, hasOwn, isObject, setOwn, suggest, type SourceLocation } from '../core/errors.js';
+import { canonicalClass, kerasSignature, printedClass } from '../core/keras-classes.js';
 import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
 import { KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
@@ -67,6 +67,7 @@ function fromSpec(definition: SpecLayer): Layer {
     setOwn(snakeArgs, snake, value);
   }
   const at = (snake: string) => definition.argLocations[writtenAs.get(snake) ?? ''] ?? definition.at;
+  innerLayersFromSpec(className, snakeArgs, at);
   requireInnerLayer(definition, className, writtenAs, what);
   const problems = checkSpecArguments(className, snakeArgs);
   if (problems === undefined) rejectUnknownArgs(cls, writtenAs, definition, what);
@@ -202,6 +203,9 @@ const PROBE_ARGS: (object | (() => object))[] = [
   { cell: { className: 'SimpleRNNCell', config: { units: 1 } } },
   { factor: 0.1 },
   { nodeDef: { op: 'DepthToSpace', attr: {} } },
+  { equation: 'ab,bc->ac', outputShape: 1 },
+  { headDim: 1, numQueryHeads: 1, numKeyValueHeads: 1 },
+  { projectionDim: 1 },
   () => ({ layer: deserialize<Layer>('SimpleRNN', { units: 1 }) }),
   () => ({ cell: deserialize<Layer>('SimpleRNNCell', { units: 1 }) }),
   () => ({ cells: [deserialize<Layer>('SimpleRNNCell', { units: 1 })] }),
@@ -229,14 +233,44 @@ const INNER_LAYER: Record<string, { arg: string; what: string }> = {
   Bidirectional: { arg: 'layer', what: 'the recurrent layer it runs both ways, as {class_name, config}' },
   RNN: { arg: 'cell', what: 'its cell, as {class_name, config}' },
   StackedRNNCells: { arg: 'cells', what: 'the list of cells it stacks' },
+  SpectralNormalization: { arg: 'layer', what: 'the layer whose kernel it normalizes, as {type, ...arguments}' },
 };
+
+/** A layer written inside a spec entry, as the nested mapping {type, ...arguments} (SpectralNormalization's layer). */
+function isSpecMapping(value: unknown): value is Record<string, unknown> & { type: string } {
+  return isObject(value) && typeof value.type === 'string' && value.class_name === undefined;
+}
+
+/**
+ * A wrapper's inner layers written as nested spec mappings become the
+ * {class_name, config} tfjs's fromConfig builds them from: each made as a
+ * spec entry of its own (its arguments checked as any layer's), then
+ * configured. Its name is Keras's default for its class unless it has one.
+ */
+function innerLayersFromSpec(className: string, snakeArgs: Record<string, unknown>, at: (snake: string) => SourceLocation): void {
+  if (!hasOwn(INNER_LAYER, className)) return;
+  const configured = (value: Record<string, unknown> & { type: string }, where: SourceLocation) => {
+    const { type, name, ...args } = value;
+    // Keras makes Bidirectional's backward layer as a copy with go_backwards, which only recurrent layers take.
+    if (className === 'Bidirectional' && !hasOwn(kerasSignature(type)?.defaults ?? {}, 'go_backwards')) {
+      throw new UserError('layer-config', `layer "${type}" inside Bidirectional: Unrecognized keyword arguments passed to ${canonicalClass(type)}: {'go_backwards': True} (Bidirectional runs a recurrent layer both ways)`, where);
+    }
+    const innerName = typeof name === 'string' ? name : kerasSnakeCase(printedClass(canonicalClass(type)));
+    const inner = fromSpec({ kind: 'spec', name: innerName, type, args, argLocations: {}, at: where, typeAt: where });
+    return { class_name: inner.getClassName(), config: inner.getConfig() };
+  };
+  const { arg } = INNER_LAYER[className];
+  const value = snakeArgs[arg];
+  if (isSpecMapping(value)) setOwn(snakeArgs, arg, configured(value, at(arg)));
+  else if (Array.isArray(value)) setOwn(snakeArgs, arg, value.map((item) => (isSpecMapping(item) ? configured(item, at(arg)) : item)));
+}
 
 function requireInnerLayer(definition: SpecLayer, className: string, writtenAs: Map<string, string>, what: string): void {
   if (!hasOwn(INNER_LAYER, className)) return;
   const { arg, what: wanted } = INNER_LAYER[className];
   const key = writtenAs.get(arg);
   const value = key === undefined ? undefined : definition.args[key];
-  const isLayer = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
+  const isLayer = (v: unknown) => isSpecMapping(v) || (isObject(v) && typeof v.class_name === 'string');
   const ok = arg === 'cells' ? Array.isArray(value) && value.length > 0 && value.every(isLayer) : isLayer(value);
   if (!ok) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, key === undefined ? definition.at : (definition.argLocations[key] ?? definition.at));
 }

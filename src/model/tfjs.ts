@@ -41,6 +41,15 @@ export const MergeBase = Object.getPrototypeOf(tfl.layers.add().constructor) as 
   mergeFunction(inputs: Tensor[]): Tensor;
 };
 
+/**
+ * The base of tfjs's wrappers (TimeDistributed, Bidirectional): it holds the
+ * wrapped layer, reports its weights, and builds it from {className, config}
+ * in fromConfig, as Keras's Wrapper does.
+ */
+export const WrapperBase = Object.getPrototypeOf(registry().TimeDistributed?.[0]) as new (args: { layer: Layer; [key: string]: unknown }) => Layer & {
+  layer: Layer;
+};
+
 export type LayerConstructor = new (config: object) => Layer;
 type FromConfig = (cls: unknown, config: object, customObjects?: object, fastWeightInit?: boolean) => unknown;
 type RegistryEntry = [cls: unknown, fromConfig: FromConfig];
@@ -227,6 +236,23 @@ function checkWeightShape(path: string, shape: Shape): void {
   if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     throw new Error(`the weight '${path}' would have the shape ${shown}, with a dimension that could not be computed; no tensor has that shape`);
   }
+}
+
+/** The dtypes a tfjs tensor can have; Keras's others (int8, bfloat16, ...) a tfjs weight holds as float32. */
+const TFJS_DTYPES: ReadonlySet<string> = new Set(['float32', 'int32', 'bool', 'complex64', 'string']);
+
+/** The dtype tfjs can make a weight of, for the one Keras gives it. */
+export function tfjsWeightDtype(kerasDtype: string): string {
+  return TFJS_DTYPES.has(kerasDtype) ? kerasDtype : 'float32';
+}
+
+/**
+ * Records Keras's dtype on a weight tfjs made as float32 (an int8 quantized
+ * kernel): LayerVariable.dtype only describes the weight (its value keeps
+ * tfjs's dtype), and it is what the parameter memory is counted from.
+ */
+export function setKerasDtype(weight: LayerVariable, kerasDtype: string): void {
+  (weight as { dtype: string }).dtype = kerasDtype;
 }
 
 type ComputeOutputShape = (this: Layer, inputShape: unknown, ...rest: unknown[]) => unknown;

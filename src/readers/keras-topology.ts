@@ -184,6 +184,9 @@ function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: 
       if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
       const tensors: NodeRef[] = [];
       collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
+      // Call arguments that change a layer's output shape go with the call, as Keras 2 wrote call kwargs.
+      const shaping = isObject(node.kwargs) ? Object.entries(node.kwargs).filter(([key]) => SHAPING_CALL_ARGUMENTS.has(key)) : [];
+      if (shaping.length > 0) for (const ref of tensors) ref[3] = Object.fromEntries(shaping);
       refs = tensors;
     } else if (Array.isArray(node)) {
       refs = node;
@@ -244,6 +247,13 @@ function dropShapeNeutral(config: Json): Json {
 }
 
 type NodeRef = [string, number, number, ...unknown[]];
+
+/**
+ * Non-tensor call arguments a layer's output shape depends on: ReversibleEmbedding's
+ * reverse (a projection back to the vocabulary), the attention layers'
+ * return_attention_scores (a second output).
+ */
+const SHAPING_CALL_ARGUMENTS = new Set(['reverse', 'return_attention_scores']);
 
 /**
  * tfjs builds a functional model by calling each layer once the calls it

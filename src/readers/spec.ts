@@ -1,7 +1,7 @@
 import { UserError, isObject, setOwn, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { callLabel, describeRef } from './graph.js';
-import { canonicalClass } from '../core/keras-classes.js';
+import { canonicalClass, printedClass } from '../core/keras-classes.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import { resolveLocation } from './locate.js';
 
@@ -124,7 +124,7 @@ class SpecReader {
         throw new UserError('spec', `layer ${i + 1} has no "type" (the Keras layer class, e.g. Conv2D), nor "use" to apply a layer again`, at);
       }
       const type = this.string(item.type, [...path, 'type'], '"type"');
-      const name = item.name === undefined ? namer.next(kerasSnakeCase(canonicalClass(type))) : this.string(item.name, [...path, 'name'], '"name"');
+      const name = item.name === undefined ? namer.next(kerasSnakeCase(printedClass(canonicalClass(type)))) : this.string(item.name, [...path, 'name'], '"name"');
       const from = this.readFrom(item, path, name, above, inputs.length);
       const args: Record<string, unknown> = {};
       const argLocations: Record<string, SourceLocation> = {};

@@ -1,9 +1,14 @@
 import { registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
+import * as activationLayers from './activation-layers.js';
+import * as applications from './applications.js';
 import * as attention from './attention.js';
 import * as augmentation from './augmentation.js';
+import * as core from './core.js';
+import * as einsumDense from './einsum-dense.js';
 import * as flatten from './flatten.js';
 import * as lookup from './lookup.js';
+import * as merging from './merging.js';
 import * as normalization from './normalization.js';
 import * as pipeline from './pipeline.js';
 import * as preprocessing from './preprocessing.js';
@@ -20,7 +25,10 @@ import * as tensorflowOp from './tensorflow-op.js';
  * Keras configs and tfjs's model loader all find it by class name like any
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
-const MODULES: Record<string, unknown>[] = [attention, augmentation, flatten, lookup, normalization, pipeline, preprocessing, resizing, spatial, spectrogram, subtract, tensorflowOp];
+const MODULES: Record<string, unknown>[] = [
+  activationLayers, applications, attention, augmentation, core, einsumDense, flatten, lookup, merging, normalization,
+  pipeline, preprocessing, resizing, spatial, spectrogram, subtract, tensorflowOp,
+];
 
 /** The layer classes a module exports: the functions with a static className. */
 function layersOf(module: Record<string, unknown>): unknown[] {

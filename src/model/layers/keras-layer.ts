@@ -1,4 +1,4 @@
-import { LayerBase, tfl, type Layer, type Shape } from '../tfjs.js';
+import { LayerBase, setKerasDtype, tfjsWeightDtype, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
 const Base = LayerBase as unknown as new (config: object) => Layer & {
   addWeight(name: string, shape: number[], dtype: string, initializer: unknown, regularizer: unknown, trainable: boolean): unknown;
@@ -33,17 +33,29 @@ export abstract class KerasLayer extends Base {
   /** Throws when the arguments make no layer Keras would build. */
   protected validate(): void {}
 
-  protected addParams(name: string, shape: number[], trainable = true): void {
-    (this as unknown as { addWeight: InstanceType<typeof Base>['addWeight'] }).addWeight(name, shape, 'float32', tfl.initializers.zeros(), undefined, trainable);
+  /** A weight as Keras makes it: its name, shape, whether it trains, and its dtype (int8 for a quantized kernel). */
+  protected addParams(name: string, shape: number[], trainable = true, dtype = 'float32'): LayerVariable {
+    return addKerasWeight(this, name, shape, trainable, dtype);
   }
 
   override getConfig() {
     return { ...super.getConfig(), ...(this.args as Record<string, never>) };
   }
 
-  override call(): never {
+  /** Summaries never compute; a layer that can be run (for `profile`) says how. */
+  override call(inputs: Tensor | Tensor[], kwargs?: object): Tensor | Tensor[] {
+    void inputs;
+    void kwargs;
     throw new Error(`merge-summary computes no values for ${this.getClassName()}; it knows its shapes and weights`);
   }
+}
+
+/** A weight of a layer (of any class) with Keras's name, shape, trainability and dtype. */
+export function addKerasWeight(layer: Layer, name: string, shape: number[], trainable = true, dtype = 'float32'): LayerVariable {
+  const add = (layer as unknown as { addWeight: InstanceType<typeof Base>['addWeight'] }).addWeight.bind(layer);
+  const weight = add(name, shape, tfjsWeightDtype(dtype), tfl.initializers.zeros(), undefined, trainable) as LayerVariable;
+  if (weight.dtype !== dtype) setKerasDtype(weight, dtype);
+  return weight;
 }
 
 /** Keras writes a per-dimension argument as one number for all, or one per dimension. */

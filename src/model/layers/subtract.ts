@@ -1,5 +1,6 @@
 import { shapeList } from '../../core/shapes.js';
 import { tfc, MergeBase, type Shape, type Tensor } from '../tfjs.js';
+import { checkElementwise, pyShape } from './merging.js';
 
 /**
  * Keras's Subtract: the first input minus the second, elementwise, with the
@@ -11,7 +12,8 @@ export class Subtract extends MergeBase {
 
   override build(inputShape: Shape | Shape[]): void {
     const inputs = shapeList(inputShape).length;
-    if (inputs !== 2) throw new Error(`A Subtract layer should be called on exactly 2 inputs, got ${inputs}`);
+    if (inputs !== 2) throw new Error(`A \`Subtract\` layer should be called on exactly 2 inputs. Received: input_shape=[${shapeList(inputShape).map(pyShape).join(', ')}]`);
+    checkElementwise(shapeList(inputShape));
     super.build(inputShape);
   }
 
