@@ -12,8 +12,8 @@ import { KerasLayer } from './keras-layer.js';
  * base_conv_transpose.py, base_depthwise_conv.py, base_separable_conv.py),
  * and computes Keras's output shape and weights. Where tfjs has the class,
  * it is extended, so a configuration tfjs can run still runs (`profile`);
- * one it cannot (grouped, causal, output_padding, a dilated depthwise
- * kernel) says so when asked to compute. Conv1DTranspose, DepthwiseConv1D
+ * one its kernels cannot compute (grouped, causal, output_padding, a
+ * dilated depthwise kernel) is refused by `profile`, by name. Conv1DTranspose, DepthwiseConv1D
  * and SeparableConv1D, which tfjs lacks, are shape rules and weights only.
  */
 
@@ -21,13 +21,10 @@ type Args = Record<string, unknown>;
 type TfjsClass = new (args: Args) => Layer;
 
 /** The window of a convolution, after Keras's checks of its arguments. */
-interface ConvArgs extends Window {
-  rank: number;
-}
+type ConvArgs = Window;
 
 function windowOf(rank: number, args: Args, allowCausal: boolean): ConvArgs {
   return {
-    rank,
     kernelSize: standardizeTuple(args.kernelSize, rank, 'kernel_size'),
     strides: standardizeTuple(args.strides ?? 1, rank, 'strides'),
     dilation: standardizeTuple(args.dilationRate ?? 1, rank, 'dilation_rate'),
