@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { brotliDecompressSync } from 'node:zlib';
 import type { LayerSummary } from '../src/analysis/types.js';
-import { UserError } from '../src/core/errors.js';
 import { analyzeFile } from '../src/pipeline.js';
 import { ROOT, fixture } from './helpers.js';
 
@@ -53,10 +53,23 @@ describe('Keras Applications built by merge-summary: mult-adds against Keras and
     });
   }
 
-  it('ConvNeXtTiny: the tool refuses its grouped 7×7 convolutions (Conv2D groups=96, which tfjs ignores) rather than miscount them', () => {
-    assert.throws(
-      () => analyzeFile(join(MACS, 'models', 'ConvNeXtTiny.json'), { merges: false, allowUnknown: true }),
-      (error: unknown) => error instanceof UserError && /groups=96 is a Keras argument merge-summary cannot honour yet for Conv2D/.test(error.message),
-    );
+  it('ConvNeXtTiny: its grouped 7×7 convolutions (Conv2D groups=96, ...) have Keras\'s parameters, shapes and mult-adds', () => {
+    // --allow-unknown only for LayerScale, another class of the file; every convolution is the tool's own.
+    const summary = analyzeFile(join(MACS, 'models', 'ConvNeXtTiny.json'), { merges: false, allowUnknown: true });
+    const byName = new Map<string, LayerSummary>(summary.layers.map((layer) => [layer.name, layer]));
+    const keras = JSON.parse(brotliDecompressSync(readFileSync(join(ROOT, 'test', 'applications', 'ConvNeXtTiny.golden.json.br'))).toString('utf8')) as {
+      layers: { name: string; type: string; outputShape: unknown; params: number }[];
+    };
+    const convolutions = keras.layers.filter((layer) => layer.type === 'Conv2D' || layer.type === 'Sequential');
+    assert.equal(convolutions.length, 22, 'the 18 depthwise convolutions and the 4 stem and downsampling blocks');
+    for (const layer of convolutions) {
+      assert.equal(byName.get(layer.name)?.params, layer.params, layer.name);
+      assert.deepEqual(byName.get(layer.name)?.outputShape, layer.outputShape, layer.name);
+    }
+    for (const layer of golden('ConvNeXtTiny').layers as { name: string; type: string; macs: number }[]) {
+      if (layer.type === 'Conv2D') assert.equal(byName.get(layer.name)?.macs, layer.macs, layer.name);
+    }
+    // A depthwise 7×7 convolution of 96 channels as Keras builds it: 7 × 7 × (96 / 96) × 96 + 96 weights.
+    assert.equal(byName.get('convnext_tiny_stage_0_block_0_depthwise_conv')?.params, 7 * 7 * 1 * 96 + 96);
   });
 });

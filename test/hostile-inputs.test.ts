@@ -197,7 +197,7 @@ describe('errors while building a Keras file point at the layer entry', () => {
   it('a configuration tfjs rejects', async () => {
     const conv = 3;
     const text = oneEntryPerLine((layers) => void ((layers[conv].config as Json).padding = 'diagonal'));
-    const stderr = await refused('padding.json', text, /layer "conv2d_2" \(Conv2D\): diagonal is not a valid PaddingMode\. Valid values are valid,same,causal or left out/);
+    const stderr = await refused('padding.json', text, /layer "conv2d_2" \(Conv2D\): The `padding` argument must be a list\/tuple or one of \{'same', 'valid'\}\. Received: diagonal/);
     assert.match(stderr, new RegExp(`^[^\\n]*padding\\.json:${conv + 2}:1: `));
   });
 
@@ -256,14 +256,14 @@ describe('tfjs prints nothing of its own', () => {
 
 describe('impossible shapes are refused, in Keras\'s words where Keras has them', () => {
   const cases: [string, string, string, RegExp][] = [
-    ['a kernel larger than its input', '[3, 3, 1]', '{type: Conv2D, filters: 4, kernel_size: 5}', /Computed output size would be zero or negative\. Received: inputs\.shape=\(None, 3, 3, 1\), kernel_size=\[5,5\]/],
+    ['a kernel larger than its input', '[3, 3, 1]', '{type: Conv2D, filters: 4, kernel_size: 5}', /Computed output size would be zero or negative\. Received `inputs shape=\(None, 3, 3, 1\)`, `kernel shape=\(5, 5, 1, 4\)`/],
     ['a dilated kernel larger than its input', '[10, 2]', '{type: Conv1D, filters: 2, kernel_size: 3, dilation_rate: 8}', /Computed output size would be zero or negative\. .*dilation_rate=\[8\]/],
-    ['pooling larger than its input', '[3, 3, 1]', '{type: MaxPooling2D, pool_size: 5}', /Computed output size would be zero or negative\. Received: inputs\.shape=\(None, 3, 3, 1\), pool_size=\[5,5\]/],
+    ['pooling larger than its input', '[3, 3, 1]', '{type: MaxPooling2D, pool_size: 5}', /Computed output size would be zero or negative\. Received: `inputs\.shape=\[None 3 3 1\]`, `pool_size=\[5 5\]`/],
     ['cropping more than the input', '[3, 3, 1]', '{type: Cropping2D, cropping: 40}', /Values in `cropping` argument should be smaller than the corresponding spatial dimension of the input\. Received: input_shape=\(None, 3, 3, 1\)/],
     ['padding that takes away', '[4, 4, 2]', '{type: ZeroPadding2D, padding: -3}', /its output shape would be \(None, -2, -2, 2\), with a dimension that is zero or negative/],
     ['a Reshape of the wrong total size', '[4]', '{type: Reshape, target_shape: [3]}', /The total size of the tensor must be unchanged\. Received: input_shape=\(4,\), target_shape=\(3,\)/],
     ['a Reshape that cannot infer its -1', '[4]', '{type: Reshape, target_shape: [3, -1]}', /the input size cannot by divided by the specified dimensions in target_shape/],
-    ['UpSampling2D by 0', '[4, 4, 2]', '{type: UpSampling2D, size: 0}', /the `size` argument must be a positive whole number or a tuple of 2 of them\. Received size=0/],
+    ['UpSampling2D by 0', '[4, 4, 2]', '{type: UpSampling2D, size: 0}', /The `size` argument must be a tuple of 2 integers\. Received size=0, including values \{0\} that do not satisfy `value > 0`/],
     ['a 3-D global pooling of a rank-2 tensor', '[4]', '{type: GlobalMaxPooling3D}', /input 0 is incompatible with the layer: expected ndim=5, found ndim=2\. Full shape received: \(None, 4\)/],
     ['CenterCrop without a size', '[4, 4, 2]', '{type: CenterCrop}', /layer "center_crop" \(CenterCrop\) needs height \(a positive whole number\)/],
   ];
@@ -326,8 +326,11 @@ describe('found by the property-based suite', () => {
     await refused('dot.yaml', text, /dot\.yaml:6:5: layer "dot" \(Dot\): axes=5 name an axis its inputs lack; they have shapes \(None, 3\) and \(None, 7\)/);
   });
 
-  it('a scalar UpSampling2D size, which tfjs cannot take', async () => {
-    await refused('up.yaml', 'inputs:\n  - {shape: [3, 3, 2]}\nlayers:\n  - {type: UpSampling2D, size: 2}\n', /here "size" must be written as a list of 2 \(\[2, 2\]\)/);
+  it('a scalar UpSampling2D size, which tfjs cannot take: both axes, as Keras reads it', async () => {
+    // Keras 3.15.1: UpSampling2D(size=2) of (None, 3, 3, 2) is (None, 6, 6, 2).
+    const result = await runCli([writeTemp('up.yaml', 'inputs:\n  - {shape: [3, 3, 2]}\nlayers:\n  - {type: UpSampling2D, size: 2}\n'), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout).layers[1].outputShape, [null, 6, 6, 2]);
   });
 
   it('a Keras layer whose name is no string', async () => {
@@ -360,9 +363,17 @@ describe('user text of any length is handled in linear time and shown short', ()
 });
 
 describe('found by npm run fuzz', () => {
-  it('a ZeroPadding2D padding that is a list of a pair and a number', async () => {
+  it('a ZeroPadding2D padding that is a list of a pair and a number: the number is both sides, as Keras reads it', async () => {
+    // Keras 3.15.1: ZeroPadding2D(padding=[[1, 1], 5]) of (None, 4, 4, 2) is (None, 6, 14, 2).
     const text = 'inputs:\n  - {shape: [4, 4, 2]}\nlayers:\n  - {type: ZeroPadding2D, padding: [[1, 1], 5]}\n';
-    await refused('padding.yaml', text, /layer "zero_padding2d" \(ZeroPadding2D\): ZeroPadding2D expects width padding to be a length-2 array, but received something that is not a list/);
+    const result = await runCli([writeTemp('padding.yaml', text), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout).layers[1].outputShape, [null, 6, 14, 2]);
+  });
+
+  it('a ZeroPadding2D padding of three entries, refused in Keras\'s words', async () => {
+    const text = 'inputs:\n  - {shape: [4, 4, 2]}\nlayers:\n  - {type: ZeroPadding2D, padding: [1, 2, 3]}\n';
+    await refused('padding3.yaml', text, /padding3\.yaml:4:5: layer "zero_padding2d" \(ZeroPadding2D\): `padding` should have two elements\. Received: padding=\[1, 2, 3\]\./);
   });
 
   it('a Dot without axes', async () => {

@@ -151,10 +151,10 @@ const CASES: BadSpec[] = [
     message: /: layer "dense_1" \(Dense\) needs units \(a positive whole number\)$/,
   },
   {
-    problem: 'a Keras argument tfjs would ignore although it changes the count',
-    text: 'inputs:\n  - {shape: [8, 8, 4]}\nlayers:\n  - {type: Conv2D, filters: 4, kernel_size: 3, groups: 2}\n',
-    at: '4:48',
-    message: /layer "conv2d" \(Conv2D\): groups=2 is a Keras argument merge-summary cannot honour yet for Conv2D: .*refusing rather than printing a wrong count/,
+    problem: 'groups that do not divide the filters, in Keras\'s words',
+    text: 'inputs:\n  - {shape: [8, 8, 4]}\nlayers:\n  - {type: Conv2D, filters: 6, kernel_size: 3, groups: 4}\n',
+    at: '4:5',
+    message: /layer "conv2d" \(Conv2D\): The number of filters must be evenly divisible by the number of groups\. Received: groups=4, filters=6\./,
   },
   {
     problem: 'a weight of a shape with None (a Dense on a last axis of any size), refused in Keras\'s words',

@@ -62,13 +62,14 @@ const KINDS: Record<string, Kind> = {
   strides: POSITIVE_INTEGERS,
   pool_size: POSITIVE_INTEGERS,
   dilation_rate: POSITIVE_INTEGERS,
-  // Two -1s are Reshape's own error ("only one unknown dimension"); the kind, as its JSON Schema, says what each item is.
+  // Two -1s are Reshape's own error ("only one unknown dimension"), as a 0 is its error of size; null is a dimension left unknown, as Keras's None.
   target_shape: {
-    description: 'a list of positive whole numbers and at most one -1 (for one inferred dimension)',
-    check: listOf((d) => isPositiveInteger(d) || d === -1),
-    json: { type: 'array', items: { anyOf: [POSITIVE, { const: -1 }] }, minItems: 1 },
+    description: 'a list of whole numbers, each at least 0, -1 (for one inferred dimension) or null (unknown)',
+    check: listOf((d) => (isInteger(d) && (d as number) >= -1) || d === null),
+    json: { type: 'array', items: { anyOf: [{ type: 'integer', minimum: -1 }, { type: 'null' }] }, minItems: 1 },
   },
-  dims: { description: 'a list of positive whole numbers', check: listOf(isPositiveInteger), json: { type: 'array', items: POSITIVE, minItems: 1 } },
+  // Permute's own check says, as Keras does, that they must be 1, 2, ... in some order.
+  dims: { description: 'a list of whole numbers', check: listOf(isInteger), json: { type: 'array', items: { type: 'integer' }, minItems: 1 } },
   axis: INTEGERS,
   axes: INTEGERS,
   use_bias: BOOLEAN,

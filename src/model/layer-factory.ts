@@ -200,6 +200,7 @@ const PROBE_ARGS: (object | (() => object))[] = [
   { numTokens: 1 },
   { cropping: 1 },
   { size: 1 },
+  { outputSize: 1 },
   { cell: { className: 'SimpleRNNCell', config: { units: 1 } } },
   { factor: 0.1 },
   { nodeDef: { op: 'DepthToSpace', attr: {} } },

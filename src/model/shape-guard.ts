@@ -33,7 +33,6 @@ const MIN_INPUT_RANK: Record<string, number> = {
 
 const POOLING = /^(Max|Average)Pooling[123]D$/;
 const CROPPING = /^Cropping[123]D$/;
-const UPSAMPLING = /^UpSampling[123]D$/;
 
 type Config = Record<string, unknown>;
 
@@ -46,8 +45,9 @@ type Config = Record<string, unknown>;
 export function impossibleInput(type: string, config: () => Config, inputShapes: FullShape[]): string | undefined {
   const input = inputShapes[0];
   if (input) {
-    const rank = own(INPUT_RANK, type) ?? own(MIN_INPUT_RANK, type);
-    const exact = own(INPUT_RANK, type) !== undefined;
+    const dims = type === 'Permute' ? config().dims : undefined;
+    const rank = own(INPUT_RANK, type) ?? own(MIN_INPUT_RANK, type) ?? (Array.isArray(dims) ? dims.length + 1 : undefined);
+    const exact = own(MIN_INPUT_RANK, type) === undefined;
     if (rank !== undefined && (exact ? input.length !== rank : input.length < rank)) {
       return `input 0 is incompatible with the layer: expected ${exact ? 'ndim' : 'min_ndim'}=${rank}, found ndim=${input.length}. Full shape received: ${formatShape(input)}`;
     }
@@ -70,7 +70,6 @@ export function isDimension(dim: unknown): boolean {
 /** Keras's checks that do not show in the output shape tfjs computes. */
 function beforeOutput(type: string, config: () => Config, inputShapes: FullShape[]): string | undefined {
   const input = inputShapes[0];
-  if (type === 'Reshape' && input) return reshapeProblem(input, config().targetShape);
   if (type === 'Concatenate' && input) {
     const axis = typeof config().axis === 'number' ? (config().axis as number) : -1;
     const rank = input.length;
@@ -89,41 +88,11 @@ function beforeOutput(type: string, config: () => Config, inputShapes: FullShape
     const normalized = pair.map((axis, i) => ((axis as number) < 0 ? (axis as number) + inputShapes[i].length : (axis as number)));
     if (normalized.includes(0)) return 'Cannot perform batch_dot over axis 0 (the batch)';
   }
-  if (UPSAMPLING.test(type)) {
-    const size = config().size;
-    const dims = Number(type.charAt(type.length - 2));
-    const values = Array.isArray(size) ? size : [size];
-    if (type === 'UpSampling2D' && typeof size === 'number' && Number.isInteger(size) && size > 0) {
-      return `here "size" must be written as a list of 2 ([${size}, ${size}]): tfjs's UpSampling2D takes no single number, and would compute (None, ?, ?, ...) from it`;
-    }
-    if ((Array.isArray(size) && size.length !== dims) || !values.every((value) => typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-      return `the \`size\` argument must be a positive whole number or a tuple of ${dims} of them. Received size=${JSON.stringify(size) ?? 'nothing'}`;
-    }
-  }
   if (type === 'CenterCrop' || type === 'Resizing') {
     const { height, width } = config();
     if (![height, width].every((value) => typeof value === 'number' && Number.isInteger(value) && value > 0)) {
       return `needs "height" and "width", positive whole numbers; received height=${JSON.stringify(height) ?? 'nothing'}, width=${JSON.stringify(width) ?? 'nothing'}`;
     }
-  }
-  return undefined;
-}
-
-/** Keras's rule for Reshape: the total size is unchanged whenever it is known. (tfjs keeps a -1 of target_shape as null.) */
-function reshapeProblem(input: FullShape, targetShape: unknown): string | undefined {
-  if (!Array.isArray(targetShape)) return undefined;
-  const target = targetShape.map((dim) => (dim === null ? -1 : dim)) as number[];
-  const features = input.slice(1);
-  const received = `Received: input_shape=${tuple(features)}, target_shape=${tuple(target)}`;
-  if (target.some((dim) => dim !== -1 && !(Number.isSafeInteger(dim) && dim >= 0)) || target.filter((dim) => dim === -1).length > 1) {
-    return `the target shape may hold whole numbers and one -1 (for a dimension to infer). ${received}`;
-  }
-  if (features.some((dim) => dim === null)) return undefined;
-  const size = product(features as number[]);
-  const known = product(target.filter((dim) => dim !== -1));
-  if (!target.includes(-1) && size !== known) return `The total size of the tensor must be unchanged. ${received}`;
-  if (target.includes(-1) && (known === 0 || size % known !== 0)) {
-    return `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in target_shape. ${received}`;
   }
   return undefined;
 }
@@ -150,14 +119,4 @@ function badOutput(type: string, config: () => Config, input: FullShape | undefi
 
 function own(table: Record<string, number>, key: string): number | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
-
-function product(dims: number[]): number {
-  return dims.reduce((total, dim) => total * dim, 1);
-}
-
-/** A shape without the batch dimension as Keras prints it: (4,) or (2, 3). */
-function tuple(dims: FullShape): string {
-  const parts = dims.map((dim) => (dim === null ? 'None' : String(dim)));
-  return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
 }

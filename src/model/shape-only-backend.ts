@@ -79,7 +79,14 @@ export function useShapeOnlyBackend(): void {
     registerBackendOnce(SHAPE_ONLY_BACKEND, () => (backend = new ShapeOnlyBackend()));
     installWeightFactory(
       () => tfc.getBackend() === SHAPE_ONLY_BACKEND,
-      (shape, dtype) => tensorFromDataId(tfc.engine().backend.write(null as never, shape, dtype as never), shape, dtype),
+      (shape, dtype) => {
+        // A dimension tfjs could not compute (an axis the input lacks) would count NaN bytes, and tfjs's count of memory would stay NaN for the process.
+        if (!shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
+          const shown = shape.map((dim) => (dim === null ? 'None' : typeof dim === 'number' && Number.isFinite(dim) ? String(dim) : '?')).join(', ');
+          throw new Error(`its weights would have the shape (${shown}), which no tensor can have: a dimension of its input it needs is unknown or missing`);
+        }
+        return tensorFromDataId(tfc.engine().backend.write(null as never, shape, dtype as never), shape, dtype);
+      },
     );
     installShapeCopies();
   }

@@ -1,4 +1,5 @@
 import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
+import { canonicalClass } from '../core/keras-classes.js';
 import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
@@ -152,7 +153,8 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     const written = key === 'batch_input_shape' && layer.config.batch_input_shape === undefined ? 'batch_shape' : key;
     checkDeclaredShape(config[key], written, [...path, 'config', written], file, name ?? layer.class_name);
   }
-  const out: Json = { class_name: layer.class_name, config };
+  // Keras reads its other names for a class (Convolution2D, MaxPool2D, GlobalAvgPool2D) as the class, and prints the class.
+  const out: Json = { class_name: canonicalClass(layer.class_name), config };
   if (name !== undefined) out.name = name;
   if (functional) out.inbound_nodes = inboundNodes();
   entryPaths.set(out, path);

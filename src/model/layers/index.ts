@@ -4,6 +4,7 @@ import * as activationLayers from './activation-layers.js';
 import * as applications from './applications.js';
 import * as attention from './attention.js';
 import * as augmentation from './augmentation.js';
+import * as convolution from './convolution.js';
 import * as core from './core.js';
 import * as einsumDense from './einsum-dense.js';
 import * as flatten from './flatten.js';
@@ -11,7 +12,9 @@ import * as lookup from './lookup.js';
 import * as merging from './merging.js';
 import * as normalization from './normalization.js';
 import * as pipeline from './pipeline.js';
+import * as pooling from './pooling.js';
 import * as preprocessing from './preprocessing.js';
+import * as reshaping from './reshaping.js';
 import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
 import * as spectrogram from './spectrogram.js';
@@ -26,8 +29,8 @@ import * as tensorflowOp from './tensorflow-op.js';
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
 const MODULES: Record<string, unknown>[] = [
-  activationLayers, applications, attention, augmentation, core, einsumDense, flatten, lookup, merging, normalization,
-  pipeline, preprocessing, resizing, spatial, spectrogram, subtract, tensorflowOp,
+  activationLayers, applications, attention, augmentation, convolution, core, einsumDense, flatten, lookup, merging,
+  normalization, pipeline, pooling, preprocessing, reshaping, resizing, spatial, spectrogram, subtract, tensorflowOp,
 ];
 
 /** The layer classes a module exports: the functions with a static className. */

@@ -1,5 +1,6 @@
 import { firstShape } from '../../core/shapes.js';
 import type { Shape } from '../tfjs.js';
+import { isChannelsFirst } from './geometry.js';
 import { KerasLayer } from './keras-layer.js';
 
 /**
@@ -28,11 +29,12 @@ export class Resizing extends KerasLayer {
     for (const key of ['height', 'width']) {
       if (!Number.isInteger(this.args[key])) throw new Error(`Resizing needs an integer ${key}, got ${JSON.stringify(this.args[key])}`);
     }
+    isChannelsFirst(this.args.dataFormat);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shape = [...firstShape(inputShape)];
-    const channelsFirst = this.args.dataFormat === 'channelsFirst' || this.args.dataFormat === 'channels_first';
+    const channelsFirst = isChannelsFirst(this.args.dataFormat);
     const heightAxis = (shape.length === 4 ? 1 : 0) + (channelsFirst ? 1 : 0);
     shape[heightAxis] = this.args.height as number;
     shape[heightAxis + 1] = this.args.width as number;
