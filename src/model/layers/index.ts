@@ -1,8 +1,10 @@
 import { registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
 import * as attention from './attention.js';
+import * as convLstm from './conv-lstm.js';
 import * as flatten from './flatten.js';
 import * as normalization from './normalization.js';
+import * as recurrent from './recurrent.js';
 import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
 import * as stringLookup from './string-lookup.js';
@@ -16,7 +18,7 @@ import * as tensorflowOp from './tensorflow-op.js';
  * Keras configs and tfjs's model loader all find it by class name like any
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
-const MODULES: Record<string, unknown>[] = [attention, flatten, normalization, resizing, spatial, stringLookup, subtract, tensorflowOp];
+const MODULES: Record<string, unknown>[] = [attention, convLstm, flatten, normalization, recurrent, resizing, spatial, stringLookup, subtract, tensorflowOp];
 
 /** The layer classes a module exports: the functions with a static className. */
 function layersOf(module: Record<string, unknown>): unknown[] {
