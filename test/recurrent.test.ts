@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LayerSummary, ModelSummary } from '../src/analysis/types.js';
+import { useKernelBackend } from '../src/model/kernels.js';
+import { GRUCell } from '../src/model/layers/recurrent.js';
+import { useShapeOnlyBackend } from '../src/model/shape-only-backend.js';
+import { tfc, type Tensor } from '../src/model/tfjs.js';
 import { runCli, writeTemp } from './helpers.js';
 
 /*
@@ -49,6 +53,29 @@ describe('GRU with reset_after, Keras\'s default', () => {
   it('in an RNN, as GRUCell: 3 × (4 × 8 + 8 × 8 + 2 × 8) = 336', async () => {
     const summary = await summarize('gru-cell.yaml', sequence('[10, 4]', '  - {type: RNN, cell: {type: GRUCell, units: 8}}\n'));
     assert.equal(row(summary, 'rnn').params, 336);
+  });
+});
+
+describe('GRU with reset_after computes Keras\'s step, for profile', () => {
+  it('one unit: z and r from input and state, each with its own bias row; the candidate resets the recurrent product', async () => {
+    await useKernelBackend({ MERGE_SUMMARY_BACKEND: 'cpu' });
+    try {
+      const cell = new GRUCell({ units: 1, recurrentActivation: 'sigmoid', activation: 'tanh', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' });
+      cell.build([null, 1]);
+      // Kernel (z, r, h), recurrent kernel, and the bias rows: input, then recurrent.
+      const [kz, kr, kh, uz, ur, uh, bz, br, bh, cz, cr, ch] = [0.5, -0.25, 1, 0.75, 0.5, -1, 0.1, 0.2, -0.3, -0.1, 0.05, 0.4];
+      cell.setWeights([tfc.tensor2d([[kz, kr, kh]]), tfc.tensor2d([[uz, ur, uh]]), tfc.tensor2d([[bz, br, bh], [cz, cr, ch]])]);
+      const [x, h] = [2, -0.5];
+      const [next] = cell.call([tfc.tensor2d([[x]]), tfc.tensor2d([[h]])], {}) as Tensor[];
+      const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+      const z = sigmoid(kz * x + bz + uz * h + cz);
+      const r = sigmoid(kr * x + br + ur * h + cr);
+      const candidate = Math.tanh(kh * x + bh + r * (uh * h + ch));
+      const expected = z * h + (1 - z) * candidate;
+      assert.ok(Math.abs((next.dataSync()[0] as number) - expected) < 1e-6, `${next.dataSync()[0]} vs ${expected}`);
+    } finally {
+      useShapeOnlyBackend();
+    }
   });
 });
 
@@ -112,6 +139,13 @@ describe('wrappers in a spec: the inner layer as a nested layer', () => {
     assert.equal(rnn.macs, 10 * (4 * 8 + 8 * 8 + 8 * 16 + 4 * 16));
   });
 
+  it('a wrapper made with trainable: false, as Keras 3.15.1 counts it: its row non-trainable, its layer\'s weights still trainable in the totals', async () => {
+    // Keras: Bidirectional(LSTM(8), trainable=False) prints "Trainable params: 832", while the layer's own flag is off.
+    const summary = await summarize('frozen-wrapper.yaml', sequence('[10, 4]', '  - {type: Bidirectional, layer: {type: LSTM, units: 8}, trainable: false}\n'));
+    assert.deepEqual([row(summary, 'bidirectional').trainable, row(summary, 'bidirectional').nonTrainable, row(summary, 'bidirectional').layerTrainable], [0, 832, false]);
+    assert.deepEqual([summary.totals.trainable, summary.totals.nonTrainable], [832, 0]);
+  });
+
   it('a stateful layer with the input\'s batch size', async () => {
     const summary = await summarize('stateful.yaml', sequence('[10, 4]', '  - {type: LSTM, units: 8, stateful: true}\n', ', batch_size: 2'));
     assert.deepEqual(row(summary, 'lstm').outputShape, [2, 8]);
@@ -157,6 +191,11 @@ describe('what Keras refuses, refused with Keras\'s reason', () => {
       await refusal('forwards.yaml', sequence('[10, 4]', '  - {type: Bidirectional, layer: {type: LSTM, units: 8}, backward_layer: {type: LSTM, units: 8}}\n')),
       /layer "bidirectional" \(Bidirectional\): Forward layer and backward layer should have different `go_backwards` value\. Received: forward_layer\.go_backwards False, backward_layer\.go_backwards=False$/,
     );
+  });
+
+  it('Bidirectional of a layer already running backwards (its backward copy would too); TimeDistributed of a layer with several outputs', async () => {
+    assert.match(await refusal('backwards.yaml', sequence('[10, 4]', '  - {type: Bidirectional, layer: {type: LSTM, units: 8, go_backwards: true}}\n')), /Received: forward_layer\.go_backwards True, backward_layer\.go_backwards=True$/);
+    assert.match(await refusal('td-states.yaml', sequence('[5, 6, 4]', '  - {type: TimeDistributed, layer: {type: LSTM, units: 3, return_state: true}}\n')), /TimeDistributed applies a layer of one output to every step; LSTM "lstm" has 3/);
   });
 
   it('a nested layer\'s mistakes, located in it', async () => {

@@ -422,11 +422,16 @@ export class Bidirectional extends TfjsBidirectional {
       throw new Error(`Invalid merge mode. Received: ${String(mergeMode)}. Merge mode should be one of {"sum", "mul", "ave", "concat", None}`);
     }
     super({ ...args, mergeMode });
-    const forwardName = `forward_${withoutPrefix(layer.name, 'forward_')}`;
-    this.forwardLayer.name = forwardName;
-    if (backwardLayer instanceof tfl.layers.Layer) this.backwardLayer = backwardLayer as Recurrent;
-    else this.backwardLayer.name = `backward_${withoutPrefix(layer.name, 'backward_')}`;
+    this.forwardLayer.name = `forward_${withoutPrefix(layer.name, 'forward_')}`;
+    // Keras's own backward layer is the forward layer's configuration with go_backwards true (tfjs's flips it instead).
+    this.backwardLayer =
+      backwardLayer instanceof tfl.layers.Layer
+        ? (backwardLayer as Recurrent)
+        : deserialize<Recurrent>(layer.getClassName(), { ...layer.getConfig(), goBackwards: true, name: `backward_${withoutPrefix(layer.name, 'backward_')}` });
     this.verifyDirections();
+    // Keras's own flag (tfjs's starts every Bidirectional trainable). Given to the constructor, it stays the
+    // wrapper's: Keras counts the weights of the layers it runs, still trainable, as trainable in the model's totals.
+    (this as unknown as { _trainable: boolean })._trainable = args.trainable !== false;
   }
 
   /** Keras's _verify_layer_config: opposite directions, the same stateful, return_sequences and return_state. */
@@ -485,6 +490,29 @@ export class TimeDistributed extends TfjsTimeDistributed {
       throw new Error(`Please initialize \`TimeDistributed\` layer with a \`keras.layers.Layer\` instance. Received: ${describeLayer(args.layer)}`);
     }
     super(args);
+  }
+
+  /**
+   * Keras's own flag (tfjs's wrapper answers its layer's). Given to the
+   * constructor, it stays the wrapper's: Keras counts the weights of the
+   * layer it runs, still trainable, as trainable in the model's totals.
+   */
+  override get trainable(): boolean {
+    return (this as unknown as { trainable_: boolean }).trainable_;
+  }
+
+  override set trainable(value: boolean) {
+    (this as unknown as { trainable_: boolean }).trainable_ = value;
+    this.layer.trainable = value;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const output = super.computeOutputShape(inputShape) as Shape | Shape[];
+    const inner = this.layer.computeOutputShape([firstShape(inputShape)[0], ...firstShape(inputShape).slice(2)]) as Shape | Shape[];
+    if (Array.isArray(inner[0])) {
+      throw new Error(`TimeDistributed applies a layer of one output to every step; ${this.layer.getClassName()} "${kerasName(this.layer)}" has ${inner.length} (Keras fails on it: "Cannot convert '${String(firstShape(inputShape)[1])}' to a shape.")`);
+    }
+    return output as Shape;
   }
 
   override build(inputShape: Shape | Shape[]): void {
