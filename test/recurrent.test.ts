@@ -176,6 +176,8 @@ describe('what Keras refuses, refused with Keras\'s reason', () => {
       "none.yaml:4:5: layer \"simple_rnn\" (SimpleRNN): Shapes used to initialize variables must be fully-defined (no `None` dimensions). Received: shape=(None, 8) for variable path='simple_rnn/simple_rnn_cell/kernel'",
     );
     assert.match(await refusal('none-bi.yaml', sequence('[10, null]', '  - {type: Bidirectional, layer: {type: LSTM, units: 8}}\n')), /variable path='bidirectional\/forward_lstm\/lstm_cell\/kernel'$/);
+    assert.match(await refusal('none-stack.yaml', sequence('[10, null]', '  - {type: RNN, cell: [{type: GRUCell, units: 2}, {type: LSTMCell, units: 3}]}\n')), /shape=\(None, 6\) for variable path='rnn\/stacked_rnn_cells\/gru_cell\/kernel'$/);
+    assert.match(await refusal('none-td.yaml', sequence('[5, null]', '  - {type: TimeDistributed, layer: {type: Dense, units: 3}}\n')), /shape=\(None, 3\) for variable path='time_distributed\/dense\/kernel'$/);
   });
 
   it('stateful without a batch size', async () => {

@@ -18,6 +18,7 @@ import {
   tfc,
   tfl,
   useBackendNow,
+  WeightShapeError,
   weightsOf,
   withTemporaryClasses,
   type Layer,
@@ -53,6 +54,15 @@ describe('the tfjs internals merge-summary relies on', () => {
     // The initializer was replaced: the weights hold no values.
     assert.throws(() => kernel.dataSync(), /holds no tensor values/);
     assertDataless(dense.trainableWeights);
+  });
+
+  it('a weight with a dimension that is no size is refused on the storage-less backend, naming the layer that asked', () => {
+    useShapeOnlyBackend();
+    const dense = tfl.layers.dense({ units: 3, name: 'open_dense' });
+    assert.throws(
+      () => dense.apply(tfl.input({ shape: [null] })),
+      (error: unknown) => error instanceof WeightShapeError && error.owner === dense && error.weight === 'kernel' && /shape=\(None, 3\) for variable path='open_dense\/kernel'/.test(error.message),
+    );
   });
 
   it('weightsOf gives the weights tfjs\'s own getters give, for models nested and frozen', () => {

@@ -104,7 +104,7 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
     if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
     setOwn(config, camel, isInnerArgument(className, snake) ? innerLayers(value, snake, INNER_LAYER[className][snake], at(snake), what) : kerasToTfjs(value));
   }
-  // Where Keras's default differs from tfjs's (GRU's reset_after), Keras's is the one meant.
+  // Where Keras's default differs from tfjs's (Cropping2D's cropping), or tfjs has none, Keras's is the one meant.
   for (const [snake, fallback] of Object.entries(kerasSignature(className)?.defaults ?? {})) {
     const camel = toCamelCase(snake);
     if (hasOwn(snakeArgs, snake) || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;

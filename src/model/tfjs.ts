@@ -184,6 +184,29 @@ export function outputReferences(model: Container): { layer: Layer; node: number
 
 type AddWeight = (name: string, shape: Shape, dtype?: string, initializer?: unknown, ...rest: unknown[]) => LayerVariable;
 
+/**
+ * A weight asked for with a dimension that is no size: unknown (a Dense on
+ * features of unknown size, a recurrent kernel on (None, None) sequences) or
+ * one tfjs could not compute. tfjs would make it, counting it as zero values
+ * and its bytes as NaN; Keras refuses it. `owner` is the layer that asked.
+ */
+export class WeightShapeError extends Error {
+  constructor(
+    readonly owner: Layer,
+    readonly weight: string,
+    readonly shape: unknown[],
+  ) {
+    const shown = `(${shape.map((dim) => (dim === null ? 'None' : typeof dim === 'number' && Number.isFinite(dim) ? String(dim) : '?')).join(', ')}${shape.length === 1 ? ',' : ''})`;
+    super(
+      shape.every((dim) => dim === null || isSize(dim))
+        ? `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${shown} for variable path='${owner.name}/${weight}'`
+        : `its weight ${weight} would have shape ${shown}, with a dimension tfjs could not compute; no weight has that shape, so the layer cannot be built`,
+    );
+  }
+}
+
+const isSize = (dim: unknown) => typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 0;
+
 let weightFactoryInstalled = false;
 
 /**
@@ -199,6 +222,7 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   const original = proto.addWeight;
   const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
   proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
+    if (dataless() && !shape.every(isSize)) throw new WeightShapeError(this as Layer, name, shape);
     return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
   };
   weightFactoryInstalled = true;

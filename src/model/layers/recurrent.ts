@@ -1,6 +1,6 @@
 import { firstShape, formatShape, type FullShape } from '../../core/shapes.js';
 import { userName } from '../names.js';
-import { deserialize, isRegistered, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
+import { WeightShapeError, deserialize, isRegistered, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
 /**
  * Keras 3's recurrent layers on tfjs's own classes, where tfjs differs:
@@ -48,7 +48,7 @@ const TfjsTimeDistributed = tfjsLayerClass('TimeDistributed') as unknown as new 
  */
 export class UndefinedWeightShape extends Error {
   constructor(
-    readonly shape: number[],
+    readonly shape: unknown[],
     readonly path: string,
   ) {
     super(`Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape(shape.map(knownOrNone))} for variable path='${path}'`);
@@ -59,20 +59,23 @@ export class UndefinedWeightShape extends Error {
   }
 }
 
-const knownOrNone = (dim: number) => (Number.isSafeInteger(dim) && dim >= 0 ? dim : null);
+const knownOrNone = (dim: unknown) => (typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 0 ? dim : null);
 
-/** Throws Keras's error for the first weight of `layer` with a dimension of unknown size; `prefix` is the path of the layer's weights. */
-export function refuseUndefinedWeights(weights: LayerVariable[], prefix: string): void {
-  for (const weight of weights) {
-    const shape = weight.shape as number[];
-    // tfjs makes weight names unique (kernel_18); Keras's path has the weight's own name.
-    if (shape.some((dim) => knownOrNone(dim) === null)) throw new UndefinedWeightShape(shape, `${prefix}/${leafName(weight.originalName ?? weight.name)}`);
+/**
+ * Builds a layer, a refused weight of unknown shape said as Keras says it:
+ * `path` names, for the layer that asked for the weight, the path of its
+ * weights (a recurrent layer's cell is within the layer).
+ */
+function buildingWeights(build: () => void, path: (owner: Layer) => string, wrapper?: string): void {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof WeightShapeError && error.shape.every((dim) => dim === null || knownOrNone(dim) !== null)) {
+      throw new UndefinedWeightShape(error.shape, `${path(error.owner)}/${error.weight}`);
+    }
+    if (error instanceof UndefinedWeightShape && wrapper !== undefined) throw error.within(wrapper);
+    throw error;
   }
-}
-
-/** A weight's own name ('kernel'), without tfjs's layer scopes. */
-function leafName(name: string): string {
-  return name.split('/').pop() ?? name;
 }
 
 /** A layer's Keras name, as the user wrote it. */
@@ -102,25 +105,16 @@ function withKerasRecurrence(Base: RecurrentClass, ownCell: boolean) {
       if (this.stateful && sequences[0] === null) {
         throw new Error(`When using \`stateful=True\` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape=${formatShape(sequences)}`);
       }
-      super.build(inputShape);
-      // LSTM, GRU and SimpleRNN make their cell under a fixed name; an RNN's cell has its own.
+      // LSTM, GRU and SimpleRNN make their cell under a fixed name; an RNN's cell has its own, and a stack's cells theirs within it.
       const cellName = ownCell ? (CELL_NAMES[this.cell.getClassName()] ?? kerasName(this.cell)) : kerasName(this.cell);
-      refuseCellWeights(this.cell, `${kerasName(this)}/${cellName}`);
+      const cellPath = (owner: Layer) => (owner === this.cell || owner === this ? cellName : `${cellName}/${kerasName(owner)}`);
+      buildingWeights(() => super.build(inputShape), (owner) => `${kerasName(this)}/${cellPath(owner)}`);
     }
 
     override getConfig() {
       return { ...super.getConfig(), zeroOutputForMask: this.zeroOutputForMask as never };
     }
   };
-}
-
-/** The cells of a stack each under its own name (stacked_rnn_cells/lstm_cell/kernel). */
-function refuseCellWeights(cell: RecurrentCell, prefix: string): void {
-  if (cell instanceof StackedRNNCells) {
-    for (const inner of cell.cells) refuseCellWeights(inner, `${prefix}/${kerasName(inner)}`);
-    return;
-  }
-  refuseUndefinedWeights(cell.weights, prefix);
 }
 
 export class SimpleRNN extends withKerasRecurrence(TfjsSimpleRNN, true) {
@@ -335,7 +329,8 @@ export class RNN extends withKerasRecurrence(TfjsRNN, false) {
   static className = 'RNN';
 
   constructor(args: Record<string, unknown>) {
-    const cell = Array.isArray(args.cell) ? new StackedRNNCells({ cells: args.cell }) : args.cell;
+    // Keras makes the stack of a list of cells itself, under its own auto-name.
+    const cell = Array.isArray(args.cell) ? new StackedRNNCells({ cells: args.cell, name: 'stacked_rnn_cells' }) : args.cell;
     if (!(cell instanceof tfl.layers.Layer) || (cell as Partial<RecurrentCell>).stateSize === undefined) {
       throw new Error(`The RNN cell should have a \`state_size\` attribute (single integer or list of integers, one integer per RNN state). Received: cell=${describeLayer(cell)}`);
     }
@@ -454,11 +449,7 @@ export class Bidirectional extends TfjsBidirectional {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    try {
-      super.build(inputShape);
-    } catch (error) {
-      throw error instanceof UndefinedWeightShape ? error.within(kerasName(this)) : error;
-    }
+    buildingWeights(() => super.build(inputShape), (owner) => `${kerasName(this)}/${kerasName(owner)}`, kerasName(this));
   }
 
   override getConfig() {
@@ -518,11 +509,6 @@ export class TimeDistributed extends TfjsTimeDistributed {
   override build(inputShape: Shape | Shape[]): void {
     const shape = firstShape(inputShape);
     if (shape.length < 3) throw new Error(`\`TimeDistributed\` Layer should be passed an \`input_shape\` with at least 3 dimensions, received: ${formatShape(shape)}`);
-    try {
-      super.build(inputShape);
-    } catch (error) {
-      throw error instanceof UndefinedWeightShape ? error.within(kerasName(this)) : error;
-    }
-    refuseUndefinedWeights(this.layer.weights, `${kerasName(this)}/${kerasName(this.layer)}`);
+    buildingWeights(() => super.build(inputShape), (owner) => `${kerasName(this)}/${kerasName(owner)}`, kerasName(this));
   }
 }
