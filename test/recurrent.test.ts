@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { LayerSummary, ModelSummary } from '../src/analysis/types.js';
 import { useKernelBackend } from '../src/model/kernels.js';
 import { GRUCell } from '../src/model/layers/recurrent.js';
+import { loadModel } from '../src/pipeline.js';
 import { useShapeOnlyBackend } from '../src/model/shape-only-backend.js';
 import { tfc, type Tensor } from '../src/model/tfjs.js';
 import { runCli, writeTemp } from './helpers.js';
@@ -113,6 +114,18 @@ describe('wrappers in a spec: the inner layer as a nested layer', () => {
     // Outputs forward and backward, then h and c forward, h and c backward.
     assert.deepEqual(row(summary, 'bidirectional').outputShape, Array(6).fill([null, 8]));
     assert.equal(row(summary, 'dense').params, 8 * 2 + 2);
+  });
+
+  it('the layers a Bidirectional runs have Keras\'s names: forward_lstm and backward_lstm, or the backward layer\'s own', () => {
+    const inner = (spec: string) => {
+      const built = loadModel(writeTemp('names.yaml', sequence('[10, 4]', spec)));
+      const bidirectional = built.layers.get('bidirectional') as unknown as { forwardLayer: { name: string }; backwardLayer: { name: string } };
+      return [bidirectional.forwardLayer.name, bidirectional.backwardLayer.name];
+    };
+    assert.deepEqual(inner('  - {type: Bidirectional, layer: {type: LSTM, units: 8}}\n'), ['forward_lstm', 'backward_lstm']);
+    assert.deepEqual(inner('  - {type: Bidirectional, layer: {class_name: GRU, config: {name: encoder, units: 8}}}\n'), ['forward_encoder', 'backward_encoder']);
+    // Keras names a backward layer given to it as it was made: after the forward layer's lstm, lstm_1.
+    assert.deepEqual(inner('  - {type: Bidirectional, layer: {type: LSTM, units: 8}, backward_layer: {type: LSTM, units: 4, go_backwards: true}}\n'), ['forward_lstm', 'lstm_1']);
   });
 
   it('TimeDistributed(Dense(3)) on (5, 8): 8 × 3 + 3 = 27 at each of 5 steps; the inner Dense takes the name dense', async () => {

@@ -246,15 +246,22 @@ function innerLayer(value: unknown, argument: string, wanted: string, at: Source
   let definition: SpecLayer | undefined;
   if (isObject(value) && typeof value.type === 'string') {
     const { type, name, ...args } = value;
-    definition = { kind: 'spec', name: String(name ?? type), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located([key])])), at, typeAt: located(['type'], 'value') };
+    definition = { kind: 'spec', name: innerName(name, type, located(['name'], 'value'), within), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located([key])])), at, typeAt: located(['type'], 'value') };
   } else if (isObject(value) && typeof value.class_name === 'string' && isObject(value.config)) {
     const { name, ...args } = value.config;
     const type = value.class_name;
-    definition = { kind: 'spec', name: String(name ?? type), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located(['config', key])])), at, typeAt: located(['class_name'], 'value') };
+    definition = { kind: 'spec', name: innerName(name, type, located(['config', 'name'], 'value'), within), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located(['config', key])])), at, typeAt: located(['class_name'], 'value') };
   }
   if (!definition) throw new UserError('layer-config', `${within}: needs "${argument}", ${wanted}; found ${shown(value)}`, at);
   const { className, config } = specConfig(definition, within);
   return { className, config: { ...config, name: tfjsName(definition.name) } };
+}
+
+/** An inner layer's name: as the spec reader named it (Keras's auto-name), or the one written. */
+function innerName(name: unknown, type: string, at: SourceLocation, within: string): string {
+  if (name === undefined) return kerasSnakeCase(canonicalClass(type));
+  if (typeof name !== 'string' || name === '') throw new UserError('spec', `${within}: the "name" of its layer must be a non-empty string, not ${shown(name)}`, at);
+  return name;
 }
 
 /** A value as an error quotes it: JSON, cut short. */

@@ -255,7 +255,7 @@ class SpecReader {
   }
 }
 
-/** The arguments that hold the layers (or cells) a wrapper wraps: Bidirectional, TimeDistributed, RNN, StackedRNNCells. */
+/** The arguments that hold the layers (or cells) a wrapper wraps: Bidirectional, TimeDistributed, RNN, StackedRNNCells (also written in camelCase). */
 export const INNER_LAYER_ARGUMENTS = ['layer', 'backward_layer', 'cell', 'cells'];
 
 /**
@@ -268,7 +268,7 @@ export const INNER_LAYER_ARGUMENTS = ['layer', 'backward_layer', 'cell', 'cells'
  */
 function nameInnerLayers(entry: Mapping, namer: KerasNamer): Mapping {
   const named: Mapping = {};
-  for (const [key, value] of Object.entries(entry)) setOwn(named, key, INNER_LAYER_ARGUMENTS.includes(key) ? nameInner(value, namer) : value);
+  for (const [key, value] of Object.entries(entry)) setOwn(named, key, INNER_LAYER_ARGUMENTS.includes(kerasSnakeCase(key)) ? nameInner(value, namer) : value);
   return named;
 }
 
@@ -277,12 +277,12 @@ function nameInner(value: unknown, namer: KerasNamer): unknown {
   if (!isObject(value)) return value;
   if (typeof value.type === 'string') {
     const inner = nameInnerLayers(value, namer);
-    if (typeof value.name !== 'string') setOwn(inner, 'name', namer.next(kerasSnakeCase(canonicalClass(value.type))));
+    if (value.name === undefined) setOwn(inner, 'name', namer.next(kerasSnakeCase(canonicalClass(value.type))));
     return inner;
   }
   if (typeof value.class_name === 'string' && isObject(value.config)) {
     const config = nameInnerLayers(value.config, namer);
-    if (typeof value.config.name !== 'string') setOwn(config, 'name', namer.next(kerasSnakeCase(canonicalClass(value.class_name))));
+    if (value.config.name === undefined) setOwn(config, 'name', namer.next(kerasSnakeCase(canonicalClass(value.class_name))));
     return { ...value, config };
   }
   return value;
