@@ -179,6 +179,26 @@ describe('mult-adds of recurrent layers: the gate products of every step', () =>
     assert.equal(macsOf(call('LSTMCell', [[null, 3], [null, 4], [null, 4]], [[null, 4], [null, 4], [null, 4]], { kernel: [3, 16], recurrent_kernel: [4, 16] })), 112);
   });
 
+  it('Bidirectional with a backward layer of its own: each direction its own kernels; an unknown backward class is unknown', () => {
+    // Forward LSTM(4) and backward GRU(2) on 3 features: (3 × 16 + 4 × 16) + (3 × 6 + 2 × 6) per step.
+    const bidirectional: LayerCallFacts = {
+      type: 'Bidirectional',
+      config: { layer: { className: 'LSTM', config: { units: 4 } }, backwardLayer: { className: 'GRU', config: { units: 2, goBackwards: true } }, mergeMode: 'concat' },
+      inputShapes: [input],
+      outputShapes: [[null, 8]],
+      weights: [
+        { name: 'bidirectional/forward_lstm/kernel', shape: [3, 16] },
+        { name: 'bidirectional/forward_lstm/recurrent_kernel', shape: [4, 16] },
+        { name: 'bidirectional/gru/kernel', shape: [3, 6] },
+        { name: 'bidirectional/gru/recurrent_kernel', shape: [2, 6] },
+        { name: 'bidirectional/gru/bias', shape: [2, 6] },
+      ],
+    };
+    assert.equal(macsOf(bidirectional), 7 * (3 * 16 + 4 * 16 + 3 * 6 + 2 * 6)); // 7 × 142 = 994
+    const custom = { ...bidirectional, config: { ...bidirectional.config, backwardLayer: { className: 'MyBackwardRNN', config: {} } } };
+    assert.match(unknownWhy(custom), /MyBackwardRNN/);
+  });
+
   it('RNN costs its cells: an LSTMCell, or a stack of an LSTMCell and a GRUCell of 2 units; a custom cell is unknown', () => {
     const lstmCell = { className: 'LSTMCell', config: { units: 4 } };
     const rnn: LayerCallFacts = { type: 'RNN', config: { cell: lstmCell }, inputShapes: [input], outputShapes: [[null, 4]], weights: [{ name: 'rnn/lstm_cell/kernel', shape: [3, 16] }, { name: 'rnn/lstm_cell/recurrent_kernel', shape: [4, 16] }] };

@@ -244,12 +244,17 @@ describe('files that are not a model are refused with what was found and what wa
     await refused([file('merges.json'), '--weights', file('nested.json')], /nested\.json:1:1: --weights: JSON without a weights manifest/);
   });
 
-  it('a GRU with reset_after true (Keras 3\'s default), which TensorFlow.js cannot build, is refused naming the layer', async () => {
+  it('a GRU with reset_after true (Keras 3\'s default) has a bias row for its recurrent product too', async () => {
     const doc = JSON.parse(readFileSync(file('recurrent.json'), 'utf8'));
     const gru = doc.config.layers.find((l: { class_name: string }) => l.class_name === 'GRU');
-    gru.config.reset_after = true;
-    const path = writeTemp('gru-reset-after.json', JSON.stringify(doc));
-    await refused([path], /gru-reset-after\.json:1:\d+: layer "gru" \(GRU\) has reset_after: true .*merge-summary cannot count this model yet/);
+    const count = (resetAfter: boolean) => {
+      gru.config.reset_after = resetAfter;
+      const summary = analyzeFile(writeTemp(`gru-reset-after-${resetAfter}.json`, JSON.stringify(doc)));
+      return summary.layers.find((layer) => layer.name === 'gru')!.params;
+    };
+    // 3 units on the Bidirectional's 2 × 3 features: 3 gates × (6 × 3 kernel + 3 × 3 recurrent kernel + 3 bias, or 2 × 3 with reset_after).
+    assert.equal(count(false), 3 * (6 * 3 + 3 * 3 + 3)); // 90
+    assert.equal(count(true), 3 * (6 * 3 + 3 * 3 + 2 * 3)); // 99
   });
 });
 

@@ -23,15 +23,6 @@ describe('unhonouredArguments', () => {
     assert.deepEqual(unhonouredArguments('Conv2D', { filters: 8, groups: 4 }, new Set([...conv2d, 'groups'])), []);
   });
 
-  it('takes the backward layer Keras 3 writes for a Bidirectional (the forward one run backwards), and no other', () => {
-    const forward = { class_name: 'LSTM', config: { name: 'forward_lstm', units: 8 } };
-    const mirror = { class_name: 'LSTM', config: { name: 'backward_lstm', units: 8, go_backwards: true } };
-    const smaller = { class_name: 'LSTM', config: { name: 'backward_lstm', units: 4, go_backwards: true } };
-    const honoured = new Set(['layer', 'mergeMode']);
-    assert.deepEqual(unhonouredArguments('Bidirectional', { layer: forward, backward_layer: mirror }, honoured), []);
-    assert.deepEqual(unhonouredArguments('Bidirectional', { layer: forward, backward_layer: smaller }, honoured), [{ argument: 'backward_layer', value: smaller }]);
-  });
-
   it('refuses Keras 2\'s time_major when set: it changes which axis is time', () => {
     assert.deepEqual(unhonouredArguments('LSTM', { units: 4, time_major: true }, new Set(['units'])), [{ argument: 'time_major', value: true }]);
     assert.deepEqual(unhonouredArguments('LSTM', { units: 4, time_major: false }, new Set(['units'])), []);

@@ -44,8 +44,6 @@ const REFUSED: Record<string, RegExp> = {
   // Its second Lambda resizes the image; its configuration holds only bytecode.
   'h5/carnd-behavioral-cloning-keras204.h5': /layer "lambda_1" \(Lambda\) cannot be summarised: a Lambda layer runs Python code .* \(and 1 more such layer\)/,
   'h5/fingernails-unet-weights-only-keras230.h5': /this is a weights file \(save_weights, Keras 2\.3\.0: 25 layers, 36 weights, 120,825 values\) and holds no architecture; pass the architecture with it: merge-summary ARCH --weights .*fingernails-unet-weights-only-keras230\.h5$/,
-  // Blocked on GRU reset_after=true in TensorFlow.js (issue 9's GRU work).
-  'h5/imdb-embedding-gru-keras3132.h5': /:model_config:1:\d+: layer "gru" \(GRU\) has reset_after: true .*merge-summary cannot count this model yet/,
 };
 
 const MERGE_TYPES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot']);

@@ -22,6 +22,7 @@ import {
   tfc,
   tfl,
   useBackendNow,
+  WeightShapeError,
   weightsOf,
   withTemporaryClasses,
   type Layer,
@@ -59,10 +60,14 @@ describe('the tfjs internals merge-summary relies on', () => {
     assertDataless(dense.trainableWeights);
   });
 
-  it('addWeight refuses a shape that is not fully defined, where tfjs would count NaN bytes for the rest of the process', () => {
+  it('a weight with a dimension that is no size is refused on the storage-less backend, naming the layer that asked, before tfjs counts NaN bytes for the rest of the process', () => {
     useShapeOnlyBackend();
     const bytes = tfc.memory().numBytes;
-    assert.throws(() => tfl.layers.dense({ units: 3, name: 'open_dense' }).apply(tfl.input({ batchShape: [null, null] })), /fully-defined .*shape=\(None, 3\) for variable path='open_dense\/kernel'/);
+    const dense = tfl.layers.dense({ units: 3, name: 'open_dense' });
+    assert.throws(
+      () => dense.apply(tfl.input({ shape: [null] })),
+      (error: unknown) => error instanceof WeightShapeError && error.owner === dense && error.weight === 'kernel' && /shape=\(None, 3\) for variable path='open_dense\/kernel'/.test(error.message),
+    );
     assert.ok(Object.is(tfc.memory().numBytes, bytes), 'no bytes were counted for the weight it refused');
   });
 

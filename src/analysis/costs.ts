@@ -330,7 +330,10 @@ function unknownCell(call: LayerCallFacts): string | null {
     }
     if (type === 'RNN' || type === 'Bidirectional') {
       const inner = wrappedLayer({ ...call, config }, type === 'RNN' ? 'cell' : 'layer');
-      return inner ? cellsOf(inner.type, inner.config) : [`${type} without its ${type === 'RNN' ? 'cell' : 'layer'}`];
+      // A Bidirectional's own backward layer may be of another class than its forward one.
+      const backward = type === 'Bidirectional' ? wrappedLayer({ ...call, config }, 'backwardLayer') : null;
+      const cells = inner ? cellsOf(inner.type, inner.config) : [`${type} without its ${type === 'RNN' ? 'cell' : 'layer'}`];
+      return backward ? [...cells, ...cellsOf(backward.type, backward.config)] : cells;
     }
     return [type];
   };

@@ -45,14 +45,6 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
       { file: topology.file, path: first.path },
     );
   }
-  const gru = findResetAfterGru(topology.model, topology.path);
-  if (gru) {
-    throw new UserError(
-      'layer-config',
-      `layer "${gru.name}" (GRU) has reset_after: true (the default since Keras 2.3), a GRU that TensorFlow.js cannot build (it has only reset_after: false); merge-summary cannot count this model yet`,
-      { file: topology.file, path: gru.path },
-    );
-  }
   refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
   refuseWrongKinds(topology.model, topology.file);
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
@@ -259,26 +251,6 @@ function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known:
     const name = String(layer.name ?? (isObject(layer.config) ? layer.config.name : className));
     return known.has(className) && !Object.prototype.hasOwnProperty.call(UNKNOWABLE, className) ? [] : [{ name, className, path: layerPath }];
   });
-}
-
-/** The first GRU with reset_after true, anywhere in the model (also inside Bidirectional or TimeDistributed). */
-function findResetAfterGru(value: unknown, path: DocPath): { name: string; path: DocPath } | undefined {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findResetAfterGru(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (!isObject(value)) return undefined;
-  if (value.class_name === 'GRU' && isObject(value.config) && value.config.reset_after === true) {
-    return { name: String(value.config.name ?? value.name ?? 'gru'), path };
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const found = findResetAfterGru(item, [...path, key]);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** Unknown layers, and every layer whose input comes from one: their shapes are guesses. */

@@ -61,12 +61,16 @@ function layerFacts(layer: Layer, relevant: Set<TfNode>, unverified: Map<string,
   if (calls.length === 0) calls.push({ index: 0, inputs: [], inputShapes: [], outputShapes: shapeList(layer.outputShape as FullShape | FullShape[]) });
   const name = userName(layer.name);
   const reason = unverified.get(name);
+  const own = weightsOf(layer);
+  // Keras's row of a layer that is not trainable lists every weight as non-trainable, also those of the layers a
+  // wrapper made with trainable=False runs, which stay trainable and which the model's totals count as such.
+  const row = layer.trainable ? own : { trainable: [], nonTrainable: [...own.trainable, ...own.nonTrainable] };
   return {
     name,
     type: kerasClassName(layer),
     calls,
-    trainableWeights: weightsOf(layer).trainable.map(weightFact),
-    nonTrainableWeights: weightsOf(layer).nonTrainable.map(weightFact),
+    trainableWeights: row.trainable.map(weightFact),
+    nonTrainableWeights: row.nonTrainable.map(weightFact),
     trainable: layer.trainable,
     // A nested model's configuration is its whole graph; its layers have their own.
     config: isContainer(layer) ? {} : configOf(layer),

@@ -124,7 +124,6 @@ export function unhonouredArguments(type: string, args: Record<string, unknown>,
   const neutralHere = Object.prototype.hasOwnProperty.call(NEUTRAL_FOR_CLASS, type) ? NEUTRAL_FOR_CLASS[type] : [];
   for (const [argument, value] of Object.entries(args)) {
     if (honoured.has(toCamelCase(argument)) || isShapeNeutral(argument) || neutralHere.includes(argument)) continue;
-    if (type === 'Bidirectional' && argument === 'backward_layer' && mirrorsForward(args.layer, value)) continue;
     const fallback = signature && Object.prototype.hasOwnProperty.call(signature.defaults, argument) ? signature.defaults[argument] : undefined;
     if (signature && Object.prototype.hasOwnProperty.call(signature.defaults, argument) && isDefault(value, fallback)) continue;
     if (KERAS2_SHAPE_ARGUMENTS.has(argument)) {
@@ -134,19 +133,6 @@ export function unhonouredArguments(type: string, args: Record<string, unknown>,
     }
   }
   return out;
-}
-
-/**
- * Keras 3 writes a Bidirectional's backward layer into its config even when
- * it made it itself, as the forward layer run backwards: the same layer
- * tfjs makes. Only a backward layer of its own changes what Keras builds.
- */
-function mirrorsForward(forward: unknown, backward: unknown): boolean {
-  if (!isObject(forward) || !isObject(backward) || forward.class_name !== backward.class_name) return false;
-  if (!isObject(forward.config) || !isObject(backward.config)) return false;
-  const { name: _f, go_backwards: forwardDirection, ...forwardRest } = forward.config;
-  const { name: _b, go_backwards: backwardDirection, ...backwardRest } = backward.config;
-  return Boolean(forwardDirection) !== Boolean(backwardDirection) && sameValue(forwardRest, backwardRest);
 }
 
 /** Arguments that change no shape or count of one class in particular. */

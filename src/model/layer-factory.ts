@@ -49,13 +49,32 @@ function fromConfiguration(definition: ConfiguredLayer): Layer {
  * is said in Keras's terms, and one tfjs would silently ignore is refused.
  */
 function fromSpec(definition: SpecLayer): Layer {
+  const { cls, className, config, what } = specConfig(definition);
+  try {
+    // A wrapper's inner layer or cell is a configuration: tfjs's fromConfig builds it, where its constructor wants a layer.
+    const name = tfjsName(definition.name);
+    if (hasOwn(INNER_LAYER, className)) return deserialize<Layer>(className, { ...config, name });
+    return new cls({ ...config, name });
+  } catch (error) {
+    throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
+  }
+}
+
+/**
+ * A spec entry's class and its configuration in tfjs's form, every argument
+ * checked against Keras's signature, and the layers it wraps (`layer`,
+ * `backward_layer`, `cell`, `cells`) each checked the same way and given as
+ * the {className, config} tfjs's fromConfig builds. `within` says which
+ * wrapper an inner layer is in, for its errors.
+ */
+function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstructor; className: string; config: Record<string, unknown>; what: string } {
   const classes = layerClasses();
   const className = canonicalClass(definition.type);
   const cls = classes.get(className);
-  const what = `layer "${definition.name}" (${className})`;
+  const what = `${within ? `${within}: its ` : ''}layer "${definition.name}" (${className})`;
   if (!cls || NOT_SPEC_LAYERS.has(className)) {
     const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError('unknown-class', `unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
+    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
   }
   const snakeArgs: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();
@@ -67,8 +86,7 @@ function fromSpec(definition: SpecLayer): Layer {
     setOwn(snakeArgs, snake, value);
   }
   const at = (snake: string) => definition.argLocations[writtenAs.get(snake) ?? ''] ?? definition.at;
-  innerLayersFromSpec(className, snakeArgs, at);
-  requireInnerLayer(definition, className, writtenAs, what);
+  requireInnerLayers(className, snakeArgs, what, definition.at);
   const problems = checkSpecArguments(className, snakeArgs);
   if (problems === undefined) rejectUnknownArgs(cls, writtenAs, definition, what);
   // An unknown argument is named as the user wrote it ("__proto__", not the "proto" tfjs's conversion makes of it).
@@ -88,9 +106,9 @@ function fromSpec(definition: SpecLayer): Layer {
     const camel = toCamelCase(snake);
     // tfjs would choke on a name it lacks (an initializer, a regularizer) that cannot change a shape.
     if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
-    setOwn(config, camel, kerasToTfjs(value, camel));
+    setOwn(config, camel, isInnerArgument(className, snake) ? innerLayers(value, snake, INNER_LAYER[className][snake], at(snake), what) : kerasToTfjs(value, camel));
   }
-  // Where Keras's default differs from tfjs's (GRU's reset_after), Keras's is the one meant.
+  // Where Keras's default differs from tfjs's (Cropping2D's cropping), or tfjs has none, Keras's is the one meant.
   for (const [snake, fallback] of Object.entries(kerasSignature(className)?.defaults ?? {})) {
     const camel = toCamelCase(snake);
     if (hasOwn(snakeArgs, snake) || fallback === null || isShapeNeutral(snake) || !honoured.has(camel)) continue;
@@ -103,14 +121,7 @@ function fromSpec(definition: SpecLayer): Layer {
       at(argument),
     );
   }
-  try {
-    // A wrapper's inner layer or cell is a configuration: tfjs's fromConfig builds it, where its constructor wants a layer.
-    const name = tfjsName(definition.name);
-    if (hasOwn(INNER_LAYER, className)) return deserialize<Layer>(className, { ...config, name });
-    return new cls({ ...config, name });
-  } catch (error) {
-    throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
-  }
+  return { cls, className, config, what };
 }
 
 /**
@@ -226,54 +237,73 @@ function rejectUnknownArgs(cls: LayerConstructor, writtenAs: Map<string, string>
 }
 
 /**
- * Wrappers take the layer or cell they wrap as an argument, and tfjs builds
- * one without it only to fail later on a missing property: required here.
+ * Wrappers take the layer or cell they wrap as an argument, given in a spec
+ * as a nested layer: `{type: LSTM, units: 8}` or Keras's `{class_name: LSTM,
+ * config: {units: 8}}` (RNN's `cell` also a list of cells, stacked).
  */
-const INNER_LAYER: Record<string, { arg: string; what: string }> = {
-  TimeDistributed: { arg: 'layer', what: 'the layer it applies to every time step, as {class_name, config}' },
-  Bidirectional: { arg: 'layer', what: 'the recurrent layer it runs both ways, as {class_name, config}' },
-  RNN: { arg: 'cell', what: 'its cell, as {class_name, config}' },
-  StackedRNNCells: { arg: 'cells', what: 'the list of cells it stacks' },
-  SpectralNormalization: { arg: 'layer', what: 'the layer whose kernel it normalizes, as {type, ...arguments}' },
+const INNER_LAYER: Record<string, Record<string, string>> = {
+  TimeDistributed: { layer: 'the layer it applies to every time step, as {type: Dense, units: 8} or {class_name: Dense, config: {units: 8}}' },
+  Bidirectional: {
+    layer: 'the recurrent layer it runs both ways, as {type: LSTM, units: 8} or {class_name: LSTM, config: {units: 8}}',
+    backward_layer: 'the recurrent layer it runs backwards (go_backwards: true), as {type: LSTM, units: 8, go_backwards: true}',
+  },
+  RNN: { cell: 'its cell, as {type: LSTMCell, units: 8} or {class_name: LSTMCell, config: {units: 8}}, or a list of cells to stack' },
+  StackedRNNCells: { cells: 'the list of cells it stacks, each as {type: LSTMCell, units: 8}' },
+  SpectralNormalization: { layer: 'the layer whose kernel it normalizes, as {type: Dense, units: 8} or {class_name: Dense, config: {units: 8}}' },
 };
 
-/** A layer written inside a spec entry, as the nested mapping {type, ...arguments} (SpectralNormalization's layer). */
-function isSpecMapping(value: unknown): value is Record<string, unknown> & { type: string } {
-  return isObject(value) && typeof value.type === 'string' && value.class_name === undefined;
+function isInnerArgument(className: string, snake: string): boolean {
+  return hasOwn(INNER_LAYER, className) && hasOwn(INNER_LAYER[className], snake);
 }
 
-/**
- * A wrapper's inner layers written as nested spec mappings become the
- * {class_name, config} tfjs's fromConfig builds them from: each made as a
- * spec entry of its own (its arguments checked as any layer's), then
- * configured. Its name is Keras's default for its class unless it has one.
- */
-function innerLayersFromSpec(className: string, snakeArgs: Record<string, unknown>, at: (snake: string) => SourceLocation): void {
+/** A wrapper's required inner layer, missing: said with what it is and how to write it. */
+function requireInnerLayers(className: string, snakeArgs: Record<string, unknown>, what: string, at: SourceLocation): void {
   if (!hasOwn(INNER_LAYER, className)) return;
-  const configured = (value: Record<string, unknown> & { type: string }, where: SourceLocation) => {
+  for (const argument of kerasSignature(className)?.required ?? []) {
+    if (hasOwn(INNER_LAYER[className], argument) && !hasOwn(snakeArgs, argument)) throw new UserError('layer-config', `${what}: needs "${argument}", ${INNER_LAYER[className][argument]}`, at);
+  }
+}
+
+/** An inner layer (or a list of them, for cells) as the {className, config} tfjs builds, checked as a spec entry is. */
+function innerLayers(value: unknown, argument: string, wanted: string, at: SourceLocation, within: string): unknown {
+  const valueAt: SourceLocation = { ...at, part: 'value' };
+  if (argument === 'cells' || (argument === 'cell' && Array.isArray(value))) {
+    if (!Array.isArray(value) || value.length === 0) throw new UserError('layer-config', `${within}: needs "${argument}", ${wanted}; found ${shown(value)}`, valueAt);
+    return value.map((item, i) => innerLayer(item, argument, wanted, { ...valueAt, path: [...(at.path ?? []), i] }, within));
+  }
+  // Keras's default: the forward layer, run backwards.
+  if (value === null && argument === 'backward_layer') return null;
+  return innerLayer(value, argument, wanted, valueAt, within);
+}
+
+function innerLayer(value: unknown, argument: string, wanted: string, at: SourceLocation, within: string): { className: string; config: Record<string, unknown> } {
+  const path = at.path ?? [];
+  const located = (more: (string | number)[], part: 'key' | 'value' = 'key'): SourceLocation => ({ file: at.file, path: [...path, ...more], part });
+  let definition: SpecLayer | undefined;
+  if (isObject(value) && typeof value.type === 'string') {
     const { type, name, ...args } = value;
-    // Keras makes Bidirectional's backward layer as a copy with go_backwards, which only recurrent layers take.
-    if (className === 'Bidirectional' && !hasOwn(kerasSignature(type)?.defaults ?? {}, 'go_backwards')) {
-      throw new UserError('layer-config', `layer "${type}" inside Bidirectional: Unrecognized keyword arguments passed to ${canonicalClass(type)}: {'go_backwards': True} (Bidirectional runs a recurrent layer both ways)`, where);
-    }
-    const innerName = typeof name === 'string' ? name : kerasSnakeCase(printedClass(canonicalClass(type)));
-    const inner = fromSpec({ kind: 'spec', name: innerName, type, args, argLocations: {}, at: where, typeAt: where });
-    return { class_name: inner.getClassName(), config: inner.getConfig() };
-  };
-  const { arg } = INNER_LAYER[className];
-  const value = snakeArgs[arg];
-  if (isSpecMapping(value)) setOwn(snakeArgs, arg, configured(value, at(arg)));
-  else if (Array.isArray(value)) setOwn(snakeArgs, arg, value.map((item) => (isSpecMapping(item) ? configured(item, at(arg)) : item)));
+    definition = { kind: 'spec', name: innerName(name, type, located(['name'], 'value'), within), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located([key])])), at, typeAt: located(['type'], 'value') };
+  } else if (isObject(value) && typeof value.class_name === 'string' && isObject(value.config)) {
+    const { name, ...args } = value.config;
+    const type = value.class_name;
+    definition = { kind: 'spec', name: innerName(name, type, located(['config', 'name'], 'value'), within), type, args, argLocations: Object.fromEntries(Object.keys(args).map((key) => [key, located(['config', key])])), at, typeAt: located(['class_name'], 'value') };
+  }
+  if (!definition) throw new UserError('layer-config', `${within}: needs "${argument}", ${wanted}; found ${shown(value)}`, at);
+  const { className, config } = specConfig(definition, within);
+  return { className, config: { ...config, name: tfjsName(definition.name) } };
 }
 
-function requireInnerLayer(definition: SpecLayer, className: string, writtenAs: Map<string, string>, what: string): void {
-  if (!hasOwn(INNER_LAYER, className)) return;
-  const { arg, what: wanted } = INNER_LAYER[className];
-  const key = writtenAs.get(arg);
-  const value = key === undefined ? undefined : definition.args[key];
-  const isLayer = (v: unknown) => isSpecMapping(v) || (isObject(v) && typeof v.class_name === 'string');
-  const ok = arg === 'cells' ? Array.isArray(value) && value.length > 0 && value.every(isLayer) : isLayer(value);
-  if (!ok) throw new UserError('layer-config', `${what}: needs "${arg}", ${wanted}`, key === undefined ? definition.at : (definition.argLocations[key] ?? definition.at));
+/** An inner layer's name: as the spec reader named it (Keras's auto-name), or the one written. */
+function innerName(name: unknown, type: string, at: SourceLocation, within: string): string {
+  if (name === undefined) return kerasSnakeCase(printedClass(canonicalClass(type)));
+  if (typeof name !== 'string' || name === '') throw new UserError('spec', `${within}: the "name" of its layer must be a non-empty string, not ${shown(name)}`, at);
+  return name;
+}
+
+/** A value as an error quotes it: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** tfjs's own conversion of identifiers in Keras configs (generic_utils.toCamelCase). */

@@ -20,7 +20,7 @@ const INPUT_RANK: Record<string, number> = {
   ZeroPadding1D: 3, ZeroPadding2D: 4, ZeroPadding3D: 5,
   Cropping1D: 3, Cropping2D: 4, Cropping3D: 5,
   SpatialDropout1D: 3, SpatialDropout2D: 4, SpatialDropout3D: 5,
-  RepeatVector: 2, LSTM: 3, GRU: 3, SimpleRNN: 3,
+  RepeatVector: 2, LSTM: 3, GRU: 3, SimpleRNN: 3, ConvLSTM1D: 4, ConvLSTM2D: 5, ConvLSTM3D: 6,
   STFTSpectrogram: 3,
 };
 
@@ -33,6 +33,7 @@ const MIN_INPUT_RANK: Record<string, number> = {
 
 const POOLING = /^(Max|Average)Pooling[123]D$/;
 const CROPPING = /^Cropping[123]D$/;
+const CONV_LSTM = /^ConvLSTM[123]D$/;
 
 type Config = Record<string, unknown>;
 
@@ -46,13 +47,21 @@ export function impossibleInput(type: string, config: () => Config, inputShapes:
   const input = inputShapes[0];
   if (input) {
     const dims = type === 'Permute' ? config().dims : undefined;
-    const rank = own(INPUT_RANK, type) ?? own(MIN_INPUT_RANK, type) ?? (Array.isArray(dims) ? dims.length + 1 : undefined);
-    const exact = own(MIN_INPUT_RANK, type) === undefined;
+    // A Bidirectional takes what its recurrent layer takes.
+    const ranked = type === 'Bidirectional' ? innerClass(config()) : type;
+    const rank = own(INPUT_RANK, ranked) ?? own(MIN_INPUT_RANK, ranked) ?? (Array.isArray(dims) ? dims.length + 1 : undefined);
+    const exact = own(MIN_INPUT_RANK, ranked) === undefined;
     if (rank !== undefined && (exact ? input.length !== rank : input.length < rank)) {
       return `input 0 is incompatible with the layer: expected ${exact ? 'ndim' : 'min_ndim'}=${rank}, found ndim=${input.length}. Full shape received: ${formatShape(input)}`;
     }
   }
   return beforeOutput(type, config, inputShapes);
+}
+
+/** The class of the layer a wrapper wraps (its config's {className, config}). */
+function innerClass(config: Config): string {
+  const layer = config.layer as { className?: unknown } | undefined;
+  return typeof layer?.className === 'string' ? layer.className : '';
 }
 
 /** Why a layer's outputs cannot be what tfjs says, or undefined when they can. Asked after tfjs applied it. */
@@ -101,7 +110,7 @@ function beforeOutput(type: string, config: () => Config, inputShapes: FullShape
 function badOutput(type: string, config: () => Config, input: FullShape | undefined, bad: FullShape): string {
   const shown = Array.isArray(bad) ? `(${bad.map((dim) => (dim === null ? 'None' : typeof dim === 'number' && Number.isFinite(dim) ? String(dim) : '?')).join(', ')})` : 'no shape';
   const received = input ? formatShape(input) : 'no input';
-  if (MIN_INPUT_RANK[type] !== undefined || POOLING.test(type)) {
+  if (MIN_INPUT_RANK[type] !== undefined || POOLING.test(type) || CONV_LSTM.test(type)) {
     const c = config();
     const window = POOLING.test(type) ? `pool_size=${JSON.stringify(c.poolSize)}` : `kernel_size=${JSON.stringify(c.kernelSize)}, dilation_rate=${JSON.stringify(c.dilationRate)}`;
     return `Computed output size would be zero or negative. Received: inputs.shape=${received}, ${window}, strides=${JSON.stringify(c.strides)}, padding=${JSON.stringify(c.padding)} (tfjs gives ${shown})`;

@@ -7,8 +7,10 @@ import { installShapeCopies, installWeightFactory, registerBackendOnce, tensorFr
  * this backend runs tfjs-layers' own build() and computeOutputShape(), so
  * shapes and parameter counts are the framework's, while no weight memory is
  * allocated or initialised: VGG16 builds in milliseconds and a model with
- * billions of parameters fits. No kernel is registered for it, so anything
- * that tried to compute would fail loudly instead of silently allocating.
+ * billions of parameters fits. The only kernels registered for it are the
+ * ones that make a tensor of a shape without computing a value (SHAPE_KERNELS),
+ * so anything that tried to compute would fail loudly instead of silently
+ * allocating.
  */
 export const SHAPE_ONLY_BACKEND = 'merge-summary-shape-only';
 
@@ -73,6 +75,33 @@ class ShapeOnlyBackend extends tfc.KernelBackend {
 
 let backend: ShapeOnlyBackend | undefined;
 
+interface TensorInfo {
+  dataId: DataId;
+  shape: number[];
+  dtype: string;
+}
+
+/**
+ * Kernels whose output is a tensor of a shape known without any value: a
+ * stateful RNN keeps its state tensors as copies (`state.clone()`, the
+ * Identity kernel) when it is built. The copy is a new data-less tensor of
+ * the same shape and dtype.
+ */
+const SHAPE_KERNELS: Record<string, (input: TensorInfo, backend: ShapeOnlyBackend) => TensorInfo> = {
+  Identity: (x, shapeOnly) => ({ dataId: shapeOnly.write(), shape: [...x.shape], dtype: x.dtype }),
+};
+
+function registerShapeKernels(): void {
+  for (const [kernelName, make] of Object.entries(SHAPE_KERNELS)) {
+    if (tfc.getKernel(kernelName, SHAPE_ONLY_BACKEND)) continue;
+    tfc.registerKernel({
+      kernelName,
+      backendName: SHAPE_ONLY_BACKEND,
+      kernelFunc: ({ inputs, backend: current }) => make(Object.values(inputs)[0] as unknown as TensorInfo, current as unknown as ShapeOnlyBackend) as never,
+    });
+  }
+}
+
 /** Makes the shape-only backend current, and weights data-less while it is. */
 export function useShapeOnlyBackend(): void {
   if (!backend) {
@@ -89,6 +118,7 @@ export function useShapeOnlyBackend(): void {
       },
     );
     installShapeCopies();
+    registerShapeKernels();
   }
   useBackendNow(SHAPE_ONLY_BACKEND);
 }

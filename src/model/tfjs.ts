@@ -201,6 +201,29 @@ export function outputReferences(model: Container): { layer: Layer; node: number
 
 type AddWeight = (name: string, shape: Shape, dtype?: string, initializer?: unknown, ...rest: unknown[]) => LayerVariable;
 
+/**
+ * A weight asked for with a dimension that is no size: unknown (a Dense on
+ * features of unknown size, a recurrent kernel on (None, None) sequences) or
+ * one tfjs could not compute. tfjs would make it, counting it as zero values
+ * and its bytes as NaN; Keras refuses it. `owner` is the layer that asked.
+ */
+export class WeightShapeError extends Error {
+  constructor(
+    readonly owner: Layer,
+    readonly weight: string,
+    readonly shape: unknown[],
+  ) {
+    const shown = `(${shape.map((dim) => (dim === null ? 'None' : typeof dim === 'number' && Number.isFinite(dim) ? String(dim) : '?')).join(', ')}${shape.length === 1 ? ',' : ''})`;
+    super(
+      shape.every((dim) => dim === null || isSize(dim))
+        ? `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${shown} for variable path='${owner.name}/${weight}'`
+        : `its weight ${weight} would have shape ${shown}, with a dimension tfjs could not compute; no weight has that shape, so the layer cannot be built`,
+    );
+  }
+}
+
+const isSize = (dim: unknown) => typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 0;
+
 let weightFactoryInstalled = false;
 
 /**
@@ -216,26 +239,10 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   const original = proto.addWeight;
   const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
   proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
-    if (dataless()) checkWeightShape(`${(this as { name?: string }).name ?? ''}/${name}`, shape);
+    if (dataless() && !shape.every(isSize)) throw new WeightShapeError(this as Layer, name, shape);
     return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
   };
   weightFactoryInstalled = true;
-}
-
-/**
- * tfjs makes a weight of any shape it is given, and counts the bytes of a
- * shape with a None or an undefined dimension as NaN, for every later model
- * of the process too. Keras refuses a weight whose shape is not fully
- * defined, in these words; a dimension nothing could compute is refused too.
- */
-function checkWeightShape(path: string, shape: Shape): void {
-  const shown = `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
-  if (shape.some((d) => d === null)) {
-    throw new Error(`Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${shown} for variable path='${path}'`);
-  }
-  if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw new Error(`the weight '${path}' would have the shape ${shown}, with a dimension that could not be computed; no tensor has that shape`);
-  }
 }
 
 /** The dtypes a tfjs tensor can have; Keras's others (int8, bfloat16, ...) a tfjs weight holds as float32. */

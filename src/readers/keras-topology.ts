@@ -325,15 +325,22 @@ function describeMissing(ref: NodeRef, calls: Map<string, number>, verb: string)
  * inputs or outputs.
  */
 function readRefList(value: unknown, key: string, path: DocPath, file: string): NodeRef[] {
-  const list = isObject(value) ? Object.values(value) : Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+  const given = isObject(value) ? Object.values(value) : Array.isArray(value) && typeof value[0] === 'string' ? [value] : value;
+  // Keras 3 writes the outputs of a layer with nested outputs (an RNN of stacked cells returning its states) nested, as the model returns them; Keras flattens them.
+  const list = Array.isArray(given) ? given.flatMap(flattenRefs) : given;
   const what = key.replace('_', ' ');
   if (!Array.isArray(list) || list.length === 0) {
     throw new UserError('keras-config', `a functional model needs "${key}", a list of [layer, call, output] references to its ${what}; found ${describeValue(value)}`, { file, path });
   }
   return list.map((ref, i) => {
-    if (!isNodeRef(ref)) throw new UserError('wiring', `the model's ${what} name ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: list === value ? [...path, i] : path });
+    if (!isNodeRef(ref)) throw new UserError('wiring', `the model's ${what} name ${describeValue(ref)}, which is not a [layer, call, output] reference`, { file, path: list.length === (given as unknown[]).length && given === value ? [...path, i] : path });
     return ref;
   });
+}
+
+/** A reference, or a nested list of them, as a flat list. */
+function flattenRefs(item: unknown): unknown[] {
+  return Array.isArray(item) && item.length > 0 && Array.isArray(item[0]) ? item.flatMap(flattenRefs) : [item];
 }
 
 /**

@@ -124,11 +124,13 @@ class SpecReader {
         throw new UserError('spec', `layer ${i + 1} has no "type" (the Keras layer class, e.g. Conv2D), nor "use" to apply a layer again`, at);
       }
       const type = this.string(item.type, [...path, 'type'], '"type"');
+      // Keras names the layers a wrapper wraps when they are made, before the wrapper itself.
+      const named = nameInnerLayers(item, namer);
       const name = item.name === undefined ? namer.next(kerasSnakeCase(printedClass(canonicalClass(type)))) : this.string(item.name, [...path, 'name'], '"name"');
       const from = this.readFrom(item, path, name, above, inputs.length);
       const args: Record<string, unknown> = {};
       const argLocations: Record<string, SourceLocation> = {};
-      for (const [key, value] of Object.entries(item)) {
+      for (const [key, value] of Object.entries(named)) {
         if (key === 'type' || key === 'name' || key === 'from') continue;
         setOwn(args, key, value);
         setOwn(argLocations, key, this.at([...path, key], 'key'));
@@ -251,6 +253,39 @@ class SpecReader {
       }
     }
   }
+}
+
+/** The arguments that hold the layers (or cells) a wrapper wraps: Bidirectional, TimeDistributed, RNN, StackedRNNCells (also written in camelCase). */
+export const INNER_LAYER_ARGUMENTS = ['layer', 'backward_layer', 'cell', 'cells'];
+
+/**
+ * A spec entry with every layer it wraps named as Keras names it: an inner
+ * layer is made before its wrapper (`Bidirectional(LSTM(8))` makes `lstm`,
+ * then `bidirectional`), so it takes its auto-name first, and the next LSTM
+ * of the model is `lstm_1`. An inner layer is a mapping with `type` (or
+ * Keras's `{class_name, config}`), a cell list a list of them; a name given
+ * is kept. A copy: the document is left as written.
+ */
+function nameInnerLayers(entry: Mapping, namer: KerasNamer): Mapping {
+  const named: Mapping = {};
+  for (const [key, value] of Object.entries(entry)) setOwn(named, key, INNER_LAYER_ARGUMENTS.includes(kerasSnakeCase(key)) ? nameInner(value, namer) : value);
+  return named;
+}
+
+function nameInner(value: unknown, namer: KerasNamer): unknown {
+  if (Array.isArray(value)) return value.map((item) => nameInner(item, namer));
+  if (!isObject(value)) return value;
+  if (typeof value.type === 'string') {
+    const inner = nameInnerLayers(value, namer);
+    if (value.name === undefined) setOwn(inner, 'name', namer.next(kerasSnakeCase(canonicalClass(value.type))));
+    return inner;
+  }
+  if (typeof value.class_name === 'string' && isObject(value.config)) {
+    const config = nameInnerLayers(value.config, namer);
+    if (value.config.name === undefined) setOwn(config, 'name', namer.next(kerasSnakeCase(canonicalClass(value.class_name))));
+    return { ...value, config };
+  }
+  return value;
 }
 
 /** A model's default name: its file's name without the extension. */

@@ -4,6 +4,7 @@ import * as activationLayers from './activation-layers.js';
 import * as applications from './applications.js';
 import * as attention from './attention.js';
 import * as augmentation from './augmentation.js';
+import * as convLstm from './conv-lstm.js';
 import * as convolution from './convolution.js';
 import * as core from './core.js';
 import * as einsumDense from './einsum-dense.js';
@@ -14,6 +15,7 @@ import * as normalization from './normalization.js';
 import * as pipeline from './pipeline.js';
 import * as pooling from './pooling.js';
 import * as preprocessing from './preprocessing.js';
+import * as recurrent from './recurrent.js';
 import * as reshaping from './reshaping.js';
 import * as resizing from './resizing.js';
 import * as spatial from './spatial.js';
@@ -29,8 +31,8 @@ import * as tensorflowOp from './tensorflow-op.js';
  * built-in layer (a class registered under a tfjs name replaces tfjs's).
  */
 const MODULES: Record<string, unknown>[] = [
-  activationLayers, applications, attention, augmentation, convolution, core, einsumDense, flatten, lookup, merging,
-  normalization, pipeline, pooling, preprocessing, reshaping, resizing, spatial, spectrogram, subtract, tensorflowOp,
+  activationLayers, applications, attention, augmentation, convLstm, convolution, core, einsumDense, flatten, lookup, merging,
+  normalization, pipeline, pooling, preprocessing, recurrent, reshaping, resizing, spatial, spectrogram, subtract, tensorflowOp,
 ];
 
 /** The layer classes a module exports: the functions with a static className. */
