@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { kindOf } from '../src/model/arg-kinds.js';
-import { SPEC_SCHEMA_PATH, specSchemaText } from '../tools/spec-schema.js';
+import { SPEC_DOC_PATH, SPEC_SCHEMA_PATH, specDocText, specSchemaText } from '../tools/spec-schema.js';
 import { ROOT, fixture, runCli, writeTemp } from './helpers.js';
 import { OUTPUT_SCHEMAS, assertValidOutput, newAjv, readSchema } from './json-schemas.js';
 
@@ -20,6 +20,7 @@ function specErrors(doc: unknown): string[] {
 describe('the spec schema (schemas/model-spec.schema.json)', () => {
   it('is what tools/spec-schema.ts generates from the layer registry now (npm run schema rewrites it)', () => {
     assert.ok(readFileSync(SPEC_SCHEMA_PATH, 'utf8') === specSchemaText(), 'schemas/model-spec.schema.json is stale: run npm run schema');
+    assert.ok(readFileSync(SPEC_DOC_PATH, 'utf8') === specDocText(), "docs/model-spec.md's list of layer types is stale: run npm run schema");
   });
 
   for (const name of specFixtures) {
