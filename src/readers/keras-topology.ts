@@ -1,4 +1,5 @@
 import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
+import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../core/keras-names.js';
 import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
@@ -132,6 +133,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     }
   }
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
+  if (isOperationEntry(layer)) return normalizeOperation(layer, path, file, nestedModels, name ?? layer.class_name, functional);
   const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
   if (MODEL_CLASSES.has(layer.class_name)) {
     if (name === undefined) throw new UserError('keras-config', `a nested ${layer.class_name} needs a name ("name" in its config)`, { file, path });
@@ -159,6 +161,51 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   return out;
 }
 
+/** A Keras 3 functional op node: a keras.ops call saved as an entry of module keras.src.ops.<module>. */
+function isOperationEntry(layer: Json): boolean {
+  return typeof layer.module === 'string' && /^keras(\.src)?\.ops(\.|$)/.test(layer.module);
+}
+
+/**
+ * An op node becomes a layer of class keras.ops.<Class> whose configuration
+ * holds the op's own arguments and `operands`: the call's positional
+ * arguments, each tensor replaced by OPERAND_TENSOR, constants as written
+ * (`ops.add(x, 3)` gives [TENSOR, 3]). Its inputs are the tensors, in order.
+ * Keras makes a new op for every call, so an op node is called once.
+ */
+function normalizeOperation(layer: Json, path: DocPath, file: string, nestedModels: Set<string>, name: string, functional: boolean): Json {
+  const at = (p: DocPath): SourceLocation => ({ file, path: [...path, ...p] });
+  const nodes = layer.inbound_nodes;
+  if (!functional || !Array.isArray(nodes) || nodes.length !== 1 || !isObject(nodes[0]) || !('args' in nodes[0])) {
+    throw new UserError('keras-config', `"${name}" is a keras.ops ${String(layer.class_name)} node, which a Keras 3 functional model calls exactly once, with {"args", "kwargs"}`, at(nodes === undefined ? [] : ['inbound_nodes']));
+  }
+  const node = nodes[0] as Json;
+  if (isObject(node.kwargs) && hasKerasTensor(node.kwargs)) {
+    throw new UserError('keras-config', `"${name}" (keras.ops ${String(layer.class_name)}) takes a tensor by keyword; merge-summary reads an op's tensors from its positional arguments only`, at(['inbound_nodes', 0, 'kwargs']));
+  }
+  const tensors: NodeRef[] = [];
+  collectKerasTensors(node.args, tensors, nestedModels);
+  if (tensors.length === 0) throw new UserError('wiring', `"${name}" (keras.ops ${String(layer.class_name)}) takes no input tensors`, at(['inbound_nodes', 0]));
+  const operands = (Array.isArray(node.args) ? node.args : [node.args]).map(operandTemplate);
+  const config = normalizeValue(layer.config, [...path, 'config'], file) as Json;
+  const out: Json = { class_name: `${KERAS_OP_PREFIX}${String(layer.class_name)}`, config: { ...config, name, operands }, name, inbound_nodes: [tensors] };
+  entryPaths.set(out, path);
+  return out;
+}
+
+function hasKerasTensor(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasKerasTensor);
+  if (!isObject(value)) return false;
+  return value.class_name === '__keras_tensor__' || Object.values(value).some(hasKerasTensor);
+}
+
+/** An op's argument with every tensor replaced by OPERAND_TENSOR. */
+function operandTemplate(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(operandTemplate);
+  if (isObject(value) && value.class_name === '__keras_tensor__') return { ...OPERAND_TENSOR };
+  return value;
+}
+
 /** A declared input shape: the batch then each dimension, every one null (any size) or a positive whole number. */
 function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: string, layer: string): void {
   if (!Array.isArray(shape) || shape.length === 0) throw new UserError('keras-config', `layer "${layer}": "${key}" must be a list of dimensions, not ${describeValue(shape)}`, { file, path });
@@ -182,9 +229,7 @@ function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: 
     let refs: unknown[];
     if (isObject(node)) {
       if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
-      const tensors: NodeRef[] = [];
-      collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
-      refs = tensors;
+      refs = keras3CallInputs(node, nestedModels, layer, n, file, path);
     } else if (Array.isArray(node)) {
       refs = node;
     } else {
@@ -214,6 +259,52 @@ function describeValue(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
+
+/**
+ * Keyword arguments of a Keras 3 call that are the layer's inputs, in the
+ * order its call takes them: a call may name its inputs (`mha(query=q,
+ * value=v, key=k)`), and an RNN's initial states are inputs after its
+ * sequence (tfjs takes them as inputs[1:], as Keras 2 did).
+ */
+const INPUT_KEYWORDS = ['inputs', 'sequences', 'sequence', 'x', 'query', 'value', 'key', 'initial_state', 'constants'];
+
+/** Keyword arguments whose tensors Keras's graph has as inputs of the call, but which change no shape: masks, and a tensor `training`. */
+function isKeywordEdge(name: string): boolean {
+  return name === 'mask' || name === 'training' || name.endsWith('_mask');
+}
+
+/**
+ * A Keras 3 call's inputs: the tensors of its positional arguments and of
+ * the keyword arguments that are inputs, then the tensors Keras's graph has
+ * beside them (a `mask` by keyword), each marked as a keyword input so that
+ * the layer is not given them (model/tfjs.ts, KEYWORD_INPUTS): their op
+ * nodes are rows and "Connected to" lists them, as in Keras's summary.
+ */
+function keras3CallInputs(node: Json, nestedModels: Set<string>, layer: string, n: number, file: string, path: DocPath): NodeRef[] {
+  const positional: NodeRef[] = [];
+  collectKerasTensors(node.args, positional, nestedModels);
+  const kwargs = isObject(node.kwargs) ? node.kwargs : {};
+  for (const key of INPUT_KEYWORDS) if (Object.prototype.hasOwnProperty.call(kwargs, key)) collectKerasTensors(kwargs[key], positional, nestedModels);
+  const keyword: NodeRef[] = [];
+  const names: string[] = [];
+  // Keras flattens a call's keyword arguments in the order of their names (tree.flatten sorts a dict's keys).
+  for (const key of Object.keys(kwargs).filter((k) => !INPUT_KEYWORDS.includes(k)).sort()) {
+    const tensors: NodeRef[] = [];
+    collectKerasTensors(kwargs[key], tensors, nestedModels);
+    if (tensors.length === 0) continue;
+    if (!isKeywordEdge(key)) {
+      throw new UserError('wiring', `layer "${layer}": call ${n} passes a tensor as its keyword argument "${key}", which merge-summary does not know how the layer takes`, { file, path: [...path, n, 'kwargs', key] });
+    }
+    keyword.push(...tensors);
+    names.push(...tensors.map(() => key));
+  }
+  if (keyword.length === 0) return positional;
+  const marker = { [KEYWORD_INPUTS_KEY]: names };
+  return [...positional, ...keyword].map((ref) => [ref[0], ref[1], ref[2], marker] as NodeRef);
+}
+
+/** The kwargs key model/tfjs.ts's KEYWORD_INPUTS reads (readers do not import the model layer). */
+const KEYWORD_INPUTS_KEY = 'keywordInputs';
 
 function collectKerasTensors(value: unknown, out: NodeRef[], nestedModels: Set<string>): void {
   if (Array.isArray(value)) {
