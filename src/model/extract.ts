@@ -36,10 +36,12 @@ export function extractFacts(built: BuiltModel): ModelFacts {
 
 function modelFacts(model: Container, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>): ModelFacts {
   const relevant = modelNodes(model);
+  // A Sequential's layers, as Keras's model.layers and summary have them, leave out its InputLayer.
+  const layers = model.getClassName() === 'Sequential' ? model.layers.filter((layer) => layer.getClassName() !== 'InputLayer') : model.layers;
   return {
     name: userName(model.name),
     source: '',
-    layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
+    layers: layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
     trainableWeights: weightsOf(model).trainable.map(weightFact),
     nonTrainableWeights: weightsOf(model).nonTrainable.map(weightFact),
     outputs: outputReferences(model).map((ref) => ({ layer: userName(ref.layer.name), node: ref.node, tensor: ref.tensor })),
