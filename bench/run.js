@@ -20,7 +20,8 @@ function measure(args, runs, status = 0) {
   const peaks = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['--require', preload, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    // A large model's every merge in full is megabytes of text; spawnSync's default buffer (1 MB) would kill the run.
+    const result = spawnSync(process.execPath, ['--require', preload, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.status !== status) throw new Error(`${args.join(' ')} exited ${result.status}, not ${status}:\n${result.stderr}`);
     times.push(seconds);
@@ -85,7 +86,7 @@ for (const c of cases) {
     continue;
   }
   // A model the tool refuses (a layer class it has no rule for yet) has no time to measure: say why instead.
-  const trial = spawnSync(process.execPath, c.args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const trial = spawnSync(process.execPath, c.args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28 });
   if (trial.status !== (c.status ?? 0)) {
     console.log(`${c.name.padEnd(56)} not measured: exit ${trial.status}: ${trial.stderr.trim().split('\n')[0].slice(0, 160)}`);
     continue;

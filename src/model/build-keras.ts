@@ -59,8 +59,9 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   }
   refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
   refuseWrongKinds(topology.model, topology.file);
-  // The op nodes' classes are tfjs classes only while a file's model is built (and built again): never a spec's layer type.
-  const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = { ...OPERATION_CLASSES };
+  // The classes of the model's op nodes are tfjs classes only while it is built (and built again): never a spec's layer type.
+  const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
+  for (const className of operationClassesOf(topology.model)) if (Object.prototype.hasOwnProperty.call(OPERATION_CLASSES, className)) placeholders[className] = OPERATION_CLASSES[className];
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
   const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
@@ -226,6 +227,16 @@ function refuseWrongKinds(model: Json, file: string): void {
       throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}): ${problem}`, { file, path: at ? [...at, 'config', key] : [] });
     }
   }
+}
+
+/** The class names of the keras.ops nodes of a model and of the models nested in it. */
+function operationClassesOf(model: Json, into = new Set<string>()): Set<string> {
+  for (const entry of ((model.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+    const className = String(entry.class_name);
+    if (MODEL_CLASSES.has(className)) operationClassesOf(entry, into);
+    else if (className.startsWith(KERAS_OP_PREFIX)) into.add(className);
+  }
+  return into;
 }
 
 interface UnknownLayer {
