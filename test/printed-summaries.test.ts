@@ -76,14 +76,22 @@ const cases = readdirSync(PRINTED)
   .sort();
 
 describe("Keras's printed summaries (test/conformance/printed/) against the tool's table", () => {
-  it('has the oracles of every printed detail', () => {
+  it('has the oracles of every printed detail: Sequential, several outputs, nested models, show_trainable, layer_range, keras.ops rows and masks', () => {
     assert.deepEqual(cases, [
       'branches',
       'branches-layer-range',
+      'embedding-mask',
       'hard-sigmoid-ops',
       'hard-sigmoid-ops-show-trainable',
+      'mask-attention',
+      'mask-multi-head-attention',
+      'mask-sequences',
+      'mask-unused',
+      'masking',
+      'masks-merged',
       'nested-twice',
       'nested-twice-expand-nested',
+      'ops-zoo',
       'sequential',
       'several-outputs',
       'trainable-mix-show-trainable',

@@ -638,7 +638,7 @@ export const KERAS_OPERATION_CLASSES = [
   'Expm1', 'Log', 'Log1p', 'Log2', 'Log10', 'Sin', 'Cos', 'Tan', 'Tanh', 'Sinh', 'Cosh', 'Arcsin', 'Arccos', 'Arctan', 'Arcsinh',
   'Arccosh', 'Arctanh', 'Floor', 'Ceil', 'Reciprocal', 'Erfc', 'Cbrt', 'Square', 'Clip', 'LogicalNot', 'Isfinite', 'Isinf', 'Isnan',
   'LogSoftmax', 'Cast', 'SaturateCast', 'ConvertToTensor', 'ZerosLike', 'OnesLike', 'Any', 'All', 'Sum', 'Prod', 'Mean', 'Std', 'Var', 'Logsumexp', 'Max',
-  'Min', 'Amax', 'Amin', 'Argmax', 'Argmin', 'Transpose', 'ExpandDims', 'Squeeze', 'Stack',
+  'Min', 'Amax', 'Amin', 'Argmax', 'Argmin', 'Transpose', 'ExpandDims', 'Squeeze', 'Stack', 'GetItem',
 ] as const;
 
 export const KNOWN_LAYER_CLASSES = [

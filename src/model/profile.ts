@@ -10,7 +10,8 @@ import { kerasClassName } from './keras-class.js';
 import { kernelBackendInfo, preferredKernelBackend, useKernelBackend, type KernelBackendName } from './kernels.js';
 import { withFastRandomWeights } from './random-weights.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { deserialize, nodeIndex, nodesInExecutionOrder, tfc, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
+import { OPERATION_CLASSES } from './layers/operations.js';
+import { KEYWORD_INPUTS, deserialize, nodeIndex, nodesInExecutionOrder, tfc, withTemporaryClasses, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
 
 /**
  * `profile`: a model run for real on the best kernel backend, with random
@@ -103,7 +104,8 @@ function checkInputs(built: BuiltModel): void {
 
 async function profileOne(name: string, built: BuiltModel, options: ProfileOptions, synchronous: boolean, tick: () => void): Promise<ModelProfile> {
   const before = tfc.memory().numBytes;
-  const model = deserialize<LayersModel>(built.model.getClassName(), withFastRandomWeights(built.model.getConfig()));
+  // A Keras 3 file's op nodes are classes only while its model is built (layers/operations.ts).
+  const model = withTemporaryClasses(OPERATION_CLASSES, () => deserialize<LayersModel>(built.model.getClassName(), withFastRandomWeights(built.model.getConfig())));
   const weightBytes = tfc.memory().numBytes - before;
   const inputs = model.inputs.map((input, i) => {
     const shape = [input.shape[0] ?? options.batchSize, ...(input.shape.slice(1) as number[])];
@@ -177,7 +179,8 @@ async function layerByLayer(model: LayersModel, inputs: Tensor[], nodes: TfNode[
     for (const [k, node] of nodes.entries()) {
       const layer = node.outboundLayer;
       const given = node.inputTensors.map((input) => values.get(input.id) as Value);
-      const kwargs: Record<string, unknown> = { ...(node.callArgs ?? {}) };
+      // A call's keyword tensors (a Keras 3 mask) are edges of the graph, not among the inputs it runs on.
+      const { [KEYWORD_INPUTS]: _keywords, ...kwargs }: Record<string, unknown> = { ...(node.callArgs ?? {}) };
       const masks = given.map((value) => value.mask ?? null);
       if (masks.some((mask) => mask !== null) && kwargs.mask == null) kwargs.mask = masks[0];
       const start = performance.now();

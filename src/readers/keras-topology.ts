@@ -199,10 +199,16 @@ function hasKerasTensor(value: unknown): boolean {
   return value.class_name === '__keras_tensor__' || Object.values(value).some(hasKerasTensor);
 }
 
-/** An op's argument with every tensor replaced by OPERAND_TENSOR. */
+/**
+ * An op's argument with every tensor replaced by OPERAND_TENSOR; a slice
+ * (`x[:, 0]`'s key) as {slice: [start, stop, step]}, Keras's Ellipsis as
+ * {ellipsis: true}.
+ */
 function operandTemplate(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(operandTemplate);
   if (isObject(value) && value.class_name === '__keras_tensor__') return { ...OPERAND_TENSOR };
+  if (isObject(value) && value.class_name === '__slice__' && isObject(value.config)) return { slice: [value.config.start ?? null, value.config.stop ?? null, value.config.step ?? null] };
+  if (isObject(value) && value.class_name === '__ellipsis__') return { ellipsis: true };
   return value;
 }
 

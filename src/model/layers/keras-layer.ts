@@ -1,4 +1,4 @@
-import { LayerBase, tfl, type Layer, type Shape } from '../tfjs.js';
+import { LayerBase, tfl, type Layer, type Shape, type Tensor } from '../tfjs.js';
 
 const Base = LayerBase as unknown as new (config: object) => Layer & {
   addWeight(name: string, shape: number[], dtype: string, initializer: unknown, regularizer: unknown, trainable: boolean): unknown;
@@ -41,7 +41,8 @@ export abstract class KerasLayer extends Base {
     return { ...super.getConfig(), ...(this.args as Record<string, never>) };
   }
 
-  override call(): never {
+  // A class that can compute (a keras.ops node, for profile) overrides this.
+  override call(_inputs?: Tensor | Tensor[], _kwargs?: Record<string, unknown>): Tensor | Tensor[] {
     throw new Error(`merge-summary computes no values for ${this.getClassName()}; it knows its shapes and weights`);
   }
 }

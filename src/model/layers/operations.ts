@@ -1,5 +1,6 @@
+import { UserError } from '../../core/errors.js';
 import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../../core/keras-names.js';
-import type { Layer, LayerConstructor, Shape, SymbolicTensor } from '../tfjs.js';
+import { tfc, type Layer, type LayerConstructor, type Shape, type SymbolicTensor, type Tensor } from '../tfjs.js';
 import { KerasLayer } from './keras-layer.js';
 
 /**
@@ -38,8 +39,11 @@ interface OperationRule {
   /** The op's own constructor arguments (camelCase, as a tfjs config has them) and Keras's defaults. */
   defaults?: Record<string, unknown>;
   dtype: DtypeRule;
-  /** The output shape from the operands' shapes (a constant's shape is [], as Keras's getattr(x, "shape", [])). */
-  shape: (operands: OperandShape[], args: Record<string, unknown>) => Dim[];
+  /**
+   * The output shape from the operands' shapes (a constant's is undefined: Keras's getattr(x, "shape", []) gives
+   * it none), the op's arguments, and the operands as written (a GetItem's key is a constant).
+   */
+  shape: (operands: OperandShape[], args: Record<string, unknown>, written: unknown[]) => Dim[];
 }
 
 class OperationError extends Error {}
@@ -203,6 +207,63 @@ function stacked(operand: OperandShape, axis: unknown): Dim[] {
   return out;
 }
 
+/** A GetItem key's parts as the reader writes them: a slice's start, stop and step, Keras's Ellipsis, None (a new axis). */
+type KeyPart = number | null | { slice: (number | null)[] } | { ellipsis: true };
+
+/** Python's len(range(*slice(start, stop, step).indices(length))). */
+function sliceLength([start, stop, step]: (number | null)[], length: number): number {
+  const by = step ?? 1;
+  if (by === 0) fail('slice step cannot be zero');
+  const clamp = (value: number | null, fallback: number, low: number, high: number) => {
+    if (value === null) return fallback;
+    const at = value < 0 ? value + length : value;
+    return Math.min(Math.max(at, low), high);
+  };
+  const from = by > 0 ? clamp(start, 0, 0, length) : clamp(start, length - 1, -1, length - 1);
+  const to = by > 0 ? clamp(stop, length, 0, length) : clamp(stop, -1, -1, length - 1);
+  return by > 0 ? Math.max(0, Math.ceil((to - from) / by)) : Math.max(0, Math.ceil((from - to) / -by));
+}
+
+/** numpy GetItem.compute_output_spec: x[key] with whole numbers, slices, an Ellipsis and new axes. */
+function indexed(input: Dim[], key: unknown): Dim[] {
+  const isEllipsis = (part: unknown) => typeof part === 'object' && part !== null && (part as { ellipsis?: unknown }).ellipsis === true;
+  const described = () => JSON.stringify(key);
+  let parts: KeyPart[];
+  if (typeof key === 'number') parts = [key];
+  else if (Array.isArray(key)) parts = [...(key as KeyPart[])];
+  else return fail(`Unsupported key type for array slice. Received: \`${described()}\``);
+  const ellipses = parts.filter(isEllipsis).length;
+  if (ellipses > 1) fail(`Slice should only have one ellipsis. Received: \`${described()}\``);
+  if (ellipses === 0) parts.push({ ellipsis: true });
+  let remaining = [...input];
+  const out: Dim[] = [];
+  while (parts.length > 0) {
+    const part = parts.shift() as KeyPart;
+    if (isEllipsis(part)) {
+      const needed = parts.length - parts.filter((p) => p === null).length;
+      const consumed = remaining.length - needed;
+      out.push(...remaining.slice(0, consumed));
+      remaining = remaining.slice(consumed);
+      continue;
+    }
+    if (part === null) {
+      out.push(1);
+      continue;
+    }
+    if (remaining.length === 0) fail(`Array has shape ${pyTuple(input)} but slice has to many indices. Received: \`${described()}\``);
+    const length = remaining.shift() as Dim;
+    if (typeof part === 'number' && Number.isInteger(part)) {
+      const index = length === null ? 0 : part >= 0 ? part : part + length;
+      if (length !== null && (index < 0 || index >= length)) fail(`Array has shape ${pyTuple(input)} but out-of-bounds index ${described()} was requested.`);
+    } else if (typeof part === 'object' && Array.isArray((part as { slice?: unknown }).slice)) {
+      out.push(length === null ? null : sliceLength((part as { slice: (number | null)[] }).slice, length));
+    } else {
+      fail(`Unsupported key type for array slice. Received: \`${described()}\``);
+    }
+  }
+  return out;
+}
+
 /**
  * The ops whose shape rule merge-summary has, by Keras class name. Any other
  * op in a file is refused as a class without a rule (--allow-unknown takes it
@@ -247,6 +308,7 @@ export const OPERATIONS: Record<string, OperationRule> = {
   Argmax: reduction('int32'), Argmin: reduction('int32'),
 
   // Shapes.
+  GetItem: { dtype: 'same', shape: ([x], _args, [, key]) => indexed(tensorShape(x), key) },
   Reshape: { defaults: { newshape: null }, dtype: 'same', shape: ([x], args) => reshaped(tensorShape(x), args.newshape) },
   Transpose: { defaults: { axes: null }, dtype: 'same', shape: ([x], args) => transposed(tensorShape(x), args.axes) },
   ExpandDims: { defaults: { axis: null }, dtype: 'same', shape: ([x], args) => expanded(tensorShape(x), args.axis) },
@@ -254,6 +316,90 @@ export const OPERATIONS: Record<string, OperationRule> = {
   Concatenate: { defaults: { axis: 0 }, dtype: 'result', shape: ([xs], args) => concatenated(xs, args.axis) },
   Stack: { defaults: { axis: 0 }, dtype: 'result', shape: ([x], args) => stacked(x, args.axis) },
 };
+
+/**
+ * What `profile` runs for an op, on tfjs's kernels: its operands (tensors,
+ * and constants as numbers) and its arguments to its output. An op without
+ * one stops `profile` with a message; its summary needs none.
+ */
+type Kernel = (operands: (Tensor | number | unknown)[], args: Record<string, unknown>) => Tensor;
+
+const asTensor = (value: unknown): Tensor => (typeof value === 'number' || typeof value === 'boolean' ? tfc.scalar(Number(value)) : (value as Tensor));
+const two = (fn: (a: Tensor, b: Tensor) => Tensor): Kernel => ([a, b]) => {
+  const [x, y] = [asTensor(a), asTensor(b)];
+  // tfjs's kernels want one dtype; Keras promotes (an int tensor plus 0.5 is float).
+  return x.dtype === y.dtype ? fn(x, y) : fn(tfc.cast(x, 'float32'), tfc.cast(y, 'float32'));
+};
+const one = (fn: (x: Tensor) => Tensor): Kernel => ([x]) => fn(x as Tensor);
+const axes = (axis: unknown): number | number[] | undefined => (axis === null || axis === undefined ? undefined : (axis as number | number[]));
+const reduce = (fn: (x: Tensor, axis?: number | number[], keepDims?: boolean) => Tensor): Kernel => ([x], args) => fn(x as Tensor, axes(args.axis), args.keepdims === true);
+const KERNELS: Record<string, Kernel> = {
+  Add: two(tfc.add), Subtract: two(tfc.sub), Multiply: two(tfc.mul), Divide: two(tfc.div), TrueDivide: two(tfc.div), DivideNoNan: two(tfc.divNoNan),
+  FloorDivide: two(tfc.floorDiv), Mod: two(tfc.mod), Power: two(tfc.pow), Maximum: two(tfc.maximum), Minimum: two(tfc.minimum), Arctan2: two(tfc.atan2),
+  Equal: two(tfc.equal), NotEqual: two(tfc.notEqual), Greater: two(tfc.greater), GreaterEqual: two(tfc.greaterEqual), Less: two(tfc.less), LessEqual: two(tfc.lessEqual),
+  LogicalAnd: two(tfc.logicalAnd), LogicalOr: two(tfc.logicalOr), LogicalXor: two(tfc.logicalXor),
+  Abs: one(tfc.abs), Absolute: one(tfc.abs), Negative: one(tfc.neg), Sign: one(tfc.sign), Round: one(tfc.round), Sqrt: one(tfc.sqrt), Square: one(tfc.square),
+  Exp: one(tfc.exp), Expm1: one(tfc.expm1), Log: one(tfc.log), Log1p: one(tfc.log1p), Sin: one(tfc.sin), Cos: one(tfc.cos), Tan: one(tfc.tan), Tanh: one(tfc.tanh),
+  Sinh: one(tfc.sinh), Cosh: one(tfc.cosh), Arcsin: one(tfc.asin), Arccos: one(tfc.acos), Arctan: one(tfc.atan), Arcsinh: one(tfc.asinh), Arccosh: one(tfc.acosh),
+  Arctanh: one(tfc.atanh), Floor: one(tfc.floor), Ceil: one(tfc.ceil), Reciprocal: one(tfc.reciprocal), Rsqrt: one(tfc.rsqrt), Erf: one(tfc.erf),
+  LogicalNot: one(tfc.logicalNot), Isnan: one(tfc.isNaN), Isinf: one(tfc.isInf), Isfinite: one(tfc.isFinite),
+  Relu: one(tfc.relu), Relu6: one(tfc.relu6), Sigmoid: one(tfc.sigmoid), Elu: one(tfc.elu), Selu: one(tfc.selu), Softplus: one(tfc.softplus),
+  HardSigmoid: one((x) => tfc.div(tfc.relu6(tfc.add(x, 3)), 6)),
+  HardSilu: one((x) => tfc.mul(x, tfc.div(tfc.relu6(tfc.add(x, 3)), 6))),
+  Silu: one((x) => tfc.mul(x, tfc.sigmoid(x))),
+  StopGradient: one((x) => tfc.clone(x)), Copy: one((x) => tfc.clone(x)), ConvertToTensor: one((x) => tfc.clone(x)),
+  Softmax: ([x], args) => tfc.softmax(x as Tensor, (args.axis as number | null) ?? -1),
+  LogSoftmax: ([x], args) => tfc.logSoftmax(x as Tensor, (args.axis as number | null) ?? -1),
+  Clip: ([x], args) => tfc.clipByValue(x as Tensor, Number(args.xMin ?? -Infinity), Number(args.xMax ?? Infinity)),
+  Cast: ([x], args) => tfc.cast(x as Tensor, (TFJS_DTYPES[String(args.dtype)] ?? 'float32') as 'float32'),
+  ZerosLike: one(tfc.zerosLike), OnesLike: one(tfc.onesLike),
+  Any: reduce(tfc.any), All: reduce(tfc.all), Sum: reduce(tfc.sum), Mean: reduce(tfc.mean), Max: reduce(tfc.max), Min: reduce(tfc.min),
+  Amax: reduce(tfc.max), Amin: reduce(tfc.min), Prod: reduce(tfc.prod), Logsumexp: reduce(tfc.logSumExp),
+  Reshape: ([x], args) => tfc.reshape(x as Tensor, args.newshape as number[]),
+  Transpose: ([x], args) => tfc.transpose(x as Tensor, (args.axes as number[] | null) ?? undefined),
+  ExpandDims: ([x], args) => (axisList(args.axis ?? -1) as number[]).reduce((t, a) => tfc.expandDims(t, a), x as Tensor),
+  Squeeze: ([x], args) => tfc.squeeze(x as Tensor, args.axis === null ? undefined : (axisList(args.axis) as number[])),
+  Concatenate: ([xs], args) => tfc.concat(xs as Tensor[], args.axis as number),
+  Stack: ([xs], args) => tfc.stack(xs as Tensor[], args.axis as number),
+  GetItem: ([x, key]) => stridedIndex(x as Tensor, key),
+  Where: ([condition, a, b]) => {
+    const [x, y] = [asTensor(a), asTensor(b)];
+    const same = x.dtype === y.dtype;
+    return tfc.where(tfc.cast(asTensor(condition), 'bool'), same ? x : tfc.cast(x, 'float32'), same ? y : tfc.cast(y, 'float32'));
+  },
+};
+
+/** x[key] as tfjs's stridedSlice does numpy's indexing: a bit per part of the key for an Ellipsis, a new axis, an index. */
+function stridedIndex(x: Tensor, key: unknown): Tensor {
+  const parts = (Array.isArray(key) ? key : [key]) as KeyPart[];
+  const begin: number[] = [];
+  const end: number[] = [];
+  const strides: number[] = [];
+  let beginMask = 0;
+  let endMask = 0;
+  let ellipsisMask = 0;
+  let newAxisMask = 0;
+  let shrinkMask = 0;
+  parts.forEach((part, i) => {
+    const bit = 1 << i;
+    if (part === null) newAxisMask |= bit;
+    else if (typeof part === 'number') shrinkMask |= bit;
+    else if ('ellipsis' in part) ellipsisMask |= bit;
+    else {
+      const [start, stop, step] = part.slice;
+      if (start === null) beginMask |= bit;
+      if (stop === null) endMask |= bit;
+      begin.push(start ?? 0);
+      end.push(stop ?? 0);
+      strides.push(step ?? 1);
+      return;
+    }
+    begin.push(typeof part === 'number' ? part : 0);
+    end.push(typeof part === 'number' ? part + 1 : 0);
+    strides.push(1);
+  });
+  return tfc.stridedSlice(x, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkMask);
+}
 
 /** Every op node class, by its tfjs class name (keras.ops.Add, ...): given to tfjs's deserializer for the time of a build. */
 export const OPERATION_CLASSES: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
@@ -277,7 +423,7 @@ abstract class KerasOperation extends KerasLayer {
   static rule: OperationRule;
 
   /** The operands as the call gave them, with TENSOR where each input goes. */
-  private get operands(): unknown[] {
+  protected get operands(): unknown[] {
     return (this.args.operands as unknown[] | undefined) ?? [TENSOR];
   }
 
@@ -310,11 +456,23 @@ abstract class KerasOperation extends KerasLayer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     try {
-      return this.rule.shape(this.operandShapes(inputShape), this.args) as Shape;
+      return this.rule.shape(this.operandShapes(inputShape), this.args, this.operands) as Shape;
     } catch (error) {
       if (error instanceof OperationError) throw new Error(`${this.getClassName().slice(OPERATION_PREFIX.length)}: ${error.message}`);
       throw error;
     }
+  }
+
+  /** The op on values (profile runs the model): its kernel on the inputs put back among its constants. */
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const name = this.getClassName().slice(OPERATION_PREFIX.length);
+    const kernel = KERNELS[name];
+    if (!kernel) throw new UserError('usage', `profile cannot run layer "${this.name}": keras.ops' ${name} has no kernel here (its summary needs none)`);
+    const given = [inputs].flat();
+    let next = 0;
+    const visit = (value: unknown): unknown => (isTensorMarker(value) ? given[next++] : Array.isArray(value) && value.some((item) => isTensorMarker(item)) ? value.map(visit) : value);
+    const operands = this.operands.map(visit);
+    return tfc.tidy(() => kernel(operands, this.args));
   }
 
   override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: Record<string, unknown>): SymbolicTensor | SymbolicTensor[] {
