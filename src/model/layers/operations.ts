@@ -1,6 +1,6 @@
 import { UserError } from '../../core/errors.js';
 import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../../core/keras-names.js';
-import { tfc, type Layer, type LayerConstructor, type Shape, type SymbolicTensor, type Tensor } from '../tfjs.js';
+import { tfc, tfl, type Layer, type LayerConstructor, type Shape, type SymbolicTensor, type Tensor } from '../tfjs.js';
 import { KerasLayer } from './keras-layer.js';
 
 /**
@@ -477,8 +477,12 @@ abstract class KerasOperation extends KerasLayer {
 
   override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: Record<string, unknown>): SymbolicTensor | SymbolicTensor[] {
     const output = super.apply(inputs, kwargs) as SymbolicTensor | SymbolicTensor[];
-    const dtype = this.outputDtype([inputs].flat() as SymbolicTensor[]);
-    for (const tensor of [output].flat()) (tensor as { dtype: string }).dtype = dtype;
+    // A symbolic output gets Keras's dtype (tfjs gives it its first input's); a computed one has its kernel's.
+    const symbolic = [output].flat().filter((tensor) => tensor instanceof tfl.SymbolicTensor);
+    if (symbolic.length > 0) {
+      const dtype = this.outputDtype([inputs].flat() as SymbolicTensor[]);
+      for (const tensor of symbolic) (tensor as { dtype: string }).dtype = dtype;
+    }
     return output;
   }
 
