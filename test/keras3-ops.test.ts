@@ -110,6 +110,14 @@ describe('keras.ops nodes in a Keras 3 file', () => {
     assert.ok((JSON.parse(allowed.stdout) as ModelSummary).layers.find((layer) => layer.name === 'multiply')?.unverified);
   });
 
+  it('saved without its module (as Keras 3\'s .h5 saves it), ops.add(x, 3.0) reads as the layer Add called on 3.0: refused as Keras refuses to load it', async () => {
+    const model = kerasJson('hard-sigmoid-ops');
+    delete layerNamed(model, 'add').module;
+    const result = await runCli([writeTemp('no-module.json', JSON.stringify(model, null, 1))]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /no-module\.json:\d+:\d+: layer "add": call 0 takes 3 among its positional arguments, which Keras refuses \("Only input tensors may be passed as positional arguments"\)/);
+  });
+
   it('an op whose operands Keras could not broadcast is refused with Keras\'s reason', async () => {
     const model = kerasJson('hard-sigmoid-ops');
     // add(conv2d's (None, 8, 8, 4), the input's (None, 8, 8, 3))

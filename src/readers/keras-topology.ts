@@ -134,7 +134,7 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   }
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
   if (isOperationEntry(layer)) return normalizeOperation(layer, path, file, nestedModels, name ?? layer.class_name, functional);
-  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
+  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '', MODEL_CLASSES.has(layer.class_name as string));
   if (MODEL_CLASSES.has(layer.class_name)) {
     if (name === undefined) throw new UserError('keras-config', `a nested ${layer.class_name} needs a name ("name" in its config)`, { file, path });
     const nested = normalizeModel(layer, path, file);
@@ -227,7 +227,7 @@ function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: st
  * [layer, node, tensor, kwargs]. Keras 3 numbers a nested model's calls from
  * 0; Keras 2 and tfjs count the nested model's own construction as node 0.
  */
-function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string): NodeRef[][] {
+function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string, isModel: boolean): NodeRef[][] {
   if (nodes === undefined) return [];
   if (!Array.isArray(nodes)) throw new UserError('keras-config', `layer "${layer}": "inbound_nodes" must be a list of calls, not ${describeValue(nodes)}`, { file, path });
   return nodes.map((node, n) => {
@@ -235,7 +235,7 @@ function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: 
     let refs: unknown[];
     if (isObject(node)) {
       if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
-      refs = keras3CallInputs(node, nestedModels, layer, n, file, path);
+      refs = keras3CallInputs(node, nestedModels, layer, n, file, path, isModel);
     } else if (Array.isArray(node)) {
       refs = node;
     } else {
@@ -286,7 +286,17 @@ function isKeywordEdge(name: string): boolean {
  * the layer is not given them (model/tfjs.ts, KEYWORD_INPUTS): their op
  * nodes are rows and "Connected to" lists them, as in Keras's summary.
  */
-function keras3CallInputs(node: Json, nestedModels: Set<string>, layer: string, n: number, file: string, path: DocPath): NodeRef[] {
+function keras3CallInputs(node: Json, nestedModels: Set<string>, layer: string, n: number, file: string, path: DocPath, isModel: boolean): NodeRef[] {
+  // A model takes other positional arguments (Functional allows them); a layer only tensors.
+  const constant = isModel ? undefined : firstConstant(node.args);
+  if (typeof constant === 'number' || typeof constant === 'boolean') {
+    // Keras 3's .h5 files lose an op node's module, and its `ops.add(x, 3.0)` reads as the layer Add called on 3.0.
+    throw new UserError(
+      'wiring',
+      `layer "${layer}": call ${n} takes ${describeValue(constant)} among its positional arguments, which Keras refuses ("Only input tensors may be passed as positional arguments"): a keras.ops call saved without the module that marks it as one (as Keras 3's .h5 format saves it) cannot be read back, by Keras either; the .keras format keeps it`,
+      { file, path: [...path, n, 'args'] },
+    );
+  }
   const positional: NodeRef[] = [];
   collectKerasTensors(node.args, positional, nestedModels);
   const kwargs = isObject(node.kwargs) ? node.kwargs : {};
@@ -307,6 +317,20 @@ function keras3CallInputs(node: Json, nestedModels: Set<string>, layer: string, 
   if (keyword.length === 0) return positional;
   const marker = { [KEYWORD_INPUTS_KEY]: names };
   return [...positional, ...keyword].map((ref) => [ref[0], ref[1], ref[2], marker] as NodeRef);
+}
+
+/** The first value of a call's positional arguments that is neither a tensor nor None. */
+function firstConstant(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstConstant(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || value === undefined) return undefined;
+  if (isObject(value) && value.class_name === '__keras_tensor__') return undefined;
+  return isObject(value) ? Object.values(value).map(firstConstant).find((found) => found !== undefined) : value;
 }
 
 /** The kwargs key model/tfjs.ts's KEYWORD_INPUTS reads (readers do not import the model layer). */
