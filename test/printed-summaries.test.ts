@@ -83,6 +83,7 @@ describe("Keras's printed summaries (test/conformance/printed/) against the tool
       'embedding-mask',
       'hard-sigmoid-ops',
       'hard-sigmoid-ops-show-trainable',
+      'initial-state-keyword',
       'mask-attention',
       'mask-multi-head-attention',
       'mask-sequences',

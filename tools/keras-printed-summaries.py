@@ -177,6 +177,17 @@ def masking():
     return build(spec).model, spec
 
 
+def initial_state_keyword():
+    """An LSTM given its initial states by keyword: they are its inputs after the sequence; and, the call having a
+    keyword argument, Keras records no mask for it though its input carries one (no not_equal row)."""
+    tokens = keras.Input((5,), dtype="int32", name="tokens")
+    h = keras.Input((4,), name="h")
+    c = keras.Input((4,), name="c")
+    embedded = keras.layers.Embedding(10, 3, mask_zero=True)(tokens)
+    out = keras.layers.LSTM(4)(embedded, initial_state=[h, c])
+    return keras.Model([tokens, h, c], out, name="initial_state_keyword"), None
+
+
 def ops_zoo():
     """keras.ops calls of each kind merge-summary has a rule for, with constants among their arguments."""
     x = keras.Input((4, 6), name="x")
@@ -211,6 +222,7 @@ EXAMPLES = [
     ("mask-multi-head-attention", mask_multi_head_attention, {}),
     ("masking", masking, {}),
     ("ops-zoo", ops_zoo, {}),
+    ("initial-state-keyword", initial_state_keyword, {}),
 ]
 
 
