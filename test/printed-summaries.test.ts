@@ -90,6 +90,7 @@ describe("Keras's printed summaries (test/conformance/printed/) against the tool
       'mask-unused',
       'masking',
       'masks-merged',
+      'nested-mask-expand-nested',
       'nested-twice',
       'nested-twice-expand-nested',
       'ops-zoo',

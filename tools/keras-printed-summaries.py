@@ -188,6 +188,19 @@ def initial_state_keyword():
     return keras.Model([tokens, h, c], out, name="initial_state_keyword"), None
 
 
+def nested_mask():
+    """A nested model whose LSTM takes an Embedding's mask: expanded, it shows its layers (Functional.layers), not its
+    not_equal op, which only the model's own rows (model._operations) would list."""
+    ids = keras.Input((5,), dtype="int32", name="ids")
+    embedded = keras.layers.Embedding(10, 3, mask_zero=True)(ids)
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.LSTM(4, return_sequences=True)(embedded))
+    encoder = keras.Model(ids, pooled, name="encoder")
+    a = keras.Input((5,), dtype="int32", name="a")
+    b = keras.Input((5,), dtype="int32", name="b")
+    out = keras.layers.Dense(1, name="score")(keras.layers.Concatenate(name="joined")([encoder(a), encoder(b)]))
+    return keras.Model([a, b], out, name="nested_mask"), None
+
+
 def ops_zoo():
     """keras.ops calls of each kind merge-summary has a rule for, with constants among their arguments."""
     x = keras.Input((4, 6), name="x")
@@ -223,6 +236,7 @@ EXAMPLES = [
     ("masking", masking, {}),
     ("ops-zoo", ops_zoo, {}),
     ("initial-state-keyword", initial_state_keyword, {}),
+    ("nested-mask-expand-nested", nested_mask, {"expand_nested": True}),
 ]
 
 
