@@ -42,6 +42,9 @@ interface MaskOp {
   config?: Record<string, unknown>;
 }
 
+/** The layers that make a mask of their own from their input. */
+const MASK_MAKERS = new Set(['Embedding', 'ReversibleEmbedding', 'Masking']);
+
 /** The layers whose compute_mask merge-summary follows (keras/src/layers/...). */
 const RECURRENT = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D']);
 
@@ -57,7 +60,7 @@ export class SpecMasks {
   /** The mask tensors a call takes by keyword (built now if not yet), with the keyword's name. */
   keywordInputs(layer: Layer, inputs: SymbolicTensor[]): { tensors: SymbolicTensor[]; names: string[] } {
     const none = { tensors: [], names: [] };
-    if (inputs.length !== 1 || isContainer(layer)) return none;
+    if (inputs.length !== 1 || !this.masks.has(inputs[0]) || isContainer(layer)) return none;
     const facts = KERAS_MASKING[kerasClassName(layer)];
     if (!facts?.takesMask) return none;
     // Keras converts an input of another dtype than the layer's first, into a new dict of arguments its node never sees.
@@ -71,8 +74,10 @@ export class SpecMasks {
   afterCall(layer: Layer, call: LayerCall, inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
     if (isContainer(layer)) return;
     const type = kerasClassName(layer);
-    const config = layer.getConfig() as Record<string, unknown>;
     const given = inputs.map((input) => this.masks.get(input));
+    // Most calls neither make a mask nor get one: nothing to read (a layer's config is not free to make).
+    if (!MASK_MAKERS.has(type) && given.every((mask) => mask === undefined)) return;
+    const config = layer.getConfig() as Record<string, unknown>;
     let made: (Mask | undefined)[];
     switch (type) {
       case 'Embedding':
