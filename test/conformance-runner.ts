@@ -183,3 +183,61 @@ export function formatShapes(shape: unknown): string {
   if (Array.isArray(shape)) return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
   return JSON.stringify(shape);
 }
+
+/** One case's outcomes, as the report and the coverage section count them. */
+export interface CaseOutcomes {
+  className: string;
+  kerasOutcome: 'ok' | 'error';
+  results: Record<Variant, CaseResult>;
+}
+
+/** The README's layer-coverage section lies between these lines; `npm run conformance` writes it. */
+export const COVERAGE_BEGIN = '<!-- layer-coverage: written by npm run conformance from test/conformance/; do not edit by hand -->';
+export const COVERAGE_END = '<!-- /layer-coverage -->';
+
+/** The class a refusal for want of a rule names: `unknown layer type "X"` (spec) or `"name" (X) cannot be summarised` (Keras JSON). */
+export function unknownType(message: string): string {
+  return /unknown layer type "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
+}
+
+/**
+ * The coverage section of the README, from every case's outcomes: how many
+ * classes the tool covers (each of their cases gives Keras's numbers or is
+ * refused where Keras refuses it), the cases per outcome for specs and for
+ * Keras JSON, and the classes it has no rule for.
+ */
+export function coverageSection(files: ConformanceFile[], rows: CaseOutcomes[]): string {
+  const variants: Variant[] = ['spec', 'json'];
+  const count = (variant: Variant, outcome: Outcome) => rows.filter((row) => row.results[variant].outcome === outcome).length;
+  const fine: Outcome[] = ['match', 'refused-as-keras', 'no-json'];
+  const covered = (variant: Variant) => files.filter((file) => rows.filter((row) => row.className === file.class).every((row) => fine.includes(row.results[variant].outcome))).length;
+  const builds = rows.filter((row) => row.kerasOutcome === 'ok').length;
+  const cells = (value: (variant: Variant) => number, of?: number) => variants.map((variant) => `${value(variant)}${of === undefined ? '' : ` of ${of}`}`).join(' | ');
+  const withoutRule = new Set(rows.flatMap((row) => variants.filter((v) => row.results[v].outcome === 'refused-unknown-class').map((v) => unknownType(row.results[v].message ?? ''))));
+  const noJson = count('json', 'no-json');
+  const lines = [
+    COVERAGE_BEGIN,
+    `Against the conformance suite: ${rows.length} cases of ${files.length} Keras ${files[0]?.keras ?? '?'} layer classes, ${builds} that Keras builds and ${rows.length - builds} that it rejects, each run as a spec and as a Keras JSON file${noJson > 0 ? ` (${noJson} have no JSON a file could hold)` : ''}. [test/conformance/REPORT.md](test/conformance/REPORT.md) has every class and every case that is not yet Keras's.`,
+    '',
+    '| | spec | Keras JSON |',
+    '| --- | ---: | ---: |',
+    `| classes covered: every case Keras's numbers, or refused where Keras refuses it | ${cells(covered, files.length)} |`,
+    `| cases with Keras's names, shapes and counts | ${cells((v) => count(v, 'match'))} |`,
+    `| cases refused as Keras refuses them | ${cells((v) => count(v, 'refused-as-keras'))} |`,
+    `| cases refused for want of a rule for the class | ${cells((v) => count(v, 'refused-unknown-class'))} |`,
+    `| cases refused although Keras builds them | ${cells((v) => count(v, 'refused-wrongly'))} |`,
+    `| cases whose numbers differ from Keras's, or summarised where Keras refuses | ${cells((v) => count(v, 'silent-difference'))} |`,
+    '',
+    withoutRule.size === 0 ? 'Every class has a rule.' : `Classes refused for want of a rule: ${[...withoutRule].sort((a, b) => a.localeCompare(b)).join(', ')}.`,
+    COVERAGE_END,
+  ];
+  return lines.join('\n');
+}
+
+/** A document with its coverage section (between COVERAGE_BEGIN and COVERAGE_END) replaced. */
+export function withCoverageSection(document: string, section: string): string {
+  const begin = document.indexOf(COVERAGE_BEGIN);
+  const end = document.indexOf(COVERAGE_END);
+  if (begin < 0 || end < begin) throw new Error('the document has no layer-coverage section to replace');
+  return document.slice(0, begin) + section + document.slice(end + COVERAGE_END.length);
+}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { OUTCOMES, OUTCOMES_FILE, loadConformance, runCase, type CaseResult, type Outcome, type Variant } from './conformance-runner.js';
+import { join } from 'node:path';
+import { COVERAGE_BEGIN, COVERAGE_END, OUTCOMES, OUTCOMES_FILE, coverageSection, loadConformance, runCase, type CaseResult, type Outcome, type Variant } from './conformance-runner.js';
+import { ROOT } from './helpers.js';
 
 /**
  * The tool against Keras 3.15.1 on every case of the conformance suite
@@ -15,7 +17,7 @@ const VARIANTS: Variant[] = ['spec', 'json'];
 const files = loadConformance();
 const recorded = JSON.parse(readFileSync(OUTCOMES_FILE, 'utf8')) as Record<string, Record<Variant, Outcome>>;
 const results = files.flatMap((file) =>
-  file.cases.map((testCase) => ({ className: file.class, id: testCase.id, spec: runCase(testCase, 'spec'), json: runCase(testCase, 'json') })),
+  file.cases.map((testCase) => ({ className: file.class, id: testCase.id, kerasOutcome: testCase.expected.outcome, spec: runCase(testCase, 'spec'), json: runCase(testCase, 'json') })),
 );
 
 function listed(rows: typeof results, variant: Variant, describe: (result: CaseResult) => string): string {
@@ -45,7 +47,16 @@ describe('Keras conformance (test/conformance/)', () => {
     assert.deepEqual(changed, [], 'outcomes changed; if for the better, record them with npm run conformance');
   });
 
-  it('no silent difference: every number is Keras\'s, and no model Keras rejects is summarised', { todo: 'issue 9: the differences listed in test/conformance/REPORT.md' }, () => {
+  it("the README's layer coverage is these outcomes' (npm run conformance writes it)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const begin = readme.indexOf(COVERAGE_BEGIN);
+    const end = readme.indexOf(COVERAGE_END);
+    assert.ok(begin >= 0 && end > begin, 'README.md has the layer-coverage section');
+    const rows = results.map((row) => ({ className: row.className, kerasOutcome: row.kerasOutcome, results: { spec: row.spec, json: row.json } }));
+    assert.equal(readme.slice(begin, end + COVERAGE_END.length), coverageSection(files, rows), 'the layer coverage in README.md is out of date: run npm run conformance');
+  });
+
+  it('no silent difference: every number is Keras\'s, and no model Keras rejects is summarised', () => {
     for (const variant of VARIANTS) {
       const silent = results.filter((row) => row[variant].outcome === 'silent-difference');
       assert.equal(silent.length, 0, listed(silent, variant, (r) => (r.differences ?? []).join('; ')));

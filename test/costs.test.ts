@@ -14,6 +14,7 @@ import {
   type LayerCallFacts,
   type MacsResult,
 } from '../src/analysis/costs.js';
+import { OPERATIONS } from '../src/model/layers/operations.js';
 import { ROOT } from './helpers.js';
 
 type Shape = (number | null)[];
@@ -373,6 +374,15 @@ describe('what counts zero, and what cannot be counted', () => {
   it('tf.keras 2 TensorFlow ops: DepthToSpace moves data; other ops are unknown', () => {
     assert.equal(macsOf(call('TensorFlowOpLayer', [[null, 4, 4, 16]], [[null, 8, 8, 4]], {}, { nodeDef: { op: 'DepthToSpace' } })), 0);
     assert.match(unknownWhy(call('TensorFlowOpLayer', [[null, 4]], [[null, 4]], {}, { nodeDef: { op: 'MatMul' } })), /MatMul/);
+  });
+
+  it('keras.ops nodes of a Keras 3 graph: elementwise ops, reductions and reshapes count no mult-adds, and every op with a shape rule has a cost rule', () => {
+    // MobileNetV3's hard_sigmoid: add(x, 3) and multiply(x, 1/6) on (None, 1, 1, 16); an Embedding's mask: not_equal(x, 0).
+    assert.equal(macsOf(call('Add', [[null, 1, 1, 16]], [[null, 1, 1, 16]])), 0);
+    assert.equal(macsOf(call('NotEqual', [[null, 5]], [[null, 5]])), 0);
+    assert.equal(macsOf(call('Any', [[null, 5, 3]], [[null, 5]], {}, { axis: -1, keepdims: false })), 0);
+    assert.equal(macsOf(call('GetItem', [[null, 2, 3, 16]], [[null, 3, 16]])), 0);
+    assert.deepEqual(Object.keys(OPERATIONS).filter((name) => !isKnownLayerClass(name)), []);
   });
 
   it('every layer class keras.layers exports has a rule', () => {

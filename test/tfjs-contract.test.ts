@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertDataless, useShapeOnlyBackend } from '../src/model/shape-only-backend.js';
+import { registerKerasLayers } from '../src/model/layers/index.js';
 import {
+  KEYWORD_INPUTS,
   LayerBase,
   MergeBase,
   WrapperBase,
@@ -14,10 +16,12 @@ import {
   setKerasDtype,
   tfjsWeightDtype,
   isRegistered,
+  keywordInputNames,
   modelNodes,
   nodeIndex,
   nodesInExecutionOrder,
   outputReferences,
+  positionalInputCount,
   registeredLayerClasses,
   tfc,
   tfl,
@@ -27,6 +31,8 @@ import {
   withTemporaryClasses,
   type Layer,
   type LayerConstructor,
+  type LayersModel,
+  type SymbolicTensor,
 } from '../src/model/tfjs.js';
 import { ROOT } from './helpers.js';
 
@@ -217,6 +223,38 @@ describe('the tfjs internals merge-summary relies on', () => {
     } finally {
       useShapeOnlyBackend();
     }
+  });
+
+  it('a call\'s keyword tensors (a Keras 3 mask): edges a model\'s graph follows, never inputs of the layer, also through RNN\'s own apply and a nested model\'s output shape', () => {
+    useShapeOnlyBackend();
+    registerKerasLayers();
+    const build = () => {
+      const ids = tfl.input({ shape: [5], name: 'contract_ids' });
+      const embedded = tfl.layers.embedding({ inputDim: 10, outputDim: 4, name: 'contract_embedding' }).apply(ids) as SymbolicTensor;
+      const mask = tfl.layers.dense({ units: 1, name: 'contract_mask' }).apply(ids) as SymbolicTensor;
+      const lstm = tfl.layers.lstm({ units: 3, name: 'contract_lstm' });
+      const sequence = lstm.apply([embedded, mask], { [KEYWORD_INPUTS]: ['mask'] }) as SymbolicTensor;
+      // A Dense given a list of shapes would fail: what a nested model's output shape would meet without the guard.
+      const output = tfl.layers.dense({ units: 2, name: 'contract_head' }).apply([sequence, mask], { [KEYWORD_INPUTS]: ['mask'] }) as SymbolicTensor;
+      return { model: tfl.model({ inputs: ids, outputs: output, name: 'contract_keywords' }), lstm };
+    };
+    const { model, lstm } = build();
+    // LSTM's apply is RNN's own, which would take a second input as an initial state.
+    assert.ok(Object.prototype.hasOwnProperty.call(Object.getPrototypeOf(Object.getPrototypeOf(lstm)), 'apply'));
+    const node = lstm.inboundNodes[0];
+    assert.deepEqual(node.inboundLayers.map((layer) => layer.name), ['contract_embedding', 'contract_mask']);
+    assert.equal(node.inputTensors.length, 1, 'the layer ran on its positional input alone');
+    assert.deepEqual(keywordInputNames(node), ['mask']);
+    assert.equal(positionalInputCount(node), 1);
+    assert.deepEqual(lstm.trainableWeights.map((w) => w.shape), [[4, 12], [3, 12], [12]], 'an LSTM of 3 units on 4 features: no initial state was read');
+    assert.ok(model.layers.some((layer) => layer.name === 'contract_mask'), "the mask's layer is in the model through the edge alone");
+    // As a nested model its output shape comes from its calls' positional inputs.
+    const outer = tfl.input({ shape: [5] });
+    assert.deepEqual((model.apply(outer) as SymbolicTensor).shape, [null, 2]);
+    // Its configuration keeps the keyword names beside the call: built again, the edge is an edge again.
+    const again = deserialize<LayersModel>('Model', model.getConfig());
+    const rebuilt = again.layers.find((layer) => layer.name === 'contract_lstm') as Layer;
+    assert.deepEqual(keywordInputNames(rebuilt.inboundNodes[0]), ['mask']);
   });
 
   it('a Sequential builds its graph when asked; a model as its first layer lends it its graph', () => {

@@ -7,11 +7,27 @@
 //     npm run conformance     (the same, written to test/conformance/REPORT.md,
 //                              with every case's outcome in outcomes/outcomes.json)
 //
+// With --write it also rewrites the layer-coverage section of README.md
+// (coverageSection in test/conformance-runner.ts).
+//
 // It reports; test/conformance.test.ts is what fails: on a silent difference,
-// an internal error, or an outcome that differs from the one recorded.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// an internal error, an outcome that differs from the one recorded, or a
+// README coverage section that is not these outcomes'.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFORMANCE_DIR, OUTCOMES, OUTCOMES_FILE, loadConformance, runCase, type CaseResult, type Outcome, type Variant } from '../test/conformance-runner.js';
+import {
+  CONFORMANCE_DIR,
+  OUTCOMES,
+  OUTCOMES_FILE,
+  coverageSection,
+  loadConformance,
+  runCase,
+  unknownType,
+  withCoverageSection,
+  type CaseResult,
+  type Outcome,
+  type Variant,
+} from '../test/conformance-runner.js';
 
 const VARIANTS: Variant[] = ['spec', 'json'];
 
@@ -118,15 +134,12 @@ function main(): void {
     return;
   }
   writeFileSync(join(CONFORMANCE_DIR, 'REPORT.md'), report);
+  const readme = join(CONFORMANCE_DIR, '..', '..', 'README.md');
+  writeFileSync(readme, withCoverageSection(readFileSync(readme, 'utf8'), coverageSection(files, rows)));
   const outcomes = Object.fromEntries(rows.map((r) => [r.id, { spec: r.results.spec.outcome, json: r.results.json.outcome }]));
   mkdirSync(dirname(OUTCOMES_FILE), { recursive: true });
   writeFileSync(OUTCOMES_FILE, `${JSON.stringify(outcomes, null, 1)}\n`);
-  process.stdout.write(`wrote test/conformance/REPORT.md and ${OUTCOMES_FILE.slice(CONFORMANCE_DIR.length - 'test/conformance'.length)}\n`);
-}
-
-/** The class named by a refusal for want of a rule: `unknown layer type "X"` (spec) or `"name" (X) cannot be summarised` (Keras JSON). */
-function unknownType(message: string): string {
-  return /unknown layer type "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
+  process.stdout.write(`wrote test/conformance/REPORT.md, ${OUTCOMES_FILE.slice(CONFORMANCE_DIR.length - 'test/conformance'.length)} and the layer coverage of README.md\n`);
 }
 
 function count(rows: Row[], variant: Variant, outcome: Outcome): number {

@@ -104,6 +104,119 @@ def hard_sigmoid_ops():
     return keras.Model(x, y, name="hard_sigmoid_ops"), None
 
 
+def mask_spec(name, layers, outputs=None):
+    """A model on (5,) int32 token ids whose Embedding (mask_zero) gives its output a mask."""
+    spec = {"name": name, "inputs": [{"shape": [5], "dtype": "int32"}], "layers": layers}
+    if outputs is not None:
+        spec["outputs"] = outputs
+    return build(spec).model, spec
+
+
+def embedding_mask():
+    """The mask passes a Dropout (which supports masking) and reaches the LSTM: a not_equal row, and the LSTM connected to it."""
+    return mask_spec("embedding_mask", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "Dropout", "rate": 0.1},
+        {"type": "LSTM", "units": 3},
+    ])
+
+
+def masks_merged():
+    """Two masked inputs of an Add: their masks are ORed by a logical_or op, which the LSTM after it takes."""
+    return mask_spec("masks_merged", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True, "from": "input_layer"},
+        {"type": "Add", "from": ["embedding", "embedding_1"]},
+        {"type": "LSTM", "units": 3},
+    ])
+
+
+def mask_unused():
+    """A mask no layer takes is no row, but its op took its name: the mask the LSTM takes is not_equal_1."""
+    return mask_spec("mask_unused", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True, "from": "input_layer"},
+        {"type": "LSTM", "units": 3},
+    ], outputs=["embedding", "lstm"])
+
+
+def mask_sequences():
+    """An LSTM with return_sequences (and states) passes the mask on to its sequence output, which the next LSTM takes."""
+    return mask_spec("mask_sequences", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "LSTM", "units": 3, "return_sequences": True, "return_state": True},
+        {"type": "LSTM", "units": 2, "from": "lstm[0]"},
+    ])
+
+
+def mask_attention():
+    """Attention takes no mask edge (its input is a list), and makes its output's mask with a convert_to_tensor op."""
+    return mask_spec("mask_attention", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "Attention", "from": ["embedding", "embedding"]},
+        {"type": "LSTM", "units": 3},
+    ])
+
+
+def mask_multi_head_attention():
+    """MultiHeadAttention passes the query's mask on without an edge of its own."""
+    return mask_spec("mask_multi_head_attention", [
+        {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True},
+        {"type": "MultiHeadAttention", "num_heads": 2, "key_dim": 4, "from": ["embedding", "embedding"]},
+        {"type": "LSTM", "units": 3},
+    ])
+
+
+def masking():
+    """Masking's mask is any(not_equal(inputs, mask_value), axis=-1): two op rows around it."""
+    spec = {
+        "name": "masking",
+        "inputs": [{"shape": [5, 3]}],
+        "layers": [{"type": "Masking", "mask_value": -1.0}, {"type": "SimpleRNN", "units": 4}],
+    }
+    return build(spec).model, spec
+
+
+def initial_state_keyword():
+    """An LSTM given its initial states by keyword: they are its inputs after the sequence; and, the call having a
+    keyword argument, Keras records no mask for it though its input carries one (no not_equal row)."""
+    tokens = keras.Input((5,), dtype="int32", name="tokens")
+    h = keras.Input((4,), name="h")
+    c = keras.Input((4,), name="c")
+    embedded = keras.layers.Embedding(10, 3, mask_zero=True)(tokens)
+    out = keras.layers.LSTM(4)(embedded, initial_state=[h, c])
+    return keras.Model([tokens, h, c], out, name="initial_state_keyword"), None
+
+
+def nested_mask():
+    """A nested model whose LSTM takes an Embedding's mask: expanded, it shows its layers (Functional.layers), not its
+    not_equal op, which only the model's own rows (model._operations) would list."""
+    ids = keras.Input((5,), dtype="int32", name="ids")
+    embedded = keras.layers.Embedding(10, 3, mask_zero=True)(ids)
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.LSTM(4, return_sequences=True)(embedded))
+    encoder = keras.Model(ids, pooled, name="encoder")
+    a = keras.Input((5,), dtype="int32", name="a")
+    b = keras.Input((5,), dtype="int32", name="b")
+    out = keras.layers.Dense(1, name="score")(keras.layers.Concatenate(name="joined")([encoder(a), encoder(b)]))
+    return keras.Model([a, b], out, name="nested_mask"), None
+
+
+def ops_zoo():
+    """keras.ops calls of each kind merge-summary has a rule for, with constants among their arguments."""
+    x = keras.Input((4, 6), name="x")
+    y = keras.ops.reshape(x, (-1, 8, 3))
+    y = keras.ops.transpose(y, (0, 2, 1))
+    y = keras.ops.expand_dims(y, axis=1)
+    y = keras.ops.squeeze(y, axis=1)
+    y = keras.ops.concatenate([y, keras.ops.multiply(y, 2.0)], axis=-1)
+    z = keras.ops.stack([y, keras.ops.negative(y)], axis=1)
+    m = keras.ops.mean(z, axis=[1, 2])
+    g = keras.ops.cast(keras.ops.greater(m, 0.5), "float32")
+    w = keras.ops.where(keras.ops.any(keras.ops.equal(z, 0.0), axis=1), 1.0, keras.ops.sqrt(keras.ops.abs(z[:, 0])))
+    out = keras.layers.Dense(2, name="head")(keras.layers.Concatenate(name="joined")([g, keras.ops.sum(w, axis=1)]))
+    return keras.Model(x, out, name="ops_zoo"), None
+
+
 EXAMPLES = [
     ("sequential", sequential, {}),
     ("several-outputs", several_outputs, {}),
@@ -114,6 +227,16 @@ EXAMPLES = [
     ("branches-layer-range", branches, {"layer_range": ["conv2d_1", "global_average_pooling2d"]}),
     ("hard-sigmoid-ops", hard_sigmoid_ops, {}),
     ("hard-sigmoid-ops-show-trainable", hard_sigmoid_ops, {"show_trainable": True}),
+    ("embedding-mask", embedding_mask, {}),
+    ("masks-merged", masks_merged, {}),
+    ("mask-unused", mask_unused, {}),
+    ("mask-sequences", mask_sequences, {}),
+    ("mask-attention", mask_attention, {}),
+    ("mask-multi-head-attention", mask_multi_head_attention, {}),
+    ("masking", masking, {}),
+    ("ops-zoo", ops_zoo, {}),
+    ("initial-state-keyword", initial_state_keyword, {}),
+    ("nested-mask-expand-nested", nested_mask, {"expand_nested": True}),
 ]
 
 

@@ -649,6 +649,26 @@ const customCode = opaque('it runs arbitrary code, whose cost cannot be known fr
 // The table: every layer class the tool knows, from tfjs-layers' registry,
 // src/model/keras-layers and keras.layers (Keras 3.15.1, aliases included).
 
+/**
+ * Keras 3's functional op nodes (keras.ops calls in a model's graph, rows of
+ * their own: model/layers/operations.ts) by the class Keras prints, beside
+ * the ones named like a layer (Add, Multiply, Concatenate, Reshape, Softmax,
+ * ...: the same rule). Elementwise ops, reductions and reshapes: no
+ * mult-adds by this convention, as fvcore leaves elementwise work out (the
+ * merges are counted the same way).
+ */
+export const KERAS_OPERATION_CLASSES = [
+  'Power', 'Fmax', 'Fmin', 'Mod', 'Fmod', 'FloorDivide', 'Divide', 'DivideNoNan', 'TrueDivide', 'Arctan2', 'Hypot', 'Logaddexp',
+  'Logaddexp2', 'Heaviside', 'Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'LogicalAnd', 'LogicalOr', 'LogicalXor',
+  'Where', 'Abs', 'Absolute', 'Negative', 'Sign', 'Round', 'Trunc', 'Copy', 'NanToNum', 'StopGradient', 'Rsqrt', 'Erf', 'Erfinv', 'Relu',
+  'Relu6', 'Sigmoid', 'HardSigmoid', 'HardSilu', 'Silu', 'Gelu', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'LeakyRelu', 'LogSigmoid',
+  'HardTanh', 'TanhShrink', 'SoftShrink', 'HardShrink', 'Squareplus', 'SparsePlus', 'SparseSigmoid', 'Threshold', 'Sqrt', 'Exp', 'Exp2',
+  'Expm1', 'Log', 'Log1p', 'Log2', 'Log10', 'Sin', 'Cos', 'Tan', 'Tanh', 'Sinh', 'Cosh', 'Arcsin', 'Arccos', 'Arctan', 'Arcsinh',
+  'Arccosh', 'Arctanh', 'Floor', 'Ceil', 'Reciprocal', 'Erfc', 'Cbrt', 'Square', 'Clip', 'LogicalNot', 'Isfinite', 'Isinf', 'Isnan',
+  'LogSoftmax', 'Cast', 'SaturateCast', 'ConvertToTensor', 'ZerosLike', 'OnesLike', 'Any', 'All', 'Sum', 'Prod', 'Mean', 'Std', 'Var', 'Logsumexp', 'Max',
+  'Min', 'Amax', 'Amin', 'Argmax', 'Argmin', 'Transpose', 'ExpandDims', 'Squeeze', 'Stack', 'GetItem',
+] as const;
+
 export const KNOWN_LAYER_CLASSES = [
   // convolutions
   'Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Convolution3D', 'DepthwiseConv1D', 'DepthwiseConv2D',
@@ -697,7 +717,12 @@ export const KNOWN_LAYER_CLASSES = [
   'Lambda', 'Layer', 'TensorFlowOpLayer', 'FlaxLayer', 'JaxLayer', 'TFSMLayer', 'TorchModuleWrapper',
 ] as const;
 
-export type KnownLayerClass = (typeof KNOWN_LAYER_CLASSES)[number];
+export type KnownLayerClass = (typeof KNOWN_LAYER_CLASSES)[number] | (typeof KERAS_OPERATION_CLASSES)[number];
+
+/** The same rule for each of these classes, as a table the compiler checks is complete. */
+function each<K extends string>(classes: readonly K[], rule: Rule): Record<K, Rule> {
+  return Object.fromEntries(classes.map((name) => [name, rule])) as Record<K, Rule>;
+}
 
 /** One rule per class; the compiler refuses a class of KNOWN_LAYER_CLASSES without one. */
 const RULES: Record<KnownLayerClass, Rule> = {
@@ -764,6 +789,7 @@ const RULES: Record<KnownLayerClass, Rule> = {
   LayerScale: zero, StochasticDepth: zero, CustomScaleLayer: zero,
   Lambda: customCode, Layer: customCode, FlaxLayer: customCode, JaxLayer: customCode, TFSMLayer: customCode, TorchModuleWrapper: customCode,
   TensorFlowOpLayer: tensorFlowOp,
+  ...each(KERAS_OPERATION_CLASSES, zero),
 };
 
 export function isKnownLayerClass(type: string): type is KnownLayerClass {

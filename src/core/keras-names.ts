@@ -31,3 +31,13 @@ export class KerasNamer {
     return name;
   }
 }
+
+/**
+ * A Keras 3 functional op node (a keras.ops call on a symbolic tensor, saved
+ * with module keras.src.ops.*) is built as the layer class of this prefix and
+ * its Keras class name (keras.ops.Add), apart from Keras's layer classes.
+ */
+export const KERAS_OP_PREFIX = 'keras.ops.';
+
+/** What stands for a tensor among an op node's operands (its other operands are the constants it was called with). */
+export const OPERAND_TENSOR = { tensor: true } as const;

@@ -9,8 +9,9 @@ export function formatShape(shape: FullShape): string {
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
 }
 
+/** One shape, or the shapes of a layer's several outputs as Keras's summary prints them: `[(None, 10, 64), (None, 64)]`. */
 export function formatShapes(shape: FullShape | FullShape[]): string {
-  return isShapeList(shape) ? shape.map(formatShape).join(', ') : formatShape(shape);
+  return isShapeList(shape) ? `[${shape.map(formatShape).join(', ')}]` : formatShape(shape);
 }
 
 export function isShapeList(shape: FullShape | FullShape[]): shape is FullShape[] {

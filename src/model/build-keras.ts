@@ -8,6 +8,8 @@ import type { BuiltModel } from './build-spec.js';
 import { graphFromModel } from './call-graph.js';
 import { isFlagArgument, wrongKind } from './arg-kinds.js';
 import { unknownLayerClass } from './layers/unknown.js';
+import { OPERATION_CLASSES } from './layers/operations.js';
+import { KERAS_OP_PREFIX } from '../core/keras-names.js';
 import { unhonouredArguments, unknownNames } from './keras-arguments.js';
 import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
@@ -31,13 +33,15 @@ const UNKNOWABLE: Record<string, string> = {
  */
 export function buildKerasModel(topology: KerasTopology, options: { allowUnknown: boolean }): BuiltModel {
   useShapeOnlyBackend();
-  const known = layerClasses();
+  const known = new Map([...layerClasses(), ...Object.entries(OPERATION_CLASSES)]);
   const unknown = findUnknownLayers(topology.model, topology.path, known);
   if (unknown.length > 0 && !options.allowUnknown) {
     const first = unknown[0];
     const why = Object.prototype.hasOwnProperty.call(UNKNOWABLE, first.className)
       ? UNKNOWABLE[first.className]
-      : `its class ${first.className} is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?)`;
+      : first.className.startsWith(KERAS_OP_PREFIX)
+        ? `it is a call of keras.ops' ${first.className.slice(KERAS_OP_PREFIX.length)} in the model's graph, an op merge-summary has no shape rule for`
+        : `its class ${first.className} is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?)`;
     const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more such layer${unknown.length > 2 ? 's' : ''})` : '';
     throw new UserError(
       'unknown-class',
@@ -47,7 +51,9 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   }
   refuseUnhonouredArguments(topology.model, topology.path, topology.file, known);
   refuseWrongKinds(topology.model, topology.file);
+  // The classes of the model's op nodes are tfjs classes only while it is built (and built again): never a spec's layer type.
   const placeholders: Record<string, LayerConstructor & { fromConfig: unknown }> = {};
+  for (const className of operationClassesOf(topology.model)) if (Object.prototype.hasOwnProperty.call(OPERATION_CLASSES, className)) placeholders[className] = OPERATION_CLASSES[className];
   for (const { className } of unknown) placeholders[className] ??= unknownLayerClass(className);
 
   const config = withTfjsNames(kerasToTfjs(topology.model)) as { className: string; config: object };
@@ -219,7 +225,7 @@ function refuseWrongKinds(model: Json, file: string): void {
       refuseWrongKinds(entry, file);
       continue;
     }
-    if (!isObject(entry.config) || entry.class_name === 'InputLayer') continue;
+    if (!isObject(entry.config) || entry.class_name === 'InputLayer' || String(entry.class_name).startsWith(KERAS_OP_PREFIX)) continue;
     for (const [key, value] of Object.entries(entry.config)) {
       // A file may hold None for a flag (tfjs writes "mask_zero": null); Keras reads it as false, where tfjs would take
       // its own default (true for use_bias): false is what the model is.
@@ -234,6 +240,16 @@ function refuseWrongKinds(model: Json, file: string): void {
       throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}): ${problem}`, { file, path: at ? [...at, 'config', key] : [] });
     }
   }
+}
+
+/** The class names of the keras.ops nodes of a model and of the models nested in it. */
+function operationClassesOf(model: Json, into = new Set<string>()): Set<string> {
+  for (const entry of ((model.config as { layers?: Json[] } | undefined)?.layers ?? [])) {
+    const className = String(entry.class_name);
+    if (MODEL_CLASSES.has(className)) operationClassesOf(entry, into);
+    else if (className.startsWith(KERAS_OP_PREFIX)) into.add(className);
+  }
+  return into;
 }
 
 interface UnknownLayer {

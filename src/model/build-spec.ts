@@ -9,7 +9,8 @@ import { createLayer, tfjsMessage } from './layer-factory.js';
 import { tfjsName, userName } from './names.js';
 import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
-import { tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
+import { SpecMasks } from './masks.js';
+import { KEYWORD_INPUTS, tfl, type Layer, type LayersModel, type SymbolicTensor } from './tfjs.js';
 
 /** A model built on the storage-less backend, with the call graph that built it. */
 export interface BuiltModel {
@@ -57,6 +58,7 @@ export function buildModel(graph: ModelGraph): BuiltModel {
     return tensor;
   });
 
+  const masks = new SpecMasks(graph);
   for (const call of graph.calls) {
     let layer = layers.get(call.layer);
     if (!layer) {
@@ -65,7 +67,9 @@ export function buildModel(graph: ModelGraph): BuiltModel {
       layers.set(call.layer, layer);
     }
     const callInputs = call.from.flatMap((ref) => resolve(ref, tensors));
-    tensors.set(call.label, applyLayer(layer, call, callInputs));
+    const outputs = applyLayer(layer, call, callInputs, masks.keywordInputs(layer, callInputs));
+    masks.afterCall(layer, call, callInputs, outputs);
+    tensors.set(call.label, outputs);
   }
 
   const outputs = graph.outputs.flatMap((ref) => resolve(ref, tensors));
@@ -89,8 +93,11 @@ export function resolve(ref: TensorRef, tensors: Map<string, SymbolicTensor[]>):
   return [outputs[ref.index]];
 }
 
-/** Applies a layer to tensors; a failure is a LayerCallError at the call, saying why in Keras's terms. */
-export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[]): SymbolicTensor[] {
+/**
+ * Applies a layer to tensors; a failure is a LayerCallError at the call, saying why in Keras's terms.
+ * `keyword`: tensors Keras's graph gives the call by keyword (a mask), which the layer does not take.
+ */
+export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor[], keyword: { tensors: SymbolicTensor[]; names: string[] } = { tensors: [], names: [] }): SymbolicTensor[] {
   const type = layer.getClassName();
   const config = () => layer.getConfig() as Record<string, unknown>;
   const inputShapes = inputs.map((input) => input.shape as FullShape);
@@ -98,7 +105,11 @@ export function applyLayer(layer: Layer, call: LayerCall, inputs: SymbolicTensor
   if (refused) throw new LayerCallError(call.layer, type, refused, call.at);
   let outputs: SymbolicTensor[];
   try {
-    const output = layer.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor | SymbolicTensor[];
+    const output = (
+      keyword.tensors.length > 0
+        ? layer.apply([...inputs, ...keyword.tensors], { [KEYWORD_INPUTS]: keyword.names })
+        : layer.apply(inputs.length === 1 ? inputs[0] : inputs)
+    ) as SymbolicTensor | SymbolicTensor[];
     outputs = Array.isArray(output) ? output : [output];
   } catch (error) {
     if (isMergeType(type)) {

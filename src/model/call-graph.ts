@@ -3,7 +3,7 @@ import { callLabel, type Dim, type InputNode, type LayerCall, type ModelGraph, t
 import type { ModelPath } from './facts.js';
 import { kerasClassName } from './keras-class.js';
 import { userName } from './names.js';
-import { isContainer, nodeIndex, nodesInExecutionOrder, outputReferences, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
+import { isContainer, nodeIndex, nodesInExecutionOrder, outputReferences, positionalInputCount, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
 
 /** Where a layer of a model's graph sits in the model's nesting, as the summary shows it. */
 export interface Owner {
@@ -65,7 +65,8 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
       inputs.push({ name: key, shape: shape.slice(1), dtype: node.outputTensors[0].dtype, at });
       continue;
     }
-    const from: TensorRef[] = node.inboundLayers.map((inbound, i) => ({ label: callLabel(keyOf(inbound), node.nodeIndices[i]), index: node.tensorIndices[i], at }));
+    // A call's inputs; its keyword tensors (a mask) follow them in tfjs's node, and are no input of the layer.
+    const from: TensorRef[] = node.inboundLayers.slice(0, positionalInputCount(node)).map((inbound, i) => ({ label: callLabel(keyOf(inbound), node.nodeIndices[i]), index: node.tensorIndices[i], at }));
     const first = !layers.has(key);
     layers.set(key, layer);
     calls.push({

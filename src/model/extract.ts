@@ -3,6 +3,7 @@ import type { BuiltModel } from './build-spec.js';
 import type { CallFact, LayerFacts, ModelFacts, WeightFact } from './facts.js';
 import { executionFacts } from './execution.js';
 import { kerasClassName } from './keras-class.js';
+import { isOperation } from './layers/operations.js';
 import { userName } from './names.js';
 import { assertDataless } from './shape-only-backend.js';
 import { isContainer, kerasCallNumber, modelNodes, outputReferences, weightsOf, type Container, type Layer, type LayerVariable, type TfNode } from './tfjs.js';
@@ -20,7 +21,7 @@ export function extractFacts(built: BuiltModel): ModelFacts {
     if (!config) configs.set(layer, (config = layer.getConfig() as Record<string, unknown>));
     return config;
   };
-  const facts = modelFacts(built.model, built.unverified, configOf);
+  const facts = modelFacts(built.model, built.unverified, configOf, true);
   const weights = weightsOf(built.model);
   assertDataless([...weights.trainable, ...weights.nonTrainable]);
   const inputDtypes = new Map(built.graph.inputs.map((input) => [input.name, input.dtype]));
@@ -34,12 +35,19 @@ export function extractFacts(built: BuiltModel): ModelFacts {
   };
 }
 
-function modelFacts(model: Container, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>): ModelFacts {
+/**
+ * `top`: the model summarised, whose rows are all its operations, keras.ops
+ * nodes included (Keras's summary lists model._operations); a model nested
+ * in it shows its `layers`, which leave its op nodes out (Functional.layers).
+ */
+function modelFacts(model: Container, unverified: Map<string, string>, configOf: (layer: Layer) => Record<string, unknown>, top = false): ModelFacts {
   const relevant = modelNodes(model);
+  // A Sequential's layers, as Keras's model.layers and summary have them, leave out its InputLayer.
+  const layers = model.layers.filter((layer) => !(model.getClassName() === 'Sequential' && layer.getClassName() === 'InputLayer') && (top || !isOperation(layer)));
   return {
     name: userName(model.name),
     source: '',
-    layers: model.layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
+    layers: layers.map((layer) => layerFacts(layer, relevant, unverified, configOf)),
     trainableWeights: weightsOf(model).trainable.map(weightFact),
     nonTrainableWeights: weightsOf(model).nonTrainable.map(weightFact),
     outputs: outputReferences(model).map((ref) => ({ layer: userName(ref.layer.name), node: ref.node, tensor: ref.tensor })),

@@ -11,8 +11,9 @@ import { kernelBackendInfo, preferredKernelBackend, useKernelBackend, type Kerne
 import { withFastRandomWeights } from './random-weights.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { KerasLayer } from './layers/keras-layer.js';
+import { OPERATION_CLASSES } from './layers/operations.js';
 import { userName } from './names.js';
-import { deserialize, isContainer, nodeIndex, nodesInExecutionOrder, tfc, type Layer, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
+import { KEYWORD_INPUTS, deserialize, isContainer, nodeIndex, nodesInExecutionOrder, tfc, withTemporaryClasses, type Layer, type LayersModel, type Tensor, type TfNode } from './tfjs.js';
 
 /**
  * `profile`: a model run for real on the best kernel backend, with random
@@ -113,7 +114,8 @@ function checkRunnable(built: BuiltModel): void {
     }
     if (input.dtype === 'string') throw new UserError('usage', `profile feeds random numbers: input "${userName(input.name)}" takes strings`);
   }
-  const shapeOnly = leafLayers(built.model).find((layer) => layer instanceof KerasLayer);
+  // A class merge-summary adds computes only where it says how (a keras.ops node does): it overrides call().
+  const shapeOnly = leafLayers(built.model).find((layer) => layer instanceof KerasLayer && layer.call === KerasLayer.prototype.call);
   if (shapeOnly) {
     throw new UserError(
       'usage',
@@ -138,7 +140,8 @@ interface Runner {
 
 function prepare(name: string, built: BuiltModel, options: ProfileOptions, synchronous: boolean): Runner {
   const before = tfc.memory().numBytes;
-  const model = deserialize<LayersModel>(built.model.getClassName(), withFastRandomWeights(built.model.getConfig()));
+  // A Keras 3 file's op nodes are classes only while its model is built (layers/operations.ts).
+  const model = withTemporaryClasses(OPERATION_CLASSES, () => deserialize<LayersModel>(built.model.getClassName(), withFastRandomWeights(built.model.getConfig())));
   const weightBytes = tfc.memory().numBytes - before;
   const inputs = model.inputs.map((input, i) => {
     const shape = [input.shape[0] ?? options.batchSize, ...(input.shape.slice(1) as number[])];
@@ -220,7 +223,8 @@ async function layerByLayer(model: LayersModel, inputs: Tensor[], nodes: TfNode[
     for (const [k, node] of nodes.entries()) {
       const layer = node.outboundLayer;
       const given = node.inputTensors.map((input) => values.get(input.id) as Value);
-      const kwargs: Record<string, unknown> = { ...(node.callArgs ?? {}) };
+      // A call's keyword tensors (a Keras 3 mask) are edges of the graph, not among the inputs it runs on.
+      const { [KEYWORD_INPUTS]: _keywords, ...kwargs }: Record<string, unknown> = { ...(node.callArgs ?? {}) };
       const masks = given.map((value) => value.mask ?? null);
       if (masks.some((mask) => mask !== null) && kwargs.mask == null) kwargs.mask = masks[0];
       const start = performance.now();

@@ -7,6 +7,7 @@ import { graphFromModel } from './call-graph.js';
 import { probe, propagate, where, type Level } from './counterfactual.js';
 import type { MergeFacts, SwapOutcome } from './facts.js';
 import { createLayer } from './layer-factory.js';
+import { isOperation } from './layers/operations.js';
 import { isContainer, type SymbolicTensor } from './tfjs.js';
 
 /**
@@ -27,7 +28,8 @@ function mergesWithin(levels: Level[]): MergeFacts[] {
     if (!call.definition) continue;
     const layer = level.layers.get(call.layer);
     if (!layer) continue;
-    if (isMergeType(call.definition.type)) {
+    // A keras.ops Add or Multiply node is no merge layer: it is never analysed or swapped as one.
+    if (isMergeType(call.definition.type) && !isOperation(layer)) {
       facts.push(analyzeMerge(levels, call, call.definition.type, layer.getConfig().axis));
     } else if (isContainer(layer)) {
       const customObjects = call.definition.kind === 'config' ? call.definition.customObjects : {};

@@ -289,6 +289,108 @@ function copyShape(shape: unknown): unknown {
   return Array.isArray(shape) ? shape.map(copyShape) : shape;
 }
 
+/**
+ * Keras 3 passes some tensors to a call by keyword: a `mask` (the NotEqual
+ * of an Embedding with mask_zero), an `attention_mask`. Keras's graph has
+ * them as inputs of the call (its "Connected to" lists them, and the op
+ * that made them is a row), but the layer does not take them as inputs:
+ * tfjs would read a mask given to an LSTM as its initial state. A call is
+ * given its keyword tensors after its positional inputs, with their names
+ * under this key of its kwargs: the layer is applied to the positional
+ * inputs alone, and the node tfjs made for the call then gets the keyword
+ * tensors as inbound edges (inboundLayers, nodeIndices, tensorIndices; not
+ * inputTensors, which are what runs), so that tfjs orders the model's
+ * layers, and merge-summary reads its connections, as Keras does.
+ */
+export const KEYWORD_INPUTS = 'keywordInputs';
+
+/** For each node with keyword edges: their names, in the order they follow the positional inbound edges. */
+const keywordEdges = new WeakMap<TfNode, string[]>();
+
+/** The names of a node's keyword edges (the last of its inbound edges), [] for none. */
+export function keywordInputNames(node: TfNode): string[] {
+  return keywordEdges.get(node) ?? [];
+}
+
+/** How many of a node's inbound edges are its layer's inputs (the rest are keyword tensors). */
+export function positionalInputCount(node: TfNode): number {
+  return node.inboundLayers.length - keywordInputNames(node).length;
+}
+
+type Apply = (this: Layer, inputs: unknown, kwargs?: Record<string, unknown>) => unknown;
+const keywordAware = new WeakSet<Apply>();
+
+/** The inputs of an apply() call that the layer takes itself: without the keyword tensors that follow them. */
+export function positionalPart(inputs: unknown, kwargs: unknown): unknown {
+  const names = (kwargs as Record<string, unknown> | undefined)?.[KEYWORD_INPUTS];
+  if (!Array.isArray(names) || names.length === 0) return inputs;
+  const all = [inputs].flat();
+  const positional = all.slice(0, all.length - names.length);
+  return positional.length === 1 ? positional[0] : positional;
+}
+
+/**
+ * Makes every apply() (tfjs's, and every class's own, such as RNN's) take
+ * keyword tensors as KEYWORD_INPUTS says; and a model's computeOutputShape
+ * leave them out, as a nested model's inner calls take only their
+ * positional inputs. Idempotent; run once every layer class is registered.
+ */
+export function installKeywordInputs(): void {
+  // Every prototype up each registered class's chain: a class registered in place of tfjs's (LSTM) inherits
+  // an apply() of its own from a tfjs class no longer in the registry (RNN's, which takes extra inputs as states).
+  const prototypes = new Set<object>([LayerBase.prototype]);
+  for (const cls of registeredLayerClasses().values()) {
+    for (let proto = cls.prototype as object | null; proto && proto !== LayerBase.prototype; proto = Object.getPrototypeOf(proto)) prototypes.add(proto);
+  }
+  for (const proto of prototypes as unknown as Set<{ apply?: Apply }>) {
+    const own = Object.prototype.hasOwnProperty.call(proto, 'apply') ? proto.apply : undefined;
+    if (!own || keywordAware.has(own)) continue;
+    const wrapped: Apply = function (this: Layer, inputs, kwargs) {
+      const names = kwargs?.[KEYWORD_INPUTS];
+      if (!Array.isArray(names) || names.length === 0) return own.call(this, inputs, kwargs);
+      const keyword = ([inputs].flat() as SymbolicTensor[]).slice(-names.length);
+      const { [KEYWORD_INPUTS]: _names, ...rest } = kwargs as Record<string, unknown>;
+      const made = this.inboundNodes.length;
+      const output = own.call(this, positionalPart(inputs, kwargs), rest);
+      const node = this.inboundNodes[this.inboundNodes.length - 1];
+      if (this.inboundNodes.length === made || !node) throw new Error(`layer ${this.name} made no node for a call with keyword tensors`);
+      for (const tensor of keyword) {
+        node.inboundLayers.push(tensor.sourceLayer);
+        node.nodeIndices.push(tensor.nodeIndex);
+        node.tensorIndices.push(tensor.tensorIndex);
+        tensor.sourceLayer.outboundNodes.push(node);
+      }
+      // A model's configuration writes each node's call arguments beside its inbound edges: built again from it, the call gets the same names.
+      node.callArgs = { ...(node.callArgs ?? {}), [KEYWORD_INPUTS]: [...names] };
+      keywordEdges.set(node, names.map(String));
+      return output;
+    };
+    keywordAware.add(wrapped);
+    proto.apply = wrapped;
+  }
+  const container = Object.getPrototypeOf(tfl.LayersModel.prototype) as { computeOutputShape: ComputeOutputShape };
+  const shapeOf = container.computeOutputShape;
+  if (keywordAware.has(shapeOf as unknown as Apply)) return;
+  const withoutKeywords: ComputeOutputShape = function (this: Layer, ...args) {
+    const hidden: [TfNode, Layer[], number[], number[]][] = [];
+    for (const node of Object.values((this as unknown as Container).nodesByDepth ?? {}).flat()) {
+      const count = keywordInputNames(node).length;
+      if (count === 0) continue;
+      hidden.push([node, node.inboundLayers, node.nodeIndices, node.tensorIndices]);
+      node.inboundLayers = node.inboundLayers.slice(0, -count);
+      node.nodeIndices = node.nodeIndices.slice(0, -count);
+      node.tensorIndices = node.tensorIndices.slice(0, -count);
+    }
+    try {
+      return shapeOf.apply(this, args);
+    } finally {
+      for (const [node, layers, nodes, tensors] of hidden) Object.assign(node, { inboundLayers: layers, nodeIndices: nodes, tensorIndices: tensors });
+    }
+  };
+  keywordAware.add(withoutKeywords as unknown as Apply);
+  container.computeOutputShape = withoutKeywords;
+}
+
 /** A tensor of the current backend made from a data id that backend handed out. */
 export function tensorFromDataId(dataId: object, shape: number[], dtype: string): Tensor {
   const engine = tfc.engine();
@@ -365,7 +467,7 @@ export function withLayerTrail<T>(work: () => T, checks?: ApplyChecks): T {
   const apply = proto.apply;
   proto.apply = function (this: Layer, ...args: unknown[]) {
     return inside(this.name, () => {
-      const inputs = [args[0]].flat() as SymbolicTensor[];
+      const inputs = [positionalPart(args[0], args[1])].flat() as SymbolicTensor[];
       checks?.before(this, inputs);
       const outputs = apply.apply(this, args);
       checks?.after(this, inputs, [outputs].flat() as SymbolicTensor[]);

@@ -1,5 +1,6 @@
 import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 import { canonicalClass } from '../core/keras-classes.js';
+import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../core/keras-names.js';
 import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
@@ -133,7 +134,8 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
     }
   }
   const name = typeof layer.name === 'string' ? layer.name : (layer.config.name as string | undefined);
-  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '');
+  if (isOperationEntry(layer)) return normalizeOperation(layer, path, file, nestedModels, name ?? layer.class_name, functional);
+  const inboundNodes = () => normalizeInboundNodes(layer.inbound_nodes, nestedModels, [...path, 'inbound_nodes'], file, name ?? '', MODEL_CLASSES.has(layer.class_name as string));
   if (MODEL_CLASSES.has(layer.class_name)) {
     if (name === undefined) throw new UserError('keras-config', `a nested ${layer.class_name} needs a name ("name" in its config)`, { file, path });
     const nested = normalizeModel(layer, path, file);
@@ -161,6 +163,57 @@ function normalizeLayer(layer: unknown, path: DocPath, file: string, nestedModel
   return out;
 }
 
+/** A Keras 3 functional op node: a keras.ops call saved as an entry of module keras.src.ops.<module>. */
+function isOperationEntry(layer: Json): boolean {
+  return typeof layer.module === 'string' && /^keras(\.src)?\.ops(\.|$)/.test(layer.module);
+}
+
+/**
+ * An op node becomes a layer of class keras.ops.<Class> whose configuration
+ * holds the op's own arguments and `operands`: the call's positional
+ * arguments, each tensor replaced by OPERAND_TENSOR, constants as written
+ * (`ops.add(x, 3)` gives [TENSOR, 3]). Its inputs are the tensors, in order.
+ * Keras makes a new op for every call, so an op node is called once.
+ */
+function normalizeOperation(layer: Json, path: DocPath, file: string, nestedModels: Set<string>, name: string, functional: boolean): Json {
+  const at = (p: DocPath): SourceLocation => ({ file, path: [...path, ...p] });
+  const nodes = layer.inbound_nodes;
+  if (!functional || !Array.isArray(nodes) || nodes.length !== 1 || !isObject(nodes[0]) || !('args' in nodes[0])) {
+    throw new UserError('keras-config', `"${name}" is a keras.ops ${String(layer.class_name)} node, which a Keras 3 functional model calls exactly once, with {"args", "kwargs"}`, at(nodes === undefined ? [] : ['inbound_nodes']));
+  }
+  const node = nodes[0] as Json;
+  if (isObject(node.kwargs) && hasKerasTensor(node.kwargs)) {
+    throw new UserError('keras-config', `"${name}" (keras.ops ${String(layer.class_name)}) takes a tensor by keyword; merge-summary reads an op's tensors from its positional arguments only`, at(['inbound_nodes', 0, 'kwargs']));
+  }
+  const tensors: NodeRef[] = [];
+  collectKerasTensors(node.args, tensors, nestedModels);
+  if (tensors.length === 0) throw new UserError('wiring', `"${name}" (keras.ops ${String(layer.class_name)}) takes no input tensors`, at(['inbound_nodes', 0]));
+  const operands = (Array.isArray(node.args) ? node.args : [node.args]).map(operandTemplate);
+  const config = normalizeValue(layer.config, [...path, 'config'], file) as Json;
+  const out: Json = { class_name: `${KERAS_OP_PREFIX}${String(layer.class_name)}`, config: { ...config, name, operands }, name, inbound_nodes: [tensors] };
+  entryPaths.set(out, path);
+  return out;
+}
+
+function hasKerasTensor(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasKerasTensor);
+  if (!isObject(value)) return false;
+  return value.class_name === '__keras_tensor__' || Object.values(value).some(hasKerasTensor);
+}
+
+/**
+ * An op's argument with every tensor replaced by OPERAND_TENSOR; a slice
+ * (`x[:, 0]`'s key) as {slice: [start, stop, step]}, Keras's Ellipsis as
+ * {ellipsis: true}.
+ */
+function operandTemplate(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(operandTemplate);
+  if (isObject(value) && value.class_name === '__keras_tensor__') return { ...OPERAND_TENSOR };
+  if (isObject(value) && value.class_name === '__slice__' && isObject(value.config)) return { slice: [value.config.start ?? null, value.config.stop ?? null, value.config.step ?? null] };
+  if (isObject(value) && value.class_name === '__ellipsis__') return { ellipsis: true };
+  return value;
+}
+
 /** A declared input shape: the batch then each dimension, every one null (any size) or a positive whole number. */
 function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: string, layer: string): void {
   if (!Array.isArray(shape) || shape.length === 0) throw new UserError('keras-config', `layer "${layer}": "${key}" must be a list of dimensions, not ${describeValue(shape)}`, { file, path });
@@ -176,7 +229,7 @@ function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: st
  * [layer, node, tensor, kwargs]. Keras 3 numbers a nested model's calls from
  * 0; Keras 2 and tfjs count the nested model's own construction as node 0.
  */
-function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string): NodeRef[][] {
+function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: DocPath, file: string, layer: string, isModel: boolean): NodeRef[][] {
   if (nodes === undefined) return [];
   if (!Array.isArray(nodes)) throw new UserError('keras-config', `layer "${layer}": "inbound_nodes" must be a list of calls, not ${describeValue(nodes)}`, { file, path });
   return nodes.map((node, n) => {
@@ -184,12 +237,10 @@ function normalizeInboundNodes(nodes: unknown, nestedModels: Set<string>, path: 
     let refs: unknown[];
     if (isObject(node)) {
       if (!('args' in node)) throw new UserError('keras-config', `layer "${layer}": call ${n} must be a list of [layer, call, output] references or Keras 3's {"args", "kwargs"}`, at);
-      const tensors: NodeRef[] = [];
-      collectKerasTensors([node.args, node.kwargs], tensors, nestedModels);
+      refs = keras3CallInputs(node, nestedModels, layer, n, file, path, isModel);
       // Call arguments that change a layer's output shape go with the call, as Keras 2 wrote call kwargs.
       const shaping = isObject(node.kwargs) ? Object.entries(node.kwargs).filter(([key]) => SHAPING_CALL_ARGUMENTS.has(key)) : [];
-      if (shaping.length > 0) for (const ref of tensors) ref[3] = Object.fromEntries(shaping);
-      refs = tensors;
+      if (shaping.length > 0) refs = (refs as NodeRef[]).map((ref) => [ref[0], ref[1], ref[2], { ...(isObject(ref[3]) ? ref[3] : {}), ...Object.fromEntries(shaping) }] as NodeRef);
     } else if (Array.isArray(node)) {
       refs = node;
     } else {
@@ -219,6 +270,76 @@ function describeValue(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
+
+/**
+ * Keyword arguments of a Keras 3 call that are the layer's inputs, in the
+ * order its call takes them: a call may name its inputs (`mha(query=q,
+ * value=v, key=k)`), and an RNN's initial states are inputs after its
+ * sequence (tfjs takes them as inputs[1:], as Keras 2 did).
+ */
+const INPUT_KEYWORDS = ['inputs', 'sequences', 'sequence', 'x', 'query', 'value', 'key', 'initial_state', 'constants'];
+
+/** Keyword arguments whose tensors Keras's graph has as inputs of the call, but which change no shape: masks, and a tensor `training`. */
+function isKeywordEdge(name: string): boolean {
+  return name === 'mask' || name === 'training' || name.endsWith('_mask');
+}
+
+/**
+ * A Keras 3 call's inputs: the tensors of its positional arguments and of
+ * the keyword arguments that are inputs, then the tensors Keras's graph has
+ * beside them (a `mask` by keyword), each marked as a keyword input so that
+ * the layer is not given them (model/tfjs.ts, KEYWORD_INPUTS): their op
+ * nodes are rows and "Connected to" lists them, as in Keras's summary.
+ */
+function keras3CallInputs(node: Json, nestedModels: Set<string>, layer: string, n: number, file: string, path: DocPath, isModel: boolean): NodeRef[] {
+  // A model takes other positional arguments (Functional allows them); a layer only tensors.
+  const constant = isModel ? undefined : firstConstant(node.args);
+  if (typeof constant === 'number' || typeof constant === 'boolean') {
+    // Keras 3's .h5 files lose an op node's module, and its `ops.add(x, 3.0)` reads as the layer Add called on 3.0.
+    throw new UserError(
+      'wiring',
+      `layer "${layer}": call ${n} takes ${describeValue(constant)} among its positional arguments, which Keras refuses ("Only input tensors may be passed as positional arguments"): a keras.ops call saved without the module that marks it as one (as Keras 3's .h5 format saves it) cannot be read back, by Keras either; the .keras format keeps it`,
+      { file, path: [...path, n, 'args'] },
+    );
+  }
+  const positional: NodeRef[] = [];
+  collectKerasTensors(node.args, positional, nestedModels);
+  const kwargs = isObject(node.kwargs) ? node.kwargs : {};
+  for (const key of INPUT_KEYWORDS) if (Object.prototype.hasOwnProperty.call(kwargs, key)) collectKerasTensors(kwargs[key], positional, nestedModels);
+  const keyword: NodeRef[] = [];
+  const names: string[] = [];
+  // Keras flattens a call's keyword arguments in the order of their names (tree.flatten sorts a dict's keys).
+  for (const key of Object.keys(kwargs).filter((k) => !INPUT_KEYWORDS.includes(k)).sort()) {
+    const tensors: NodeRef[] = [];
+    collectKerasTensors(kwargs[key], tensors, nestedModels);
+    if (tensors.length === 0) continue;
+    if (!isKeywordEdge(key)) {
+      throw new UserError('wiring', `layer "${layer}": call ${n} passes a tensor as its keyword argument "${key}", which merge-summary does not know how the layer takes`, { file, path: [...path, n, 'kwargs', key] });
+    }
+    keyword.push(...tensors);
+    names.push(...tensors.map(() => key));
+  }
+  if (keyword.length === 0) return positional;
+  const marker = { [KEYWORD_INPUTS_KEY]: names };
+  return [...positional, ...keyword].map((ref) => [ref[0], ref[1], ref[2], marker] as NodeRef);
+}
+
+/** The first value of a call's positional arguments that is neither a tensor nor None. */
+function firstConstant(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstConstant(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || value === undefined) return undefined;
+  if (isObject(value) && value.class_name === '__keras_tensor__') return undefined;
+  return isObject(value) ? Object.values(value).map(firstConstant).find((found) => found !== undefined) : value;
+}
+
+/** The kwargs key model/tfjs.ts's KEYWORD_INPUTS reads (readers do not import the model layer). */
+const KEYWORD_INPUTS_KEY = 'keywordInputs';
 
 function collectKerasTensors(value: unknown, out: NodeRef[], nestedModels: Set<string>): void {
   if (Array.isArray(value)) {

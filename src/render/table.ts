@@ -92,12 +92,12 @@ export function trainableMark(row: Row): string {
   return row.trainable ? 'Y' : 'N';
 }
 
-/** Output shape words: one shape, or a list of shapes broken after each comma between them. */
+/** Output shape words: one shape, or Keras's list of shapes (`[(None, 10, 64), (None, 64)]`) broken after each comma between them. */
 function shapeWords(shape: LayerSummary['outputShape']): string[] {
   // An empty shape is an unknown one (a layer of a subclassed model that recorded none); a layer's output always has a batch axis.
   if (shape.length === 0) return ['?'];
   if (!isShapeList(shape)) return [formatShape(shape)];
-  return shape.map((one, i) => formatShape(one) + (i < shape.length - 1 ? ',' : ''));
+  return shape.map((one, i) => `${i === 0 ? '[' : ''}${formatShape(one)}${i < shape.length - 1 ? ',' : ']'}`);
 }
 
 /**

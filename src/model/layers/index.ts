@@ -1,4 +1,4 @@
-import { registerClass } from '../tfjs.js';
+import { installKeywordInputs, registerClass } from '../tfjs.js';
 import { registerKerasActivations } from './activations.js';
 import * as activationLayers from './activation-layers.js';
 import * as applications from './applications.js';
@@ -46,5 +46,7 @@ export function registerKerasLayers(): void {
   if (registered) return;
   for (const module of MODULES) for (const layer of layersOf(module)) registerClass(layer);
   registerKerasActivations();
+  // After every class is registered: each class's own apply() learns keyword tensors (a mask by keyword).
+  installKeywordInputs();
   registered = true;
 }
