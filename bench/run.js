@@ -56,6 +56,13 @@ const application = (name) => {
   return path;
 };
 
+// 20,000 parallel Dense layers into one Concatenate (issue 15: 56 s and 600 MB as text): written here once.
+const wide = join(root, 'bench', 'out', 'wide-concatenate-20000.yaml');
+if (!existsSync(wide)) {
+  const names = Array.from({ length: 20000 }, (_, i) => `d${i}`);
+  writeFileSync(wide, `inputs:\n  - {name: x, shape: [4]}\nlayers:\n${names.map((name) => `  - {type: Dense, units: 2, name: ${name}, from: x}\n`).join('')}  - {type: Concatenate, name: cat, from: [${names.join(', ')}]}\n`);
+}
+
 const cases = [
   { name: 'VGG16 summary (138,357,544 params)', args: [bin, 'fixtures/vgg16.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
   { name: 'huge-dense summary (10,200,201,000 params)', args: [bin, 'bench/specs/huge-dense.yaml'], runs: 15, target: { seconds: 0.25, mib: 120 } },
@@ -70,6 +77,7 @@ const cases = [
     runs: 5,
     target: { seconds: 1.5, mib: 1024 },
   })),
+  { name: '20,000 parallel Dense into one Concatenate, summary', args: [bin, wide], runs: 3, target: { seconds: 15, mib: 1024 } },
   { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'DenseNet121 picture, every layer, SVG', args: [bin, 'graph', 'fixtures/densenet121.yaml', '--all-layers', '-o', 'bench/out/densenet121-all.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', INCEPTION, '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },

@@ -884,29 +884,45 @@ export function peakActivationBytes(graph: ExecutionGraph, batchSize: number): P
   const lastUse = new Map<string, number>();
   graph.calls.forEach((call, index) => call.inputs.forEach((id) => lastUse.set(id, index)));
   const keep = new Set(graph.outputs);
-  const live = new Set<string>();
-  let liveBytes = 0;
-  const allocate = (id: string) => {
-    if (live.has(id)) return;
-    live.add(id);
-    liveBytes = plus('bytes', liveBytes, sizeOf(id));
-  };
-  for (const id of graph.inputs) allocate(id);
-  const snapshot = () => [...live].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  let peak: PeakActivations = { peakBytes: liveBytes, liveAtPeak: snapshot() };
-  graph.calls.forEach((call, index) => {
-    for (const id of call.inputs) {
-      if (!live.has(id)) throw new Error(`call ${call.name} reads tensor ${id} before anything makes it (or after it was freed)`);
-    }
-    for (const id of call.outputs) allocate(id);
-    if (peak.atCall === undefined || liveBytes > (peak.peakBytes as number)) peak = { peakBytes: liveBytes, atCall: call.name, liveAtPeak: snapshot() };
-    for (const id of [...call.inputs, ...call.outputs]) {
-      const last = lastUse.get(id);
-      if (live.has(id) && !keep.has(id) && (last === undefined || last <= index)) {
-        live.delete(id);
-        liveBytes -= sizeOf(id);
+  /**
+   * Walks the calls in order, calling `moment` with each call's index and the
+   * bytes live while it runs; stops after the moment of call `stopAt`, with
+   * what is live then. Run twice: for the peak, then for what is live at it
+   * (copying the live set at every new peak is quadratic in a wide model).
+   */
+  const walk = (moment: (index: number, bytes: number) => void, stopAt = graph.calls.length): Set<string> => {
+    const live = new Set<string>();
+    let liveBytes = 0;
+    const allocate = (id: string) => {
+      if (live.has(id)) return;
+      live.add(id);
+      liveBytes = plus('bytes', liveBytes, sizeOf(id));
+    };
+    for (const id of graph.inputs) allocate(id);
+    moment(-1, liveBytes);
+    for (const [index, call] of graph.calls.entries()) {
+      for (const id of call.inputs) {
+        if (!live.has(id)) throw new Error(`call ${call.name} reads tensor ${id} before anything makes it (or after it was freed)`);
+      }
+      for (const id of call.outputs) allocate(id);
+      moment(index, liveBytes);
+      if (index === stopAt) break;
+      for (const id of [...call.inputs, ...call.outputs]) {
+        const last = lastUse.get(id);
+        if (live.has(id) && !keep.has(id) && (last === undefined || last <= index)) {
+          live.delete(id);
+          liveBytes -= sizeOf(id);
+        }
       }
     }
+    return live;
+  };
+  // The inputs alone are the peak of a graph with no calls; else the first call's moment starts it, the largest wins.
+  let peakIndex = -1;
+  let peakBytes = 0;
+  walk((index, bytes) => {
+    if (index === -1 || peakIndex === -1 || bytes > peakBytes) [peakIndex, peakBytes] = [index, bytes];
   });
-  return peak;
+  const liveAtPeak = [...walk(() => undefined, peakIndex)].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  return peakIndex === -1 ? { peakBytes, liveAtPeak } : { peakBytes, atCall: graph.calls[peakIndex].name, liveAtPeak };
 }
