@@ -1,3 +1,10 @@
+/**
+ * The most dimensions a tensor has, the batch dimension included:
+ * TensorFlow's own limit (TensorShape::MaxDimensions). A shape past it is no
+ * model's, and would only cost time and stack.
+ */
+export const MAX_RANK = 254;
+
 /** A dimension of unknown size is null, as in Keras. */
 export type Dim = number | null;
 

@@ -5,12 +5,14 @@
  * [3, 1.5]; checking here turns that into an error at the argument.
  */
 import { hasOwn, isPrototypeKey } from '../core/errors.js';
+import { MAX_RANK } from '../core/shapes.js';
 
 type Check = (value: unknown) => boolean;
 
 const isPositiveInteger: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isInteger: Check = (v) => typeof v === 'number' && Number.isInteger(v);
-const listOf = (check: Check): Check => (v) => Array.isArray(v) && v.length > 0 && v.every(check);
+// A list argument is per dimension: never longer than a tensor's rank (TensorFlow's limit, MAX_RANK).
+const listOf = (check: Check): Check => (v) => Array.isArray(v) && v.length > 0 && v.length < MAX_RANK && v.every(check);
 const either = (...checks: Check[]): Check => (v) => checks.some((check) => check(v));
 
 /** What an argument takes: in words for errors, as a check, and as JSON Schema for editors (schemas/model-spec.schema.json). */
@@ -21,7 +23,7 @@ export interface Kind {
 }
 
 const POSITIVE = { type: 'integer', minimum: 1 };
-const oneOrList = (item: object) => ({ anyOf: [item, { type: 'array', items: item, minItems: 1 }] });
+const oneOrList = (item: object) => ({ anyOf: [item, { type: 'array', items: item, minItems: 1, maxItems: MAX_RANK - 1 }] });
 
 const POSITIVE_INTEGER: Kind = { description: 'a positive whole number', check: isPositiveInteger, json: POSITIVE };
 const POSITIVE_INTEGERS: Kind = {
@@ -66,10 +68,10 @@ const KINDS: Record<string, Kind> = {
   target_shape: {
     description: 'a list of whole numbers, each at least 0, -1 (for one inferred dimension) or null (unknown)',
     check: listOf((d) => (isInteger(d) && (d as number) >= -1) || d === null),
-    json: { type: 'array', items: { anyOf: [{ type: 'integer', minimum: -1 }, { type: 'null' }] }, minItems: 1 },
+    json: { type: 'array', items: { anyOf: [{ type: 'integer', minimum: -1 }, { type: 'null' }] }, minItems: 1, maxItems: MAX_RANK - 1 },
   },
   // Permute's own check says, as Keras does, that they must be 1, 2, ... in some order.
-  dims: { description: 'a list of whole numbers', check: listOf(isInteger), json: { type: 'array', items: { type: 'integer' }, minItems: 1 } },
+  dims: { description: 'a list of whole numbers', check: listOf(isInteger), json: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: MAX_RANK - 1 } },
   axis: INTEGERS,
   axes: INTEGERS,
   use_bias: BOOLEAN,

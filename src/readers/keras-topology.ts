@@ -1,5 +1,6 @@
 import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 import { canonicalClass } from '../core/keras-classes.js';
+import { MAX_RANK } from '../core/shapes.js';
 import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../core/keras-names.js';
 import type { WeightListing } from './weight-listing.js';
 
@@ -217,6 +218,7 @@ function operandTemplate(value: unknown): unknown {
 /** A declared input shape: the batch then each dimension, every one null (any size) or a positive whole number. */
 function checkDeclaredShape(shape: unknown, key: string, path: DocPath, file: string, layer: string): void {
   if (!Array.isArray(shape) || shape.length === 0) throw new UserError('keras-config', `layer "${layer}": "${key}" must be a list of dimensions, not ${describeValue(shape)}`, { file, path });
+  if (shape.length > MAX_RANK) throw new UserError('keras-config', `layer "${layer}": "${key}" has ${shape.length} dimensions; a tensor has at most ${MAX_RANK} (TensorFlow's limit)`, { file, path });
   shape.forEach((dim, i) => {
     if (dim === null || (typeof dim === 'number' && Number.isSafeInteger(dim) && dim > 0)) return;
     throw new UserError('keras-config', `layer "${layer}": dimension ${i} of "${key}" is ${describeValue(dim)}; each must be a positive whole number (at most 2^53 - 1) or null`, { file, path: [...path, i] });

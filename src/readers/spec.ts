@@ -4,6 +4,7 @@ import { callLabel, describeRef } from './graph.js';
 import { canonicalClass, printedClass } from '../core/keras-classes.js';
 import { INPUT_PREFIX, KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import { resolveLocation } from './locate.js';
+import { MAX_RANK } from '../core/shapes.js';
 
 export const TOP_LEVEL_KEYS = ['name', 'inputs', 'layers', 'outputs'];
 export const INPUT_KEYS = ['name', 'shape', 'dtype', 'batch_size', 'batchSize'];
@@ -220,6 +221,9 @@ class SpecReader {
   private shape(value: unknown, path: DocPath, what: string): Dim[] {
     if (!Array.isArray(value)) {
       throw new UserError('spec', `${what}: "shape" must be a list of dimensions without the batch dimension, e.g. [32, 32, 3]`, this.at(path));
+    }
+    if (value.length >= MAX_RANK) {
+      throw new UserError('spec', `${what}: "shape" has ${value.length} dimensions; a tensor has at most ${MAX_RANK}, the batch dimension included (TensorFlow's limit)`, this.at(path));
     }
     return value.map((dim, i) => {
       if (dim === null) return null;
