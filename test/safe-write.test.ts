@@ -154,21 +154,24 @@ describe('writes that cannot destroy a file', () => {
     chmodSync(locked, 0o755);
   });
 
-  it('SIGTERM during a write waits for the write to end, and then ends the process', () => {
-    const { dir } = folder('signals');
-    const script = join(dir, 'interrupted.ts');
-    writeFileSync(script, `
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    it(`${signal} during a write waits for the write to end, and then ends the process by that signal`, () => {
+      const { dir } = folder(`signal-${signal}`);
+      const script = join(dir, 'interrupted.ts');
+      writeFileSync(script, `
 import { commitWrite, planWrite } from ${JSON.stringify(join(ROOT, 'src', 'cli', 'safe-write.ts'))};
 const rules = { inputs: [], force: false, isOurs: () => true, what: 'a test file' };
 const dir = ${JSON.stringify(dir)};
 commitWrite(planWrite(dir + '/first.txt', rules), 'one');
-process.kill(process.pid, 'SIGTERM');
+process.kill(process.pid, '${signal}');
 commitWrite(planWrite(dir + '/second.txt', rules), 'two');
 setTimeout(() => console.log('never reached: the signal ends the process'), 10_000);
 `);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
-    assert.equal(result.signal, 'SIGTERM', result.stderr);
-    assert.equal(readFileSync(join(dir, 'second.txt'), 'utf8'), 'two');
-    assertNoTemporaries(dir);
-  });
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(result.signal, signal, result.stderr);
+      assert.doesNotMatch(result.stdout, /never reached/);
+      assert.equal(readFileSync(join(dir, 'second.txt'), 'utf8'), 'two');
+      assertNoTemporaries(dir);
+    });
+  }
 });

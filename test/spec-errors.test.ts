@@ -162,6 +162,36 @@ const CASES: BadSpec[] = [
     at: '4:5',
     message: /layer "dense" \(Dense\): Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=\(None, 4\) for variable path='dense\/kernel'/,
   },
+  {
+    problem: 'an unknown regularizer, with the closest names',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, kernel_regularizer: l3}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown regularizer "l3"; did you mean "l1", "l2"\?/,
+  },
+  {
+    problem: 'an unknown constraint, with the closest names',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, kernel_constraint: nonng}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown constraint "nonng"; did you mean "non_neg"\?/,
+  },
+  {
+    problem: 'an unknown dtype, with the closest names',
+    text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 2, dtype: flot32}\n`,
+    at: '4:29',
+    message: /layer "dense" \(Dense\): unknown dtype "flot32"; did you mean "float32"\?/,
+  },
+  {
+    problem: 'a Reshape to no values, in Keras\'s words',
+    text: 'inputs:\n  - {shape: [12]}\nlayers:\n  - {type: Reshape, target_shape: [0]}\n',
+    at: '4:5',
+    message: /layer "reshape" \(Reshape\): The total size of the tensor must be unchanged\. Received: input_shape=\(12,\), target_shape=\(0,\)/,
+  },
+  {
+    problem: 'a YAML list of 125,000 items (once a stack overflow)',
+    text: `inputs:\n  - {shape: [${Array.from({ length: 125_000 }, () => '1').join(', ')}]}\nlayers:\n  - {type: Flatten}\n`,
+    at: '2:13',
+    message: /input "input_layer": "shape" has 125000 dimensions; a tensor has at most 254, the batch dimension included \(TensorFlow's limit\)/,
+  },
   { problem: 'an alias bomb', text: aliasBomb, at: '1:1', message: /through YAML aliases; refusing what looks like an alias bomb/ },
   {
     problem: 'absurdly deep nesting',
