@@ -65,6 +65,22 @@ describe('bad model files: a clear error, exit 2', () => {
       }),
       /layer "d" takes "nowhere", which names no layer of the model/,
     ],
+    [
+      'a layer that runs a framework\'s code (TorchModuleWrapper): why it cannot be known, at its name',
+      JSON.stringify({
+        class_name: 'Functional',
+        config: {
+          name: 'wrapped',
+          layers: [
+            { class_name: 'InputLayer', name: 'x', config: { name: 'x', batch_input_shape: [null, 4] }, inbound_nodes: [] },
+            { class_name: 'TorchModuleWrapper', name: 'torch', config: { name: 'torch', module: 'gASV...' }, inbound_nodes: [[['x', 0, 0, {}]]] },
+          ],
+          input_layers: [['x', 0, 0]],
+          output_layers: [['torch', 0, 0]],
+        },
+      }),
+      /layer "torch" \(TorchModuleWrapper\) cannot be summarised: a TorchModuleWrapper runs a PyTorch module, Python code no configuration holds\. With --allow-unknown/,
+    ],
   ];
   cases.forEach(([problem, content, message], i) => {
     it(problem, async () => {

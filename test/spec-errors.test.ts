@@ -39,6 +39,24 @@ const CASES: BadSpec[] = [
     message: /unknown layer type "Dence"; did you mean "Dense"\?/,
   },
   {
+    problem: 'a Keras layer that runs code no spec can hold (Lambda): why, never "did you mean Lambda"',
+    text: `${ONE_INPUT}layers:\n  - {type: Lambda}\n`,
+    at: '4:12',
+    message: /layer type "Lambda" cannot be summarised: a Lambda layer runs Python code/,
+  },
+  {
+    problem: 'Keras\'s base classes Layer and Wrapper: no call of their own',
+    text: `${ONE_INPUT}layers:\n  - {type: Wrapper, layer: {type: Dense, units: 2}}\n`,
+    at: '4:12',
+    message: /layer type "Wrapper" cannot be summarised: the base class Wrapper has no call of its own; its subclasses Bidirectional and TimeDistributed do/,
+  },
+  {
+    problem: 'a misspelt Lambda is a typo, with the name to correct it to',
+    text: `${ONE_INPUT}layers:\n  - {type: Lamda}\n`,
+    at: '4:12',
+    message: /unknown layer type "Lamda"; did you mean "Lambda"\?/,
+  },
+  {
     problem: 'an unknown argument, with the closest',
     text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 3, kernel_initialiser: he_normal}\n`,
     at: '4:29',

@@ -16,13 +16,9 @@ import { userName, withTfjsNames } from './names.js';
 import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
 import { LayerTrailError, deserialize, type ApplyChecks, isContainer, withLayerTrail, withTemporaryClasses, withoutConsole, type Container, type LayerConstructor, type LayersModel } from './tfjs.js';
+import { unknowableWhy } from './unknowable.js';
 import { weightWarnings } from './weights-check.js';
 
-/** Why a class can never be known from its configuration. */
-const UNKNOWABLE: Record<string, string> = {
-  Lambda: 'a Lambda layer runs Python code that its configuration only holds as bytecode',
-  TFOpLambda: 'a TFOpLambda layer calls a TensorFlow function that its configuration does not describe',
-};
 
 /**
  * Builds a model read from a Keras or TF.js file with tfjs-layers' own
@@ -37,11 +33,10 @@ export function buildKerasModel(topology: KerasTopology, options: { allowUnknown
   const unknown = findUnknownLayers(topology.model, topology.path, known);
   if (unknown.length > 0 && !options.allowUnknown) {
     const first = unknown[0];
-    const why = Object.prototype.hasOwnProperty.call(UNKNOWABLE, first.className)
-      ? UNKNOWABLE[first.className]
-      : first.className.startsWith(KERAS_OP_PREFIX)
+    const why = unknowableWhy(first.className)
+      ?? (first.className.startsWith(KERAS_OP_PREFIX)
         ? `it is a call of keras.ops' ${first.className.slice(KERAS_OP_PREFIX.length)} in the model's graph, an op merge-summary has no shape rule for`
-        : `its class ${first.className} is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?)`;
+        : `its class ${first.className} is neither a Keras layer tfjs has nor one merge-summary adds (a custom layer?)`);
     const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more such layer${unknown.length > 2 ? 's' : ''})` : '';
     throw new UserError(
       'unknown-class',
@@ -265,7 +260,7 @@ function findUnknownLayers(model: Record<string, unknown>, path: DocPath, known:
     const layerPath = [...path, 'config', 'layers', i];
     if (MODEL_CLASSES.has(className)) return findUnknownLayers(layer, layerPath, known);
     const name = String(layer.name ?? (isObject(layer.config) ? layer.config.name : className));
-    return known.has(className) && !Object.prototype.hasOwnProperty.call(UNKNOWABLE, className) ? [] : [{ name, className, path: layerPath }];
+    return known.has(className) && unknowableWhy(className) === undefined ? [] : [{ name, className, path: layerPath }];
   });
 }
 

@@ -8,6 +8,7 @@ import { checkSpecArguments, isShapeNeutral, unhonouredArguments, type ArgumentP
 import { registerKerasLayers } from './layers/index.js';
 import { inUserNames, tfjsName } from './names.js';
 import { inUserTerms } from './tfjs-messages.js';
+import { unknowableWhy } from './unknowable.js';
 import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
@@ -72,6 +73,10 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
   const className = canonicalClass(definition.type);
   const cls = classes.get(className);
   const what = `${within ? `${within}: its ` : ''}layer "${definition.name}" (${className})`;
+  const unknowable = unknowableWhy(className);
+  if (unknowable !== undefined) {
+    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}layer type "${definition.type}" cannot be summarised: ${unknowable}`, definition.typeAt);
+  }
   if (!cls || NOT_SPEC_LAYERS.has(className)) {
     const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
     throw new UserError('unknown-class', `${within ? `${within}: ` : ''}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
