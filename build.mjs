@@ -23,15 +23,14 @@ function newestInput() {
   return Math.max(...inputs.map((file) => statSync(file).mtimeMs));
 }
 
-const WORKER = 'dist/deep-worker.cjs';
-if (process.argv.includes('--if-stale') && [OUT, `${OUT}.map`, WORKER].every(existsSync) && statSync(OUT).mtimeMs > newestInput()) process.exit(0);
+if (process.argv.includes('--if-stale') && [OUT, `${OUT}.map`].every(existsSync) && statSync(OUT).mtimeMs > newestInput()) process.exit(0);
 
 const { build } = await import('esbuild');
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The worker that builds deep models (src/cli/deep.ts) is a bundle of its own, beside the CLI's.
-  entryPoints: { 'merge-summary': 'src/cli/main.ts', 'deep-worker': 'src/cli/deep-worker.ts' },
+  // The worker threads that build deep models (src/cli/deep.ts) load this same bundle.
+  entryPoints: { 'merge-summary': 'src/cli/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

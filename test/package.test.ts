@@ -17,8 +17,6 @@ describe('the npm package', () => {
       'LICENSE',
       'README.md',
       'bin/merge-summary.js',
-      'dist/deep-worker.cjs',
-    'dist/deep-worker.cjs.map',
     'dist/merge-summary.cjs',
       'dist/merge-summary.cjs.map',
       'docs/costs.md',

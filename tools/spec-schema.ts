@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { canonicalClass, kerasSignature, printedClass } from '../src/core/keras-classes.js';
 import { kerasSnakeCase } from '../src/core/keras-names.js';
 import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REGULARIZERS, KERAS_SIGNATURES } from '../src/core/keras-signatures.js';
-import { kindOf } from '../src/model/arg-kinds.js';
+import { kindOf, NAME_OR_CONFIG_JSON } from '../src/model/arg-kinds.js';
 import { argumentsOf, BASE_ARGS, layerClasses, NOT_SPEC_LAYERS, toCamelCase } from '../src/model/layer-factory.js';
 import { INPUT_DTYPES } from '../src/readers/spec.js';
 
@@ -89,6 +89,7 @@ export function specSchema(): Schema {
     },
     definitions: {
       reference: REFERENCE,
+      nameOrConfig: { ...NAME_OR_CONFIG_JSON, description: 'A Keras object by name, or its serialized form {class_name, config}.' },
       ...Object.fromEntries(Object.entries(NAMES).map(([what, names]) => [`${what}Name`, { enum: names, description: `A ${what} Keras knows by name (the tool also reads other spellings of these: GlorotUniform or glorot_uniform).` }])),
       from: {
         description: 'What the layer takes: an input or a layer above, or a list of them (default: the entry just above).',
@@ -167,7 +168,9 @@ function layerSchema(type: string): Schema {
   for (const snake of [...new Set(args ?? [])].sort()) {
     const kind = kindOf(snake, className);
     const names = namesOf(snake);
-    const value: Schema = names ? { anyOf: [{ $ref: `#/definitions/${names}Name` }, kind?.json ?? {}] } : { ...(kind?.json ?? {}) };
+    // The one JSON of a name-or-config kind is a definition of its own, not a copy in each of ~2,000 arguments.
+    const json = kind?.json === NAME_OR_CONFIG_JSON ? { $ref: '#/definitions/nameOrConfig' } : kind?.json;
+    const value: Schema = names ? { anyOf: [{ $ref: `#/definitions/${names}Name` }, json ?? {}] } : { ...(json ?? {}) };
     const fallback = signature?.defaults[snake];
     const isRequired = signature?.required.includes(snake) ?? false;
     const description = `${className} argument ${snake}${kind ? `: ${kind.description}` : ''}${isRequired ? ' (required)' : ''}.`;

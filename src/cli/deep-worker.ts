@@ -19,5 +19,11 @@ async function answer(task: DeepTask): Promise<DeepAnswer> {
   }
 }
 
-// The bundle is CommonJS, which has no top-level await.
-void answer(workerData as DeepTask).then((result) => parentPort?.postMessage(result));
+/**
+ * What a worker thread of deep.ts runs: it builds the model its workerData
+ * names and posts the answer. Called, not run on import: the worker loads
+ * the CLI's own bundle (or, from the sources, this module) and calls it.
+ */
+export async function runDeepWorker(): Promise<void> {
+  parentPort?.postMessage(await answer(workerData as DeepTask));
+}

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LayerCallError, UserError, type ErrorCode, type SourceLocation } from '../core/errors.js';
 import type { ModelSummary } from '../analysis/types.js';
@@ -64,14 +65,21 @@ export async function analyzeInWorker(task: DeepTask): Promise<ModelSummary> {
   }
 }
 
-/** The worker runs deep-worker.ts: beside this file in the sources, beside the bundle in dist/. */
+/**
+ * The worker runs deep-worker.ts's runDeepWorker: from the CLI's bundle
+ * itself when bundled (one copy of the code in the package, not a second
+ * bundle of the same modules), else from the TypeScript sources (tests).
+ */
 function startWorker(workerData: DeepTask): Worker {
   const here = new URL(import.meta.url);
-  const bundled = here.pathname.endsWith('.cjs');
-  const entry = new URL(bundled ? './deep-worker.cjs' : './deep-worker.ts', here);
   const resourceLimits = { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB };
-  if (bundled) return new Worker(entry, { workerData, resourceLimits });
-  // Running from the TypeScript sources (tests): the worker registers tsx before it loads its entry.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  if (here.pathname.endsWith('.cjs')) {
+    // An eval'd worker is CommonJS: it requires the bundle, and lends it import() for the ES modules it loads (h5wasm), as bin/merge-summary.js does.
+    const bootstrap = `const bundle = require(${JSON.stringify(fileURLToPath(here))}); bundle.setModuleImporter((specifier) => import(specifier)); void bundle.runDeepWorker();`;
+    return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
+  }
+  // The worker registers tsx before it loads its entry.
+  const entry = new URL('./deep-worker.ts', here);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); }).then((worker) => worker.runDeepWorker());`;
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }

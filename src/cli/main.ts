@@ -17,6 +17,8 @@ import { addSummaryCommand } from './summary-command.js';
 export { EXIT, processIo };
 export type { Io };
 export { setModuleImporter } from '../readers/hdf5.js';
+// deep.ts's worker threads run the bundle too, and start here.
+export { runDeepWorker } from './deep-worker.js';
 
 const COMMANDS = ['summary', 'diff', 'check', 'graph', 'profile'];
 

@@ -39,12 +39,20 @@ const FRACTION: Kind = {
   json: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
 };
 const NUMBER: Kind = { description: 'a number', check: (v) => typeof v === 'number' && Number.isFinite(v), json: { type: 'number' } };
-const NAME_OR_CONFIG: Kind = {
-  description: 'a name (e.g. "relu") or a {class_name, config} mapping',
-  check: (v) => v === null || (typeof v === 'string' && !isPrototypeKey(v)) || (typeof v === 'object' && !Array.isArray(v)),
+/** A Keras object by name or as its serialized form; the JSON Schema is one definition, #/definitions/nameOrConfig. */
+export const NAME_OR_CONFIG_JSON = {
   // The names every JavaScript object answers to ("constructor", "valueOf") are no Keras names.
-  json: { anyOf: [{ type: 'string', not: { pattern: `^(${Object.getOwnPropertyNames(Object.prototype).sort().join('|')})$` } }, { type: ['object', 'null'] }] },
+  anyOf: [{ type: 'string', not: { pattern: `^(${Object.getOwnPropertyNames(Object.prototype).sort().join('|')})$` } }, { type: ['object', 'null'] }],
 };
+const nameOrConfig = (example: string): Kind => ({
+  description: `a name (e.g. "${example}") or a {class_name, config} mapping`,
+  check: (v) => v === null || (typeof v === 'string' && !isPrototypeKey(v)) || (typeof v === 'object' && !Array.isArray(v)),
+  json: NAME_OR_CONFIG_JSON,
+});
+const ACTIVATION = nameOrConfig('relu');
+const INITIALIZER = nameOrConfig('glorot_uniform');
+const REGULARIZER = nameOrConfig('l2');
+const CONSTRAINT = nameOrConfig('non_neg');
 
 const KINDS: Record<string, Kind> = {
   units: POSITIVE_INTEGER,
@@ -92,14 +100,14 @@ const KINDS: Record<string, Kind> = {
   momentum: NUMBER,
   epsilon: NUMBER,
   alpha: NUMBER,
-  activation: NAME_OR_CONFIG,
-  recurrent_activation: NAME_OR_CONFIG,
-  kernel_initializer: NAME_OR_CONFIG,
-  bias_initializer: NAME_OR_CONFIG,
-  kernel_regularizer: NAME_OR_CONFIG,
-  bias_regularizer: NAME_OR_CONFIG,
-  kernel_constraint: NAME_OR_CONFIG,
-  bias_constraint: NAME_OR_CONFIG,
+  activation: ACTIVATION,
+  recurrent_activation: ACTIVATION,
+  kernel_initializer: INITIALIZER,
+  bias_initializer: INITIALIZER,
+  kernel_regularizer: REGULARIZER,
+  bias_regularizer: REGULARIZER,
+  kernel_constraint: CONSTRAINT,
+  bias_constraint: CONSTRAINT,
 };
 
 const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -137,7 +145,10 @@ const CLASS_KINDS: Record<string, Record<string, Kind>> = {
 /** The kind of value an argument (by its snake_case name) takes, when the tool checks it: words, check and JSON Schema. */
 export function kindOf(snakeName: string, className?: string): Kind | undefined {
   if (className !== undefined && hasOwn(CLASS_KINDS, className) && hasOwn(CLASS_KINDS[className], snakeName)) return CLASS_KINDS[className][snakeName];
-  return hasOwn(KINDS, snakeName) ? KINDS[snakeName] : undefined;
+  if (hasOwn(KINDS, snakeName)) return KINDS[snakeName];
+  // Every Keras argument named for what it initializes, regularizes or constrains (depthwise_initializer, gamma_constraint) is one of those by name or config.
+  const suffix = /_(initializer|regularizer|constraint)$/.exec(snakeName)?.[1];
+  return suffix === undefined ? undefined : { initializer: INITIALIZER, regularizer: REGULARIZER, constraint: CONSTRAINT }[suffix];
 }
 
 /** Whether an argument is a flag (use_bias, mask_zero, ...): Python's None there is false, as Keras's `if self.use_bias:` reads it. */
