@@ -77,7 +77,8 @@ const cases = [
     runs: 5,
     target: { seconds: 1.5, mib: 1024 },
   })),
-  { name: '20,000 parallel Dense into one Concatenate, summary', args: [bin, wide], runs: 3, target: { seconds: 15, mib: 1024 } },
+  // Its 20,002 layers (the input, the Dense layers, the Concatenate) are just over the default --max-layers, which refused it unmeasured.
+  { name: '20,000 parallel Dense into one Concatenate, summary', args: [bin, wide, '--max-layers', '20002'], runs: 3, target: { seconds: 15, mib: 1024 } },
   { name: 'DenseNet121 picture, SVG (429 layers)', args: [bin, 'graph', 'fixtures/densenet121.yaml', '-o', 'bench/out/densenet121.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'DenseNet121 picture, every layer, SVG', args: [bin, 'graph', 'fixtures/densenet121.yaml', '--all-layers', '-o', 'bench/out/densenet121-all.svg'], runs: 5, target: { seconds: 3, mib: 1024 } },
   { name: 'InceptionV3 picture, SVG (324 layers)', args: [bin, 'graph', INCEPTION, '-o', 'bench/out/inceptionv3.svg'], runs: 5, target: { seconds: 3, mib: 1024 }, needs: INCEPTION },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
 import { ROOT } from './helpers.js';
 
 /**
@@ -29,19 +30,73 @@ function folderOf(file: string): Folder {
   return first as Folder;
 }
 
-function importsOf(file: string): { specifier: string; typeOnly: boolean }[] {
-  const text = readFileSync(file, 'utf8');
+/**
+ * Every module a file names, read by TypeScript's own parser: static imports
+ * and re-exports, side-effect imports, import() and require(), in either
+ * quote style (a regex over the text once let a double-quoted import through).
+ */
+function importsIn(text: string): { specifier: string; typeOnly: boolean }[] {
+  const source = ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest, true);
   const found: { specifier: string; typeOnly: boolean }[] = [];
-  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm)) found.push({ specifier: match[3], typeOnly: Boolean(match[2]) });
-  for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push({ specifier: match[1], typeOnly: false });
-  for (const match of text.matchAll(/import\('([^']+)'\)/g)) found.push({ specifier: match[1], typeOnly: true });
-  for (const match of text.matchAll(/require(?:\.resolve)?\('([^']+)'\)/g)) found.push({ specifier: match[1], typeOnly: false });
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const onlyTypeNames = clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && clause.name === undefined
+        && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((element) => element.isTypeOnly);
+      found.push({ specifier: node.moduleSpecifier.text, typeOnly: Boolean(clause?.isTypeOnly) || onlyTypeNames });
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      found.push({ specifier: node.argument.literal.text, typeOnly: true });
+    } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0])) {
+      const callee = node.expression;
+      const isDynamicImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+      const isRequire = (ts.isIdentifier(callee) && callee.text === 'require')
+        || (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.name.text === 'resolve');
+      if (isDynamicImport || isRequire) found.push({ specifier: node.arguments[0].text, typeOnly: false });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
   return found;
 }
+
+const importsOf = (file: string) => importsIn(readFileSync(file, 'utf8'));
 
 const files = sourceFiles(SRC);
 
 describe('the layers of the code', () => {
+  it('the import reader sees every form a module can be named in', () => {
+    const text = [
+      "import { a } from '../render/a.js';",
+      'import { b } from "../render/b.js";',
+      'import type { C } from "../model/c.js";',
+      "import { type D, type E } from '../model/d.js';",
+      "import { type F, g } from '../model/f.js';",
+      "import '../render/side-effect.js';",
+      "export * from '../cli/h.js';",
+      "export type { I } from '../model/i.js';",
+      'const j = await import(`../cli/j.js`);',
+      "type K = import('../model/k.js').K;",
+      "const l = require('../cli/l.js');",
+      '// import { m } from "../cli/in-a-comment.js";',
+      "const n = 'import { o } from \\'../cli/in-a-string.js\\'';",
+    ].join('\n');
+    assert.deepEqual(importsIn(text), [
+      { specifier: '../render/a.js', typeOnly: false },
+      { specifier: '../render/b.js', typeOnly: false },
+      { specifier: '../model/c.js', typeOnly: true },
+      { specifier: '../model/d.js', typeOnly: true },
+      { specifier: '../model/f.js', typeOnly: false },
+      { specifier: '../render/side-effect.js', typeOnly: false },
+      { specifier: '../cli/h.js', typeOnly: false },
+      { specifier: '../model/i.js', typeOnly: true },
+      { specifier: '../cli/j.js', typeOnly: false },
+      { specifier: '../model/k.js', typeOnly: true },
+      { specifier: '../cli/l.js', typeOnly: false },
+    ]);
+  });
+
   it('every folder imports only from itself and the folders upstream of it', () => {
     const wrong: string[] = [];
     for (const file of files) {

@@ -13,7 +13,9 @@ import {
   type ExecutionGraph,
   type LayerCallFacts,
   type MacsResult,
+  UnknownDtypeError,
 } from '../src/analysis/costs.js';
+import { tensorBytes } from '../src/analysis/model-costs.js';
 import { OPERATIONS } from '../src/model/layers/operations.js';
 import { ROOT } from './helpers.js';
 
@@ -418,7 +420,13 @@ describe('activation bytes', () => {
     assert.equal(activationBytes([4, 10], 'float32', 3), 4 * 10 * 4); // a fixed batch dimension stays
     assert.equal(activationBytes([null, null, 10], 'float32', 1), null);
     assert.equal(activationBytes([null, 10], 'string', 1), null);
-    assert.throws(() => activationBytes([null, 10], 'float24', 1), /float24/);
+    assert.throws(() => activationBytes([null, 10], 'float24', 1), UnknownDtypeError);
+  });
+
+  it('an unknown dtype is an unknown cost saying so; a fault in the code is never taken for one', () => {
+    assert.deepEqual(tensorBytes([null, 10], 'float24', 1), { kind: 'unknown', why: 'dtype "float24" has no known size' });
+    // A shape that is no list makes a TypeError inside: it must surface, not print as "unknown".
+    assert.throws(() => tensorBytes(null as unknown as [null], 'float32', 1), TypeError);
   });
 });
 

@@ -134,6 +134,12 @@ describe('merge-summary check', () => {
     const corrupt = await runCli(['check', ADD, '--baseline', truncated, '--width', '400']);
     assert.equal(corrupt.status, 2);
     assert.match(corrupt.stdout, /truncated\.json:1:\d+: the baseline is not valid JSON/);
+    // A baseline whose name begins with the spec's is still the baseline: the line names the spec too.
+    const spec = writeTemp('m.yaml', readFileSync(ADD, 'utf8'));
+    const named = writeTemp('m.yaml.json', '{"schema": ');
+    const namedAfter = await runCli(['check', spec, '--baseline', named, '--width', '400']);
+    assert.equal(namedAfter.status, 2);
+    assert.ok(namedAfter.stdout.startsWith(`ERROR ${spec}: ${named}:1:`), namedAfter.stdout);
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
     // Wide enough that the line, which holds the test's own paths, is not wrapped wherever the clone is.
     assert.match((await runCli(['check', ADD, '--baseline', wrong, '--width', '400'])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);

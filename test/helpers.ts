@@ -14,13 +14,14 @@ export const BIN = join(ROOT, 'bin', 'merge-summary.js');
 /**
  * The third-party model files of ../shared/real-models (unknown licence, so
  * never in the repository): present in CI and on developers' machines,
- * absent in a user's clone. MERGE_SUMMARY_SHARED points elsewhere.
+ * absent in a user's clone. MERGE_SUMMARY_SHARED, when set, is the folder that
+ * holds real-models/ instead of ../shared.
  */
 export const SHARED = process.env.MERGE_SUMMARY_SHARED ?? join(ROOT, '..', 'shared');
 export const REAL_MODELS = join(SHARED, 'real-models');
 export const HAS_REAL_MODELS = existsSync(join(REAL_MODELS, 'SOURCES.md'));
 /** false, or why suites of third-party files are skipped (node:test's skip takes a reason). */
-export const WITHOUT_REAL_MODELS: false | string = HAS_REAL_MODELS ? false : `no ${REAL_MODELS}/SOURCES.md here (the third-party model files live beside the repository, not in it; MERGE_SUMMARY_SHARED points elsewhere)`;
+export const WITHOUT_REAL_MODELS: false | string = HAS_REAL_MODELS ? false : `no ${REAL_MODELS}/SOURCES.md here (the third-party model files live beside the repository, not in it; set MERGE_SUMMARY_SHARED to the folder that holds real-models/ to run them)`;
 
 export function fixture(name: string): string {
   return join(ROOT, 'fixtures', name);

@@ -145,6 +145,14 @@ describe('the tfjs internals merge-summary relies on', () => {
     assert.equal(isRegistered('MergeSummaryContractProbe'), false, 'taken out again');
   });
 
+  it('tfjs\'s Bidirectional keeps its own trainable flag in the private `_trainable` (model/layers/recurrent.ts sets it to Keras\'s)', () => {
+    // A rename would make that write a silent no-op: a frozen Bidirectional counted as trainable.
+    const wrapper = deserialize<Layer>('Bidirectional', { layer: { className: 'SimpleRNN', config: { units: 2 } } });
+    assert.equal((wrapper as unknown as { _trainable: unknown })._trainable, true);
+    (wrapper as unknown as { _trainable: boolean })._trainable = false;
+    assert.equal(wrapper.trainable, false);
+  });
+
   it('Merge is the base of every merge layer (Add, Concatenate, ...)', () => {
     for (const make of [tfl.layers.add, tfl.layers.concatenate, tfl.layers.multiply, tfl.layers.average, tfl.layers.maximum, tfl.layers.minimum, tfl.layers.dot]) {
       assert.ok(make({ axes: 1 } as never) instanceof MergeBase);

@@ -101,9 +101,9 @@ const tests = await new Promise((done) => {
   child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
 });
 
-// The third-party suite's folder, as test/helpers.ts finds it: say whether it ran.
+// The third-party suite's folder, as test/helpers.ts finds it (HAS_REAL_MODELS: its SOURCES.md): say whether it ran.
 const shared = process.env.MERGE_SUMMARY_SHARED ?? join(root, '..', 'shared');
-console.log(existsSync(join(shared, 'real-models'))
+console.log(existsSync(join(shared, 'real-models', 'SOURCES.md'))
   ? `third-party suite: ran, on ${join(shared, 'real-models')}`
   : `third-party suite: skipped (no ${join(shared, 'real-models')}; it runs where ../shared is beside the repository, as in CI)`);
 

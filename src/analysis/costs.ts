@@ -41,6 +41,18 @@ export class CostOverflowError extends Error {
   }
 }
 
+/**
+ * A tensor of a dtype whose size is not known here: its bytes are an explicit
+ * "unknown" with this reason. A class of its own, so that only this becomes
+ * an unknown cost, never a TypeError from a fault in the code.
+ */
+export class UnknownDtypeError extends Error {
+  constructor(readonly dtype: string) {
+    super(`dtype "${dtype}" has no known size`);
+    this.name = 'UnknownDtypeError';
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Exact whole-number arithmetic. Every intermediate of a count is a whole
 // number at most MAX_SAFE_INTEGER, so every step is exact; a product or sum
@@ -826,7 +838,7 @@ const DTYPE_BYTES: Record<string, number | null> = {
  */
 export function activationBytes(shape: (number | null)[], dtype: string, batchSize: number): number | null {
   const perElement = DTYPE_BYTES[dtype.replace(/^mixed_/, '')];
-  if (perElement === undefined) throw new TypeError(`dtype "${dtype}" has no known size`);
+  if (perElement === undefined) throw new UnknownDtypeError(dtype);
   const dims = withBatch(shape, batchSize);
   if (perElement === null || dims.some((d) => d === null)) return null;
   return times('bytes', perElement, ...(dims as number[]));

@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { FullShape } from '../core/shapes.js';
 import type { ExecutionFacts, MergeFacts, ModelFacts } from '../model/facts.js';
-import { activationBytes, CostOverflowError, layerMacs, peakActivationBytes, type ExecutionGraph, type LayerCallFacts, type PeakActivations } from './costs.js';
+import { activationBytes, CostOverflowError, layerMacs, UnknownDtypeError, peakActivationBytes, type ExecutionGraph, type LayerCallFacts, type PeakActivations } from './costs.js';
 
 /**
  * What a whole model costs to run, from its execution facts: the mult-adds
@@ -188,7 +188,7 @@ export function tensorBytes(shape: FullShape, dtype: string, batchSize: number):
     bytes = activationBytes(shape, dtype, batchSize);
   } catch (error) {
     if (error instanceof CostOverflowError) throw new UserError('inexact', `a tensor of shape ${describe(shape)} has more bytes than ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}, the largest whole number counted exactly here`);
-    if (error instanceof TypeError) return { kind: 'unknown', why: error.message };
+    if (error instanceof UnknownDtypeError) return { kind: 'unknown', why: error.message };
     throw error;
   }
   if (bytes !== null) return exactFigure(bytes);
@@ -292,7 +292,7 @@ function peakOf(flat: FlatModel, tensors: Map<string, FlatTensor>, batchSize: nu
     peak = peakActivationBytes(graph, batchSize);
   } catch (error) {
     if (error instanceof CostOverflowError) throw new UserError('inexact', `the model's live activations exceed ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} bytes, the largest whole number counted exactly here`);
-    if (error instanceof TypeError) return { bytes: { kind: 'unknown', why: error.message } };
+    if (error instanceof UnknownDtypeError) return { bytes: { kind: 'unknown', why: error.message } };
     throw error;
   }
   if (peak.peakBytes === null) return { bytes: { kind: 'unknown', why: peak.why ?? 'a tensor has no known size' } };
