@@ -140,6 +140,13 @@ describe('merge-summary check', () => {
     const namedAfter = await runCli(['check', spec, '--baseline', named, '--width', '400']);
     assert.equal(namedAfter.status, 2);
     assert.ok(namedAfter.stdout.startsWith(`ERROR ${spec}: ${named}:1:`), namedAfter.stdout);
+    // In --json, the file each problem is in is a field of its own: the baseline here, the spec itself when it cannot be read.
+    const namedJson = JSON.parse((await runCli(['check', spec, '--baseline', named, '--json'])).stdout);
+    assert.equal(namedJson.results[0].error.file, named);
+    const unreadable = writeTemp('broken.yaml', 'inputs: [\n');
+    const brokenJson = JSON.parse((await runCli(['check', unreadable, '--max-params', '1G', '--json'])).stdout);
+    assert.equal(brokenJson.results[0].error.file, unreadable);
+    assert.match(brokenJson.results[0].error.message, new RegExp(`^${unreadable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
     const wrong = writeTemp('wrong.json', JSON.stringify({ schema: 'merge-summary-diff/1' }));
     // Wide enough that the line, which holds the test's own paths, is not wrapped wherever the clone is.
     assert.match((await runCli(['check', ADD, '--baseline', wrong, '--width', '400'])).stdout, /not a merge-summary baseline: "schema" must be "merge-summary\/1"/);

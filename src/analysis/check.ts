@@ -80,7 +80,8 @@ export interface SpecCheck {
 export interface SpecError {
   spec: string;
   passed: false;
-  error: { code: string; message: string };
+  /** `file`: the file the problem is in, where the error points at one (the spec, or its baseline). */
+  error: { code: string; message: string; file?: string };
 }
 
 export type SpecResult = SpecCheck | SpecError;
@@ -228,11 +229,11 @@ function baselineCostBreaches(summary: ModelSummary, baseline: Baseline, toleran
     const before = baseline.totals[field];
     const now = summary.totals[field];
     if (before === undefined) {
-      notes.push(`the baseline ${baseline.source} has no ${what} (written by a version that did not count them): they are not compared; write it again with --write-baseline`);
+      notes.push(`the baseline ${baseline.source} has no ${what} (written by a version that did not count them), so they are not compared; write it again with --write-baseline`);
       return;
     }
     if (typeof now !== 'number' || before === null) {
-      notes.push(`${what} are not compared with the baseline: ${typeof now !== 'number' ? `the model's are not one exact number (${summary.totals[`${field}Why`] ?? 'unknown'})` : 'the baseline\'s are not one exact number'}`);
+      notes.push(`${what}: not compared with the baseline, ${typeof now !== 'number' ? `as the model's figure is not one exact number (${summary.totals[`${field}Why`] ?? 'unknown'})` : 'as the baseline\'s figure is not one exact number'}`);
       return;
     }
     if (withinTolerance(now, before, tolerance)) return;
@@ -259,7 +260,7 @@ function baselineCostBreaches(summary: ModelSummary, baseline: Baseline, toleran
     }));
   };
   compare('macs', 'baseline-macs', 'macs', 'mult-adds');
-  compare('peakActivationBytes', 'baseline-activations', 'bytes', 'peak activation memory');
+  compare('peakActivationBytes', 'baseline-activations', 'bytes', 'peak activations');
   return breaches;
 }
 

@@ -94,7 +94,7 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
         results.push(checkModel(summary, budgets, baseline ? { baseline, tolerance, perLayer: Boolean(options.perLayer) } : undefined));
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        results.push({ spec, passed: false, error: { code: error.code, message: describeError(error) } });
+        results.push({ spec, passed: false, error: { code: error.code, message: describeError(error), ...(error.location ? { file: error.location.file } : {}) } });
       }
     }
     const errors = results.filter(isSpecError).length;

@@ -66,9 +66,8 @@ export function renderCheck(report: CheckReport, options: { palette: Palette; wi
   const lines: string[] = [];
   for (const spec of report.results) {
     if (isSpecError(spec)) {
-      // The message is located (FILE:LINE:COL: ...); it names the spec itself unless the problem is in its baseline.
-      // The spec's own location ends at a colon: a baseline named after the spec (m.yaml.json) is not the spec.
-      const message = spec.error.message.startsWith(`${spec.spec}:`) ? spec.error.message : `${spec.spec}: ${spec.error.message}`;
+      // A message located in the spec itself (SPEC:LINE:COL: ...) names it already; any other (its baseline's, or none) is said of the spec.
+      const message = spec.error.file === spec.spec ? spec.error.message : `${spec.spec}: ${spec.error.message}`;
       lines.push(wrapSegments([['ERROR', palette.fail], [` ${message}`]], options.width, '  '));
       continue;
     }
