@@ -52,7 +52,7 @@ function differing(original: ModelSummary, rebuilt: ModelSummary, merge: MergeSu
   for (const [key, layer] of layersByKey(rebuilt.layers)) {
     const old = before.get(key) as LayerSummary;
     assert.ok(old, `the rebuilt model has a layer the original has not: ${key}`);
-    if (key === layerKey({ name: merge.name, path: merge.within ?? [] }) || layer.nested) continue;
+    if (key === layerKey({ name: merge.name, path: merge.within ?? [] })) continue;
     if (!sameShape(layer.outputShape, old.outputShape) || layer.params !== old.params) out.push(describeLayer(key, layer));
   }
   return out.sort();
@@ -108,7 +108,10 @@ describe('the merge counterfactual equals a full rebuild of the swapped model', 
     assert.deepEqual([merge.within, merge.name], [['block'], 'inner_add']);
     assert.ok(merge.alternative.possible);
     assert.equal(merge.alternative.totalParamsChange, (16 - 8) * 4);
-    assert.deepEqual(merge.affected.filter((a) => !a.within).map((a) => a.name), ['head']);
+    // The nested model's own row is in the footprint too: its output doubles, its 72 parameters (8·8 + 8) do not change.
+    const rows = merge.affected.filter((a) => !a.within).map((a) => [a.name, a.outputShape, a.alternativeOutputShape, a.params, a.alternativeParams]);
+    assert.deepEqual(rows, [['block', [null, 8], [null, 16], 72, 72], ['head', [null, 4], [null, 4], 8 * 4 + 4, 16 * 4 + 4]]);
+    assert.deepEqual(merge.stopsAt, ['head']);
   });
 
   const real = (file: string) => join(REAL_MODELS, file);
@@ -134,7 +137,11 @@ describe('the merge counterfactual equals a full rebuild of the swapped model', 
     assert.ok(last.alternative.possible);
     // post_bn gains 2048 channels (4 weights each); dense_6 gains 2048 inputs of 256 units.
     assert.equal(last.alternative.totalParamsChange, 2048 * 4 + 2048 * 256);
-    assert.deepEqual(last.affected.filter((a) => !a.within).map((a) => a.name), ['global_average_pooling2d_2', 'dense_6']);
+    // The nested ResNet50V2's row first: its output (post_relu) has 2048 channels more, and its parameters post_bn's 2048 · 4 more.
+    const resnet = last.affected.find((a) => a.name === 'resnet50v2' && !a.within)!;
+    assert.equal(resnet.alternativeParams - resnet.params, 2048 * 4);
+    assert.deepEqual([resnet.outputShape, resnet.alternativeOutputShape], [[null, 7, 7, 2048], [null, 7, 7, 4096]]);
+    assert.deepEqual(last.affected.filter((a) => !a.within).map((a) => a.name), ['resnet50v2', 'global_average_pooling2d_2', 'dense_6']);
     assert.deepEqual(last.stopsAt, ['dense_6']);
   });
 });

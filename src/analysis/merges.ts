@@ -158,10 +158,13 @@ function footprint(rebuilt: RebuiltLayer[], byKey: Map<string, LayerSummary>, co
   for (const layer of rebuilt) {
     const actual = byKey.get(layerKey(layer));
     if (!actual) continue;
-    params += layer.params - actual.params;
-    trainable += layer.trainable - actual.trainable;
     const shapeChanged = !sameShape(layer.outputShape, actual.outputShape);
-    if (!shapeChanged) stopsAt.push(layer.name);
+    // A nested model's row sums the layers inside it, which are counted already; the change stops inside it, not at it.
+    if (!layer.nestedModel) {
+      params += layer.params - actual.params;
+      trainable += layer.trainable - actual.trainable;
+      if (!shapeChanged) stopsAt.push(layer.name);
+    }
     if (shapeChanged || layer.params !== actual.params) {
       affected.push({
         name: layer.name,

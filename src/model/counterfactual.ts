@@ -2,14 +2,14 @@ import { LayerCallError, UserError } from '../core/errors.js';
 import { sameShape, type FullShape } from '../core/shapes.js';
 import { exactCount } from '../core/numbers.js';
 import { countWeights } from '../core/weights.js';
-import type { LayerCall, ModelGraph } from '../readers/graph.js';
+import { callLabel, type LayerCall, type ModelGraph } from '../readers/graph.js';
 import { applyLayer, resolve } from './build-spec.js';
-import type { Owner } from './call-graph.js';
+import { ownersOf, type Owner } from './call-graph.js';
 import type { LayerAt, ModelPath, RebuiltLayer } from './facts.js';
 import { weightShapes } from './execution.js';
 import { weightFact } from './extract.js';
 import { createLayer } from './layer-factory.js';
-import { isContainer, tfl, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
+import { isContainer, outputReferences, tfl, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
 
 /**
  * One model in the nesting of a built model: its call graph, the tensors and
@@ -49,21 +49,60 @@ export interface Propagation {
 export function propagate(levels: Level[], starts: Map<string, SymbolicTensor[]>): Propagation {
   const rebuilt: RebuiltLayer[] = [];
   let pending = starts;
+  // What the layers rebuilt so far add to the parameters of the models around them.
+  const change = { params: 0, trainable: 0 };
   for (let depth = levels.length - 1; depth >= 0; depth--) {
     const level = levels[depth];
     const step = propagateWithin(level, pending);
     rebuilt.push(...step.rebuilt);
+    change.params += step.change.params;
+    change.trainable += step.change.trainable;
     if (step.failure || depth === 0) return { rebuilt, failure: step.failure };
     const outputs = changedOutputs(level, step.changed);
+    const parent = levels[depth - 1];
+    const calls = parent.graph.calls.filter((call) => parent.layers.get(call.layer) === level.container);
+    // The nested model's own row changes with what changed inside it: its parameters, and its output where the change reaches it.
+    if (outputs || step.rebuilt.length > 0 || change.params !== 0) {
+      const shapes = outputs ?? level.graph.outputs.map((ref) => resolve(ref, level.tensors)[0].shape as FullShape);
+      rebuilt.push(nestedModelFacts(level.container, where(parent, calls[0].layer), shapes, change));
+    }
     if (!outputs) break;
     // The nested model's calls in the model around it now give these outputs.
-    const parent = levels[depth - 1];
-    pending = new Map(parent.graph.calls.filter((call) => parent.layers.get(call.layer) === level.container).map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]));
+    pending = new Map(calls.map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]));
   }
   return { rebuilt };
 }
 
-function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): { rebuilt: RebuiltLayer[]; changed: Map<string, SymbolicTensor[]>; failure?: { at: LayerAt; reason: string } } {
+/** A nested model's row in the changed model: its outputs (new ones where the change reaches them) and its parameters with the change inside it. */
+function nestedModelFacts(model: Container, at: LayerAt, shapes: FullShape[], change: { params: number; trainable: number }): RebuiltLayer {
+  const before = weightCounts(model, at.name);
+  const what = `the parameter count of model "${at.name}"`;
+  return {
+    ...at,
+    type: model.getClassName(),
+    outputShape: shapes.length === 1 ? shapes[0] : shapes,
+    params: exactCount(before.params + change.params, what),
+    trainable: exactCount(before.trainable + change.trainable, what),
+    nestedModel: true,
+  };
+}
+
+/** A layer's parameters, all and trainable ones, as the summary counts them. */
+function weightCounts(layer: Layer, name: string): { params: number; trainable: number } {
+  const what = `the parameter count of layer "${name}"`;
+  const trainable = countWeights(layer.trainableWeights.map(weightFact), what).params;
+  return { params: exactCount(trainable + countWeights(layer.nonTrainableWeights.map(weightFact), what).params, what), trainable };
+}
+
+interface LevelStep {
+  rebuilt: RebuiltLayer[];
+  changed: Map<string, SymbolicTensor[]>;
+  /** How many parameters the layers built afresh have more (or fewer) than the ones they replace. */
+  change: { params: number; trainable: number };
+  failure?: { at: LayerAt; reason: string };
+}
+
+function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): LevelStep {
   const changed = new Map<string, SymbolicTensor[]>();
   for (const [label, outputs] of starts) if (!sameOutputs(outputs, level.tensors.get(label) ?? [])) changed.set(label, outputs);
   const rebuiltLayers = new Map<string, Layer>();
@@ -87,10 +126,58 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): {
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       const reason = error instanceof LayerCallError ? error.reason : error.message;
-      return { rebuilt: [...rebuilt.values()], changed, failure: { at: where(level, call.layer), reason } };
+      return { rebuilt: [...rebuilt.values()], changed, change: { params: 0, trainable: 0 }, failure: { at: where(level, call.layer), reason } };
     }
   }
-  return { rebuilt: [...rebuilt.values()], changed };
+  const changes = new Map<string, { params: number; trainable: number }>();
+  for (const [key, layer] of rebuiltLayers) {
+    const existing = level.layers.get(key) as Layer;
+    if (layer === existing) continue;
+    const { name } = where(level, key);
+    const [after, before] = [weightCounts(layer, name), weightCounts(existing, name)];
+    changes.set(key, { params: after.params - before.params, trainable: after.trainable - before.trainable });
+  }
+  const change = { params: 0, trainable: 0 };
+  for (const each of changes.values()) {
+    change.params += each.params;
+    change.trainable += each.trainable;
+  }
+  const inlined = inlinedModelFacts(level, [...rebuilt.values()], changes, changed);
+  return { rebuilt: [...rebuilt.values(), ...inlined], changed, change };
+}
+
+/**
+ * The rows of the models a level's graph runs the layers of directly (a
+ * Sequential's first layer, when it is a model: tfjs, like Keras 2, calls
+ * its layers, never the model) that a change reaches: their outputs where
+ * the change reaches them, their parameters with the change inside them.
+ */
+function inlinedModelFacts(level: Level, rebuilt: RebuiltLayer[], changes: Map<string, { params: number; trainable: number }>, changed: Map<string, SymbolicTensor[]>): RebuiltLayer[] {
+  const called = new Set(level.layers.values());
+  const keyOf = new Map([...level.layers].map(([key, layer]) => [layer, key]));
+  const facts: RebuiltLayer[] = [];
+  for (const [model, owner] of ownersOf(level.container)) {
+    if (!isContainer(model) || called.has(model)) continue;
+    // A model inside one this graph calls (a level of its own) has its outputs in that model's graph, not in this one.
+    const references = outputReferences(model);
+    if (!references.every(({ layer }) => keyOf.has(layer))) continue;
+    const inside = [...owner.path, owner.name];
+    const isInside = (path: ModelPath) => inside.every((name, i) => path[i] === name);
+    const outputs = references.map(({ layer, node, tensor }) => {
+      const label = callLabel(keyOf.get(layer) as string, node);
+      return (changed.get(label) ?? (level.tensors.get(label) as SymbolicTensor[]))[tensor].shape as FullShape;
+    });
+    const reached = rebuilt.some((layer) => isInside(layer.path.slice(level.path.length))) || outputs.some((shape, i) => !sameShape(shape, model.outputs[i].shape as FullShape));
+    if (!reached) continue;
+    const change = { params: 0, trainable: 0 };
+    for (const [key, each] of changes) {
+      if (!isInside(level.owners.get(key)?.path ?? [])) continue;
+      change.params += each.params;
+      change.trainable += each.trainable;
+    }
+    facts.push(nestedModelFacts(model, { name: owner.name, path: [...level.path, ...owner.path] }, outputs, change));
+  }
+  return facts;
 }
 
 /**
@@ -117,9 +204,7 @@ export function where(level: Level, key: string): LayerAt {
 }
 
 function rebuiltFacts(layer: Layer, { name, path }: LayerAt, outputs: SymbolicTensor[]): RebuiltLayer {
-  const what = `the parameter count of layer "${name}"`;
-  const trainable = countWeights(layer.trainableWeights.map(weightFact), what).params;
-  const params = exactCount(trainable + countWeights(layer.nonTrainableWeights.map(weightFact), what).params, what);
+  const { params, trainable } = weightCounts(layer, name);
   return {
     name,
     path,

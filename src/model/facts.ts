@@ -132,6 +132,12 @@ export interface RebuiltLayer extends LayerAt {
   config?: Record<string, unknown>;
   weights?: WeightShape[];
   calls?: RebuiltCall[];
+  /**
+   * A nested model's own row, changed by the layers rebuilt inside it: its
+   * counts are theirs summed (not a change of its own), and its costs are
+   * those of its calls.
+   */
+  nestedModel?: true;
 }
 
 /** One call of a rebuilt layer: which call (node index) of the layer in the model, and its shapes in the changed model. */
