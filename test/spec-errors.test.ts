@@ -39,6 +39,24 @@ const CASES: BadSpec[] = [
     message: /unknown layer type "Dence"; did you mean "Dense"\?/,
   },
   {
+    problem: 'a Keras class no spec can describe, never suggested back as its own "did you mean"',
+    text: `${ONE_INPUT}layers:\n  - {type: Lambda}\n`,
+    at: '4:12',
+    message: /^[^;]*: layer type "Lambda" cannot be summarised from a spec: a Lambda layer runs a Python function, which no configuration describes; write the layers it stands for/,
+  },
+  {
+    problem: 'a misspelt type is not offered a class no spec can describe',
+    text: `${ONE_INPUT}layers:\n  - {type: Lamda}\n`,
+    at: '4:12',
+    message: /unknown layer type "Lamda"$/,
+  },
+  {
+    problem: 'an InputLayer entry: inputs are declared apart',
+    text: `${ONE_INPUT}layers:\n  - {type: InputLayer}\n`,
+    at: '4:12',
+    message: /layer type "InputLayer" is not a spec layer: a spec declares its inputs under "inputs:"/,
+  },
+  {
     problem: 'an unknown argument, with the closest',
     text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 3, kernel_initialiser: he_normal}\n`,
     at: '4:29',

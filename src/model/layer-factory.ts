@@ -16,6 +16,19 @@ export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'b
 /** Model classes are containers, not layers a spec entry can create from arguments. */
 export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
 
+/** Why a Keras class a spec names cannot be a spec's layer, and what to do instead. */
+function notASpecLayer(className: string): string {
+  if (className === 'InputLayer') return 'layer type "InputLayer" is not a spec layer: a spec declares its inputs under "inputs:"';
+  if (NOT_SPEC_LAYERS.has(className)) return `layer type "${className}" is not a spec layer: a spec is one functional model (a nested model comes from a Keras or TF.js file)`;
+  const why =
+    className === 'Lambda'
+      ? 'a Lambda layer runs a Python function, which no configuration describes'
+      : className === 'Layer' || className === 'Wrapper'
+        ? `${className} is the base class Keras's layers are made from, not a layer of its own`
+        : `${className} runs code of another framework (or a saved TensorFlow graph), which no configuration describes`;
+  return `layer type "${className}" cannot be summarised from a spec: ${why}; write the layers it stands for (a Keras file with it is read with --allow-unknown, taking it as shape-preserving)`;
+}
+
 let knownClasses: Map<string, LayerConstructor> | undefined;
 
 /** Every layer class a configuration can name: tfjs's and the Keras layers added to it, by Keras class name. */
@@ -73,8 +86,11 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
   const cls = classes.get(className);
   const what = `${within ? `${within}: its ` : ''}layer "${definition.name}" (${className})`;
   if (!cls || NOT_SPEC_LAYERS.has(className)) {
-    const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
+    const where = within ? `${within}: ` : '';
+    // A Keras class, but not one a spec can describe: suggesting its own name back ("did you mean "Lambda"?") would say nothing.
+    if (NOT_SPEC_LAYERS.has(className) || hasOwn(KERAS_SIGNATURES, className)) throw new UserError('unknown-class', `${where}${notASpecLayer(className)}`, definition.typeAt);
+    const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name) && classes.has(canonicalClass(name)));
+    throw new UserError('unknown-class', `${where}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
   }
   const snakeArgs: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();
