@@ -135,9 +135,9 @@ export function runCase(testCase: ConformanceCase, variant: Variant): CaseResult
   return differences.length === 0 ? { outcome: 'match' } : { outcome: 'silent-difference', differences };
 }
 
-/** The tool's refusal of a class it has no rule for (spec: unknown type; Keras JSON: cannot be summarised). */
+/** The tool's refusal of a class it has no rule for (spec: unknown type, or a Keras class no spec describes; Keras JSON: cannot be summarised). */
 function isUnknownClass(message: string): boolean {
-  return /^unknown layer type "|\) cannot be summarised: /.test(message);
+  return /^unknown layer type "|^layer type "[^"]+" cannot be summarised from a spec: |\) cannot be summarised: /.test(message);
 }
 
 /** The gist of Keras's message: its first line, or the cause a deserialization error wraps. */
@@ -195,9 +195,9 @@ export interface CaseOutcomes {
 export const COVERAGE_BEGIN = '<!-- layer-coverage: written by npm run conformance from test/conformance/; do not edit by hand -->';
 export const COVERAGE_END = '<!-- /layer-coverage -->';
 
-/** The class a refusal for want of a rule names: `unknown layer type "X"` (spec) or `"name" (X) cannot be summarised` (Keras JSON). */
+/** The class a refusal for want of a rule names: `unknown layer type "X"` or `layer type "X" cannot be summarised from a spec` (spec), `"name" (X) cannot be summarised` (Keras JSON). */
 export function unknownType(message: string): string {
-  return /unknown layer type "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
+  return /(?:unknown )?layer type "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
 }
 
 /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCount, parseSize, parseTolerance } from '../src/cli/quantities.js';
-import { HAS_REAL_MODELS, REAL_MODELS, fixture, runCli, scratchDir, writeTemp } from './helpers.js';
+import { HAS_REAL_MODELS, REAL_MODELS, ROOT, fixture, runCli, scratchDir, writeTemp } from './helpers.js';
 
 const ADD = fixture('seed-add.yaml');
 const CONCAT = fixture('seed-concat.yaml');
@@ -264,6 +264,27 @@ describe('check reports every spec, whatever happens to one', () => {
     assert.equal(json.errors, 2);
     assert.equal(json.passed, false);
     assert.deepEqual(json.results.map((r: { error?: { code: string } }) => r.error?.code ?? 'checked'), ['not-a-model', 'checked', 'baseline']);
+  });
+
+  it('a folder\'s Keras .h5 and .keras files are checked too (a Keras 3 *.weights.h5 beside them is no model); SavedModel folders in it', async () => {
+    const keras = join(ROOT, 'test', 'golden', 'keras-files');
+    const kerasParams = (JSON.parse(readFileSync(join(keras, 'totals.json'), 'utf8')) as { models: Record<string, { params: number }> }).models.merges.params;
+    const models = join(scratchDir(), 'keras-files-folder');
+    mkdirSync(models, { recursive: true });
+    writeFileSync(join(models, 'legacy.h5'), readFileSync(join(keras, 'merges.h5')));
+    writeFileSync(join(models, 'archive.keras'), readFileSync(join(keras, 'merges.keras')));
+    writeFileSync(join(models, 'legacy.weights.h5'), readFileSync(join(keras, 'merges.weights.h5')));
+    writeFileSync(join(models, 'seed-add.yaml'), readFileSync(ADD));
+    if (HAS_REAL_MODELS) cpSync(join(REAL_MODELS, 'savedmodel', 'ner-bilstm-timedistributed-keras270'), join(models, 'ner'), { recursive: true });
+    const result = await runCli(['check', models, '--max-params', '1B', '--width', '400']);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.match(lines.find((l) => l.includes('archive.keras'))!, new RegExp(`^PASS .*archive\\.keras.*: ${kerasParams.toLocaleString('en-US')} params`));
+    assert.match(lines.find((l) => l.includes('legacy.h5'))!, new RegExp(`^PASS .*legacy\\.h5.*: ${kerasParams.toLocaleString('en-US')} params`));
+    assert.ok(!result.stdout.includes('legacy.weights.h5'), 'a weights file is not a model');
+    // SOURCES.md: the NER SavedModel's total is 2,367,633.
+    if (HAS_REAL_MODELS) assert.match(lines.find((l) => l.includes('ner'))!, /^PASS .*ner.*: 2,367,633 params/);
+    assert.equal(lines[lines.length - 1], `All ${HAS_REAL_MODELS ? 4 : 3} specs within budget.`);
   });
 
   it('--write-baseline without a place to write says which option to add', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs, { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ModelSummary } from '../src/analysis/types.js';
@@ -79,6 +80,57 @@ describe('Keras .h5 files give the same summary as their to_json() twins', () =>
     assert.equal(diff.status, 0, diff.stdout + diff.stderr);
     const check = await runCli(['check', file('frozen.h5'), '--max-params', String(KERAS.models.frozen.params - 1)]);
     assert.equal(check.status, 1);
+  });
+});
+
+describe('an .h5 file is read for its metadata, never its weights', () => {
+  it('a model.save() .h5 with 16 MB of weights is summarised and its weights checked reading a few KB of it', () => {
+    // Laid out as Keras 2's save_model_to_hdf5 lays it out: model_config at the root, each layer's
+    // weights at model_weights/<layer>/<layer>/<weight>:0, named by the group's weight_names.
+    const config = {
+      class_name: 'Sequential',
+      config: {
+        name: 'wide',
+        layers: [
+          { class_name: 'InputLayer', config: { batch_input_shape: [null, 2048], dtype: 'float32', name: 'x' } },
+          { class_name: 'Dense', config: { name: 'wide_dense', units: 2048, activation: 'linear', use_bias: true } },
+        ],
+      },
+    };
+    const path = writeTemp('wide.h5', '');
+    const written = new h5.File(path, 'w');
+    written.create_attribute('model_config', JSON.stringify(config));
+    written.create_attribute('keras_version', '2.15.0');
+    written.create_attribute('backend', 'tensorflow');
+    const modelWeights = written.create_group('model_weights');
+    modelWeights.create_attribute('layer_names', ['x', 'wide_dense']);
+    modelWeights.create_group('x').create_attribute('weight_names', new Float64Array(0), [0], '<d');
+    const layer = modelWeights.create_group('wide_dense');
+    layer.create_attribute('weight_names', ['wide_dense/kernel:0', 'wide_dense/bias:0']);
+    const weights = layer.create_group('wide_dense');
+    weights.create_dataset({ name: 'kernel:0', data: new Float32Array(2048 * 2048), shape: [2048, 2048], dtype: '<f' });
+    weights.create_dataset({ name: 'bias:0', data: new Float32Array(2048), shape: [2048], dtype: '<f' });
+    written.close();
+    const size = fs.statSync(path).size;
+    assert.ok(size > 16 * 1024 * 1024, `the file holds the kernel's 2048 × 2048 float32 values (${size} bytes)`);
+    let bytesRead = 0;
+    const readSync = fs.readSync;
+    fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
+      const count = readSync(...args);
+      bytesRead += count;
+      return count;
+    }) as typeof fs.readSync;
+    syncBuiltinESMExports();
+    let summary: ModelSummary;
+    try {
+      summary = analyzeFile(path);
+    } finally {
+      fs.readSync = readSync;
+      syncBuiltinESMExports();
+    }
+    assert.equal(summary.totals.params, 2048 * 2048 + 2048);
+    assert.deepEqual(summary.warnings, [], 'the weights were listed and match: the check ran on their shapes');
+    assert.ok(bytesRead > 0 && bytesRead < 256 * 1024, `${bytesRead} bytes read of ${size}`);
   });
 });
 

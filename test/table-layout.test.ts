@@ -10,7 +10,7 @@ import { mergeNotation } from '../src/render/merge-notation.js';
 import { makePalette } from '../src/render/palette.js';
 import { renderSummary, renderSummaryMarkdown } from '../src/render/table.js';
 import { DOCUMENTS, renderReadme } from '../tools/readme-examples.js';
-import { ROOT, fixture, runCli } from './helpers.js';
+import { ROOT, fixture, runCli, writeTemp } from './helpers.js';
 
 const plain = makePalette(false);
 const goldenText = (name: string) => readFileSync(join(ROOT, 'test', 'golden', 'render', name), 'utf8');
@@ -266,7 +266,32 @@ describe('the width', () => {
     const { stdout, stderr } = await runCli([fixture('resnet50.yaml'), '--width', '60']);
     const widest = Math.max(...stdout.split('\n').map(displayWidth));
     assert.ok(widest > 60);
-    assert.equal(stderr, `note: the output needs ${widest} columns, more than the 60 it was given: names and shapes are not cut to fit\n`);
+    assert.equal(stderr, `note: the output needs ${widest} columns, more than the 60 it was given: entries were cut with "…", but a column is never narrower than its heading's longest word\n`);
+    // What is too wide is an affected-layers table, its columns no narrower than their headings' longest
+    // words: "Affected" 8 and four headings ending in "Concatenate" 11, padding 5 · 2, borders 6, indent 2.
+    assert.equal(widest, 2 + 6 + 5 * 2 + 8 + 4 * 11);
+    const tooWide = stdout.split('\n').filter((line) => displayWidth(line) > 60);
+    assert.ok(tooWide.every((line) => /^ {2}[┏┃┡│├└]/.test(line)), tooWide.find((line) => !/^ {2}[┏┃┡│├└]/.test(line)));
+  });
+
+  it('the lines under the table wrap to the width too: a peak\'s layer name, a cost\'s reason, the unverified note', async () => {
+    // " Peak activations (inference): 8.04 MB, at conv2_block6_0_relu" is 62 columns unwrapped.
+    const { stdout, stderr } = await runCli([fixture('densenet121.yaml'), '--width', '60']);
+    assert.equal(stderr, '');
+    assert.match(stdout, /\n Peak activations \(inference\): 8\.04 MB, at\n {3}conv2_block6_0_relu\n/);
+    assert.ok(stdout.split('\n').every((line) => displayWidth(line) <= 60));
+    const layers = [
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 8], dtype: 'float32' } },
+      { class_name: 'Lambda', config: { name: 'a_rather_long_lambda_layer_name', function: 'x', function_type: 'lambda' } },
+      { class_name: 'Dense', config: { name: 'a_rather_long_dense_layer_name', units: 4 } },
+    ];
+    const unknown = writeTemp('lambda-footer.json', JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers } }));
+    const guessed = await runCli([unknown, '--allow-unknown', '--width', '60']);
+    assert.equal(guessed.status, 0, guessed.stderr);
+    const footer = guessed.stdout.slice(guessed.stdout.indexOf(' Total params:'));
+    assert.match(footer, /\n Total mult-adds: unknown \(a_rather_long_lambda_layer_name\n {3}\(Lambda\): it runs arbitrary code/);
+    assert.match(footer, / \? unverified: 2 layers of unknown class or after one;/);
+    assert.ok(footer.split('\n').every((line) => displayWidth(line) <= 60), footer);
   });
 
   it('a narrow terminal: merge notes leave the table for a list under it, one line per merge', async () => {

@@ -9,6 +9,7 @@ import { renderCheck, renderCheckMarkdown } from '../render/check.js';
 import { renderJson } from '../render/json.js';
 import { isMadeByMergeSummary, isMergeSummaryJson } from '../render/made-by.js';
 import { readBaseline } from '../readers/baseline.js';
+import { prepareModelReaders } from '../readers/read.js';
 import { describeError } from '../readers/locate.js';
 import { isSavedModelFolder } from '../readers/savedmodel.js';
 import { EXIT, type Io } from './io.js';
@@ -31,14 +32,16 @@ interface CheckOptions extends OutputOptions, ModelOptions, CostOptions {
   force?: boolean;
 }
 
-const MODEL_FILE = /\.(ya?ml|json)$/i;
+/** The files of a folder that are taken as models: specs, Keras and TF.js JSON, Keras .h5 and .keras files (never a Keras 3 weights file, which Keras names *.weights.h5). */
+const MODEL_FILE = /\.(ya?ml|json|h5|hdf5|keras)$/i;
+const WEIGHTS_FILE = /\.weights\.h5$/i;
 
 export function addCheckCommand(program: Command, io: Io, setStatus: (status: number) => void): void {
   addCostOptions(addModelOptions(addOutputOptions(
     program
       .command('check')
       .description('fail (exit 1) when a model is over a parameter, size, mult-adds or activation budget, or grew past its baseline')
-      .argument('<specs...>', 'model specs, or folders of them')
+      .argument('<specs...>', 'models (specs, Keras and TF.js files, SavedModel folders), or folders of them (their .yaml, .yml, .json, .h5, .hdf5 and .keras files and SavedModel folders)')
       .addOption(new Option('--max-params <count>', 'most parameters in all (10M, 1.5B, 25_000_000, 25,000,000)').argParser((v) => parseCount(v, '--max-params')))
       .addOption(new Option('--max-trainable <count>', 'most trainable parameters').argParser((v) => parseCount(v, '--max-trainable')))
       .addOption(new Option('--max-size <size>', 'most parameter memory (40MB, 1.5GB; powers of 1024 as Keras prints)').argParser((v) => parseSize(v, '--max-size')))
@@ -58,6 +61,8 @@ export function addCheckCommand(program: Command, io: Io, setStatus: (status: nu
       throw new UserError('usage', '--write-baseline needs to know where: add --baseline FILE (for one spec) or --baseline-dir DIR (one DIR/<spec name>.json per spec)');
     }
     const specs = expandSpecs(specArgs);
+    // The .h5 and .keras files a folder held were not among the arguments the HDF5 library was loaded for.
+    await prepareModelReaders(specs);
     const baselinePaths = baselineFiles(specs, options);
     if (options.writeBaseline && options.baselineDir) refuseCheckedFolder(options.baselineDir, specArgs);
     // Every write is checked before any work, so that none is half done: no baseline may replace a spec or a user's file.
@@ -130,11 +135,11 @@ function expandSpecs(args: string[]): string[] {
       throw new UserError('file', `cannot read the folder: ${folderProblem(error)}`, { file: arg });
     }
     const files = names
-      .filter((name) => MODEL_FILE.test(name))
       .sort()
       .map((name) => join(arg, name))
+      .filter((file) => (MODEL_FILE.test(file) && !WEIGHTS_FILE.test(file) && !isFolder(file)) || (isFolder(file) && isSavedModelFolder(file)))
       .filter((file) => !/\.json$/i.test(file) || !isMergeSummaryJson(readHead(file, 256)));
-    if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no model specs (.yaml, .yml, .json)`);
+    if (files.length === 0) throw new UserError('usage', `${arg}: the folder holds no models (.yaml, .yml, .json, .h5, .hdf5, .keras files or SavedModel folders)`);
     return files;
   });
 }

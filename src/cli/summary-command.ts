@@ -62,8 +62,9 @@ export function addSummaryCommand(program: Command, io: Io): void {
     const text = sections.filter(Boolean).join('\n');
     io.stdout.write(text);
     const widest = Math.max(...text.split('\n').map((line) => displayWidth(line.replace(ANSI_STYLE, ''))));
-    // Names and shapes are never cut to fit: a table that cannot fit says so, rather than a silently wider output.
-    if (widest > screen.width) io.stderr.write(`note: the output needs ${widest} columns, more than the ${screen.width} it was given: names and shapes are not cut to fit\n`);
+    // A column is never narrower than its heading's longest word ("Concatenate"), and prose wraps only at
+    // spaces: a table still too wide after cutting its entries with "…" says so, rather than a silently wider output.
+    if (widest > screen.width) io.stderr.write(`note: the output needs ${widest} columns, more than the ${screen.width} it was given: entries were cut with "…", but a column is never narrower than its heading's longest word\n`);
   });
 }
 

@@ -17,6 +17,14 @@ export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'b
 /** Model classes are containers, not layers a spec entry can create from arguments. */
 export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
 
+/** Why a Keras class a spec names cannot be a spec's layer, and what to do instead. */
+function notASpecLayer(className: string): string {
+  if (className === 'InputLayer') return 'layer type "InputLayer" is not a spec layer: a spec declares its inputs under "inputs:"';
+  if (NOT_SPEC_LAYERS.has(className)) return `layer type "${className}" is not a spec layer: a spec is one functional model (a nested model comes from a Keras or TF.js file)`;
+  const why = unknowableWhy(className) ?? `${className} has no shape rule in merge-summary`;
+  return `layer type "${className}" cannot be summarised from a spec: ${why}; write the layers it stands for (a Keras file with it is read with --allow-unknown, taking it as shape-preserving)`;
+}
+
 let knownClasses: Map<string, LayerConstructor> | undefined;
 
 /** Every layer class a configuration can name: tfjs's and the Keras layers added to it, by Keras class name. */
@@ -73,13 +81,12 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
   const className = canonicalClass(definition.type);
   const cls = classes.get(className);
   const what = `${within ? `${within}: its ` : ''}layer "${definition.name}" (${className})`;
-  const unknowable = unknowableWhy(className);
-  if (unknowable !== undefined) {
-    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}layer type "${definition.type}" cannot be summarised: ${unknowable}`, definition.typeAt);
-  }
   if (!cls || NOT_SPEC_LAYERS.has(className)) {
-    const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
+    const where = within ? `${within}: ` : '';
+    // A Keras class, but not one a spec can describe: suggesting its own name back ("did you mean "Lambda"?") would say nothing.
+    if (NOT_SPEC_LAYERS.has(className) || hasOwn(KERAS_SIGNATURES, className)) throw new UserError('unknown-class', `${where}${notASpecLayer(className)}`, definition.typeAt);
+    const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name) && classes.has(canonicalClass(name)));
+    throw new UserError('unknown-class', `${where}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
   }
   const snakeArgs: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();

@@ -5,7 +5,7 @@ import { formatBytes, formatCount } from '../core/numbers.js';
 import { formatShape, isShapeList } from '../core/shapes.js';
 import type { LayerRange } from './layer-range.js';
 import { figureCell, figureText, type Unit } from './costs.js';
-import { cutsColumn, drawPlanned, planTable, prepareTable, wrapSegments, type Atom, type Cell, type ColumnSpec, type PreparedTable, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
+import { cutsColumn, displayWidth, drawPlanned, planTable, prepareTable, wrapSegments, type Atom, type Cell, type ColumnSpec, type PreparedTable, type Segment, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
 import { code, markdownTable } from './markdown.js';
 import { DEPENDS_MARK, MERGE_MARK, mergeNotation, mergeNotationWords } from './merge-notation.js';
 import type { Palette } from './palette.js';
@@ -184,7 +184,7 @@ export function renderSummary(summary: ModelSummary, options: RenderOptions): st
     }
   }
   const title = summary.note ? `Model: "${summary.name}"\n${wrapSegments([[summary.note, palette.dim]], options.width)}` : `Model: "${summary.name}"`;
-  const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette) + unverifiedNote(summary, palette) + costNote];
+  const sections = [title, drawPlanned(table, plan, palette.heading), renderTotals(summary, palette, options.width) + unverifiedNote(summary, palette, options.width) + costNote];
   if (plan.detached.length > 0) {
     const shownMerges = rows.flatMap((row) => mergeOfRow(row, merges) ?? []);
     sections.push(mergeList(shownMerges, options));
@@ -232,24 +232,35 @@ function mergeList(merges: MergeSummary[], options: RenderOptions): string {
   return `\n${lines.join('\n')}`;
 }
 
-function unverifiedNote(summary: ModelSummary, palette: Palette): string {
+function unverifiedNote(summary: ModelSummary, palette: Palette, width: number): string {
   const unverified = summary.layers.filter((layer) => layer.unverified);
   if (unverified.length === 0) return '';
   const some = unverified.map((l) => l.name).slice(0, 4).join(', ') + (unverified.length > 4 ? ', …' : '');
-  return `\n ${palette.affected('?')} unverified: ${unverified.length} layer${unverified.length === 1 ? '' : 's'} of unknown class or after one; their shapes and counts are guesses (${some})`;
+  const count = `${unverified.length} layer${unverified.length === 1 ? '' : 's'}`;
+  return `\n${footerLine([[' '], ['?', palette.affected], [` unverified: ${count} of unknown class or after one; their shapes and counts are guesses (${some})`]], width)}`;
 }
 
-export function renderTotals(summary: ModelSummary, palette: Palette): string {
+/**
+ * The totals under the table. A line longer than the width (a cost's reason,
+ * the name of the layer at the peak) wraps like the rest of the output.
+ */
+export function renderTotals(summary: ModelSummary, palette: Palette, width: number): string {
   const { totals } = summary;
-  const line = (label: string, count: number, bytes: number) =>
-    ` ${palette.heading(label)} ${formatCount(count)} (${formatBytes(bytes)})`;
+  const line = (label: string, count: number, bytes: number) => footerLine([[' '], [label, palette.heading], [` ${formatCount(count)} (${formatBytes(bytes)})`]], width);
   const lines = [
     line('Total params:', totals.params, totals.bytes),
     line('Trainable params:', totals.trainable, totals.trainableBytes),
     line('Non-trainable params:', totals.nonTrainable, totals.nonTrainableBytes),
-    ...costLines(totals).map(([label, text, why]) => ` ${palette.heading(label)} ${text}${why ? palette.dim(` (${why})`) : ''}`),
+    ...costLines(totals).map(([label, text, why]) => footerLine([[' '], [label, palette.heading], [` ${text}`], ...(why ? [[` (${why})`, palette.dim] as Segment] : [])], width)),
   ];
   return lines.join('\n');
+}
+
+/** A line of the footer: each run styled whole when it fits the width, else wrapped at spaces, continuation lines indented. */
+function footerLine(segments: Segment[], width: number): string {
+  const plain = segments.map(([text]) => text).join('');
+  if (displayWidth(plain) <= width) return segments.map(([text, style]) => (style ? style(text) : text)).join('');
+  return wrapSegments(segments, width, '   ');
 }
 
 /**
