@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { LayerSummary } from '../src/analysis/types.js';
@@ -176,6 +176,17 @@ describe('what the real .h5 and SavedModel files need', { skip: WITHOUT_REAL_MOD
     assert.equal(result.status, 0, result.stderr);
     // dense_1 on 128 features: 128 × 11 + 11 = 1,419 built; the checkpoint's 128 × 10 + 10 = 1,290.
     assert.match(result.stderr, /warning: layer "dense_1" \(Dense\) counts 1,419 parameters but the checkpoint \(variables\/variables\.index\) lists 1,290 for it/);
+  });
+
+  it('a SavedModel without its checkpoint is summarised from its metadata, with a note that its weights went unchecked', async () => {
+    const dir = join(writeTemp('no-index-marker', ''), '..', 'speech-no-index');
+    cpSync(real('savedmodel/speech-commands-cnn-normalization-keras2150'), dir, { recursive: true });
+    rmSync(join(dir, 'variables', 'variables.index'));
+    const result = await runCli([dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /The weights were not checked against the model: this SavedModel folder has no variables\/variables\.index\./);
+    const doc = JSON.parse((await runCli([dir, '--json'])).stdout);
+    assert.match(doc.note, /no variables\/variables\.index/);
   });
 
   it('and by the totals where they do not (variables/N entries)', async () => {

@@ -67,7 +67,10 @@ export function readSavedModelFolder(
   const index = join(dir, 'variables', 'variables.index');
   const indexName = `${file}/variables/variables.index`;
   if (!doc) return { kind: 'subclassed', model: subclassedModel(nodes, file, existsSync(index) ? readCheckpointIndex(index, indexName) : undefined) };
-  const weights = existsSync(index) ? checkpointListing(nodes, readCheckpointIndex(index, indexName)) : undefined;
+  // Without its checkpoint the folder still describes the model; that its weights went unchecked is said, never passed over.
+  const weights: WeightListing = existsSync(index)
+    ? checkpointListing(nodes, readCheckpointIndex(index, indexName))
+    : { source: 'the checkpoint (variables/variables.index)', weights: [], unchecked: 'The weights were not checked against the model: this SavedModel folder has no variables/variables.index.' };
   return { kind: 'graph', doc, member: `${file}/keras_metadata.pb`, text: root.text, weights };
 }
 
