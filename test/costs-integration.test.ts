@@ -145,6 +145,8 @@ describe('the footer: mult-adds, torchinfo\'s sizes, the peak of live activation
       assert.equal(result.status, 2, bad);
       assert.match(result.stderr, /--batch-size/, bad);
     }
+    // A batch size is samples, not parameters: the message says so.
+    assert.match((await runCli([CONCAT, '--batch-size', 'many'])).stderr, /--batch-size takes a number of samples such as 32, 1k or 1_000; not "many"/);
     // The largest exact batch passes the option, and the count past 2^53 − 1 is refused by name.
     const huge = await runCli([CONCAT, '--batch-size', '9007199254740991']);
     assert.equal(huge.status, 2);

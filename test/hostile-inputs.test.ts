@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, runCli, writeTemp } from './helpers.js';
+import { strToU8, zipSync } from 'fflate';
+import { ROOT, fixture, runCli, spawnCli, writeTemp } from './helpers.js';
 
 /**
  * Each input of issue 15 that hung, crashed or printed an internal error,
@@ -216,10 +217,39 @@ describe('binary files', () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /weights\.bin: not a model file merge-summary reads: binary content \(it starts with 01 02 03 04 05 06 07 08\)/);
     assert.doesNotMatch(result.stderr, /syntax error/);
-    // Latin-1 text is not UTF-8: binary too, as far as a spec is concerned.
+  });
+});
+
+describe('text that is not UTF-8', () => {
+  // "é" in Latin-1 is the one byte 0xe9, which starts a three-byte sequence in UTF-8 that "\n" cannot continue.
+  it('Latin-1 text is refused at its first byte that is not UTF-8, by line and column', async () => {
     const latin1 = await runCli([writeTemp('latin1.yaml', Buffer.from('inputs:\n  - {shape: [3]}\n# caf\xe9\n', 'latin1'))]);
     assert.equal(latin1.status, 2);
-    assert.match(latin1.stderr, /latin1\.yaml: not a model file merge-summary reads: binary content/);
+    assert.match(latin1.stderr, /latin1\.yaml:3:6: not UTF-8 text: the byte 0xe9 here starts no UTF-8 character/);
+  });
+
+  it('past the first 8 KB too, where it was once decoded as "\uFFFD" and printed in a layer name', async () => {
+    const comment = `# ${'x'.repeat(9000)}\n`;
+    const spec = Buffer.concat([Buffer.from(`${comment}inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 4, name: "caf`), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    const result = await runCli([writeTemp('latin1-late.yaml', spec)]);
+    assert.equal(result.status, 2);
+    // Line 5 is the Dense's: `  - {type: Dense, units: 4, name: "caf` is 38 characters, so the byte is column 39.
+    assert.match(result.stderr, /latin1-late\.yaml:5:39: not UTF-8 text: the byte 0xe9/);
+    assert.doesNotMatch(result.stderr + result.stdout, /\uFFFD/);
+  });
+
+  it("on standard input, in a baseline and in an archive's config.json", async () => {
+    const bad = Buffer.concat([Buffer.from('{"name": "x'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const stdin = spawnCli(['-'], { input: bad });
+    assert.equal(stdin.status, 2);
+    assert.match(stdin.stderr, /<stdin>:1:12: not UTF-8 text: the byte 0xff/);
+    const baseline = await runCli(['check', fixture('seed-add.yaml'), '--baseline', writeTemp('latin1-baseline.json', bad)]);
+    assert.equal(baseline.status, 2);
+    assert.match(baseline.stdout + baseline.stderr, /latin1-baseline\.json:1:12: not UTF-8 text/);
+    const archive = writeTemp('latin1.keras', Buffer.from(zipSync({ 'metadata.json': strToU8('{"keras_version": "3.15.1"}'), 'config.json': bad })));
+    const fromArchive = await runCli([archive]);
+    assert.equal(fromArchive.status, 2);
+    assert.match(fromArchive.stderr, /latin1\.keras:config\.json:1:12: not UTF-8 text: the byte 0xff/);
   });
 });
 

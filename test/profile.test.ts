@@ -39,6 +39,8 @@ const LARGER = writeTemp('profile-larger.yaml', branches(96));
 function profileJson(backend: 'wasm' | 'cpu', ...args: string[]): ProfileReport {
   const result = spawnCli(['profile', backend === 'wasm' ? LARGER : SMALL, '--json', '--runs', '7', '--warmup', '1', ...args], { env: { MERGE_SUMMARY_BACKEND: backend } });
   assert.equal(result.status, 0, result.stderr);
+  // Nothing of tfjs's own on the console (the CPU backend's first tensor advertises tfjs-node there).
+  assert.equal(result.stderr, '');
   return JSON.parse(result.stdout) as ProfileReport;
 }
 

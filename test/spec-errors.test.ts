@@ -94,6 +94,10 @@ const CASES: BadSpec[] = [
   },
   { problem: 'a zero dimension', text: 'inputs:\n  - {shape: [4, 0]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:17', message: /dimension 2 of "shape" is 0/ },
   { problem: 'a negative dimension', text: 'inputs:\n  - {shape: [-3]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:14', message: /dimension 1 of "shape" is -3/ },
+  // YAML's .nan and .inf are numbers JSON has no word for: quoted as written, never as "null" (which a shape allows).
+  { problem: 'a dimension that is .nan', text: 'inputs:\n  - {shape: [.nan]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:14', message: /dimension 1 of "shape" is \.nan; each must be a positive whole number/ },
+  { problem: 'units of .inf', text: `${ONE_INPUT}layers:\n  - {type: Dense, units: .inf}\n`, at: '4:19', message: /"units" must be a positive whole number, not \.inf$/m },
+  { problem: 'a kernel size holding -.inf', text: 'inputs:\n  - {shape: [8, 8, 3]}\nlayers:\n  - {type: Conv2D, filters: 4, kernel_size: [3, -.inf]}\n', at: '4:32', message: /"kernel_size" must be .*, not \[3,-\.inf\]$/m },
   { problem: 'a fractional dimension', text: 'inputs:\n  - {shape: [2.5]}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:14', message: /is 2.5; each must be a positive whole number/ },
   { problem: 'a shape that is not a list', text: 'inputs:\n  - {shape: 4}\nlayers:\n  - {type: Dense, units: 2}\n', at: '2:13', message: /"shape" must be a list/ },
   {

@@ -54,7 +54,7 @@ function exactInteger(whole: string, fraction: string | undefined, multiplier: b
 
 /** --batch-size: a whole number of samples, at least 1 (10, 1k, 1_000; never 0, a fraction or beyond exact). */
 export function parseBatchSize(text: string): number {
-  const size = parseCount(text, '--batch-size');
+  const size = parseCount(text, '--batch-size', 'a number of samples such as 32, 1k or 1_000');
   if (size < 1) throw new UserError('usage', `--batch-size must be at least 1, not "${text}"`);
   return size;
 }

@@ -112,6 +112,20 @@ export function shortenQuoted(message: string): string {
   return parts.join('');
 }
 
+/**
+ * A value as a message quotes it: JSON, except that a number that is not
+ * finite is spelled as YAML writes it (.nan, .inf, -.inf). JSON.stringify
+ * turns it into null, and "must be a positive whole number, not null" about
+ * a `.inf` the user wrote, or "is null; ... or null for any size", is wrong.
+ */
+export function quoteValue(value: unknown): string {
+  const mark = '\u2060';
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'number' && !Number.isFinite(item) ? `${mark}${Number.isNaN(item) ? '.nan' : item > 0 ? '.inf' : '-.inf'}${mark}` : item,
+  );
+  return text === undefined ? String(value) : text.replace(/"\u2060(\.nan|-?\.inf)\u2060"/g, '$1');
+}
+
 /** Beyond this length a word is not compared with names: nobody misspells a 200-character name. */
 const MAX_SUGGESTED_LENGTH = 200;
 

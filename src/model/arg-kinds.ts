@@ -4,7 +4,7 @@
  * tfjs trusts its callers and would build a weight of shape [3, "64"] or
  * [3, 1.5]; checking here turns that into an error at the argument.
  */
-import { hasOwn, isPrototypeKey } from '../core/errors.js';
+import { hasOwn, isPrototypeKey, quoteValue } from '../core/errors.js';
 import { MAX_RANK } from '../core/shapes.js';
 
 type Check = (value: unknown) => boolean;
@@ -160,7 +160,7 @@ export function isFlagArgument(snakeName: string, className: string): boolean {
 export function wrongKind(snakeName: string, value: unknown, className: string): string | null {
   const kind = kindOf(snakeName, className);
   if (!kind || kind.check(value)) return null;
-  return `"${snakeName}" must be ${kind.description}, not ${JSON.stringify(value)}`;
+  return `"${snakeName}" must be ${kind.description}, not ${quoteValue(value)}`;
 }
 
 /** What kind of value an argument takes, in words, when the name is one Keras uses across layers. */

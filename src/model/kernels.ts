@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors.js';
-import { tfc } from './tfjs.js';
+import { tfc, withoutConsole } from './tfjs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -38,6 +38,9 @@ export async function useKernelBackend(env: Record<string, string | undefined> =
       require(backend.module);
       if (await tfc.setBackend(backend.name)) {
         await tfc.ready();
+        // The CPU backend's first tensor prints an advice to install tfjs-node on the console, which would
+        // land before merge-summary's own output: write that first tensor here, with the console silenced.
+        withoutConsole(() => tfc.dispose(tfc.scalar(0)));
         active = { name: backend.name, label: backend.label, forced };
         return active;
       }

@@ -1,4 +1,4 @@
-import { UserError, closestNames, hasOwn, isObject, setOwn, suggest, type SourceLocation } from '../core/errors.js';
+import { UserError, closestNames, hasOwn, isObject, quoteValue, setOwn, suggest, type SourceLocation } from '../core/errors.js';
 import { canonicalClass, kerasSignature, printedClass } from '../core/keras-classes.js';
 import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
 import { KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
@@ -129,7 +129,7 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
   for (const { argument, value } of unhonouredArguments(className, snakeArgs, honoured)) {
     throw new UserError(
       'layer-config',
-      `${what}: ${argument}=${JSON.stringify(value)} is a Keras argument merge-summary cannot honour yet for ${className}: TensorFlow.js would ignore it, and it changes shapes or parameter counts; refusing rather than printing a wrong count`,
+      `${what}: ${argument}=${quoteValue(value)} is a Keras argument merge-summary cannot honour yet for ${className}: TensorFlow.js would ignore it, and it changes shapes or parameter counts; refusing rather than printing a wrong count`,
       at(argument),
     );
   }
@@ -314,7 +314,7 @@ function innerName(name: unknown, type: string, at: SourceLocation, within: stri
 
 /** A value as an error quotes it: JSON, cut short. */
 function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = quoteValue(value);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { formatBytes } from '../core/numbers.js';
 import { readKerasHdf5 } from './hdf5.js';
 import type { WeightListing } from './weight-listing.js';
+import { decodeUtf8 } from './utf8.js';
 
 const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
@@ -232,7 +233,7 @@ function memberText(source: ByteSource, entry: Entry, shift: number, file: strin
     if (entry.compressedSize > maxBytes) {
       throw new UserError('too-large', `${entry.name} takes ${formatBytes(entry.compressedSize)}, more than any model configuration needs; if it really is one, raise the limit with --max-input-size`, { file });
     }
-    return new TextDecoder().decode(readAt(source, start, entry.compressedSize, file));
+    return decodeUtf8(readAt(source, start, entry.compressedSize, file), `${file}:${entry.name}`);
   }
   if (entry.method !== DEFLATED) {
     throw new UserError('not-a-model', `${entry.name} is compressed with ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`}; merge-summary reads stored and deflated members, as Keras writes them`, { file });
@@ -264,7 +265,7 @@ function memberText(source: ByteSource, entry: Entry, shift: number, file: strin
     }
   }
   if (!finished) throw damaged(file, `${entry.name} ends early`);
-  return new TextDecoder().decode(Buffer.concat(chunks, total));
+  return decodeUtf8(Buffer.concat(chunks, total), `${file}:${entry.name}`);
 }
 
 function readAt(source: ByteSource, position: number, length: number, file: string): Uint8Array {

@@ -1,4 +1,4 @@
-import { UserError, isObject, isPrototypeKey, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, isPrototypeKey, quoteValue, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 import { canonicalClass } from '../core/keras-classes.js';
 import { MAX_RANK } from '../core/shapes.js';
 import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../core/keras-names.js';
@@ -269,7 +269,7 @@ function isIndex(value: unknown): value is number {
 /** A value as a message shows it: short, whatever its size. */
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = quoteValue(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 

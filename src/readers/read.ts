@@ -11,6 +11,7 @@ import type { WeightListing } from './weight-listing.js';
 import { rememberSource } from './locate.js';
 import { parseJsonDocument, parseYaml } from './parse.js';
 import { readSpec } from './spec.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** A model as read: a merge-summary spec, a Keras / TF.js configuration, or the layers of a subclassed model. */
 export type ModelSource = { kind: 'spec'; graph: ModelGraph } | { kind: 'keras'; topology: KerasTopology } | { kind: 'subclassed'; model: SubclassedModel };
@@ -53,7 +54,7 @@ export function modelFromBytes(bytes: Uint8Array, path: string, options: ReadOpt
   const file = displayName(path);
   if (isZip(bytes)) return readArchiveModel(memorySource(bytes), undefined, file, options);
   refuseBinary(bytes, file);
-  return parseModelDocument(new TextDecoder().decode(bytes), path);
+  return parseModelDocument(decodeUtf8(bytes, file), path);
 }
 
 /** How many layers (and inputs) a model has, nested models' layers included: how deep its build may recurse. */
@@ -213,18 +214,12 @@ function refuseBinary(bytes: Uint8Array, file: string): void {
 /**
  * Whether the start of a file is binary rather than text: a byte YAML and
  * JSON never hold (a control character other than tab, line feed, carriage
- * return), or bytes that are not UTF-8. A NUL alone would let most binary
- * files through to the YAML parser, whose "syntax error at 2:1" says nothing.
+ * return). A NUL alone would let most binary files through to the YAML
+ * parser, whose "syntax error at 2:1" says nothing. Text in another encoding
+ * than UTF-8 (Latin-1) is not binary: decodeUtf8 refuses it at the byte.
  */
 function isBinary(head: Uint8Array): boolean {
-  if (head.some((byte) => (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f)) return true;
-  try {
-    // stream: a character cut at the end of the window is not an error.
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return false;
-  } catch {
-    return true;
-  }
+  return head.some((byte) => (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f);
 }
 
 /** A binary file is known from its first bytes: refused before a large one is read whole. */
@@ -274,7 +269,7 @@ export function readWeightsFile(path: string, options: ReadOptions = {}): Weight
   const bytes = readInput(path, { ...options, what: 'the weights' });
   if (isZip(bytes)) throw new UserError('not-a-model', "--weights: a .keras archive on standard input; its weights are read in place, in the archive: pass the archive's path", { file });
   refuseBinary(bytes, file);
-  const doc = parseJsonDocument(new TextDecoder().decode(bytes), file);
+  const doc = parseJsonDocument(decodeUtf8(bytes, file), file);
   const manifest = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc.weightsManifest) ? doc.weightsManifest : undefined;
   if (!manifest) throw new UserError('not-a-model', '--weights: JSON without a weights manifest; expected a TF.js model.json with "weightsManifest", or the manifest itself ([{"paths": ..., "weights": [...]}])', { file, path: [] });
   return manifestListing(manifest, file, Array.isArray(doc) ? [] : ['weightsManifest'], file);
@@ -296,7 +291,7 @@ export function displayName(source: string): string {
 
 /** The text of a file (or standard input), bounded like every input. */
 export function readText(path: string, options: ReadOptions = {}): string {
-  return new TextDecoder().decode(readInput(path, options));
+  return decodeUtf8(readInput(path, options), displayName(path));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { UserError, isObject, setOwn, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
+import { UserError, isObject, quoteValue, setOwn, suggest, type DocPath, type SourceLocation } from '../core/errors.js';
 import type { Dim, InputNode, LayerCall, ModelGraph, TensorRef } from './graph.js';
 import { callLabel, describeRef } from './graph.js';
 import { canonicalClass, printedClass } from '../core/keras-classes.js';
@@ -228,7 +228,7 @@ class SpecReader {
     return value.map((dim, i) => {
       if (dim === null) return null;
       if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim <= 0) {
-        const shown = typeof dim === 'object' ? 'a nested value' : JSON.stringify(dim);
+        const shown = typeof dim === 'object' ? 'a nested value' : quoteValue(dim);
         throw new UserError('spec', 
           `${what}: dimension ${i + 1} of "shape" is ${shown}; each must be a positive whole number${typeof dim === 'number' && dim > Number.MAX_SAFE_INTEGER ? ' a count holds exactly (at most 2^53 - 1)' : ''}, or null for any size`,
           this.at([...path, i]),

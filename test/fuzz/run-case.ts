@@ -120,8 +120,11 @@ function snapshot(dir: string): Map<string, string> {
   return files;
 }
 
+/** The cost fields of the JSON documents (docs/json.md) and their per-step and fixed parts. */
+const COST = /^(macs|totalMacs|alternativeMacs|activationBytes|alternativeActivationBytes|peakActivationBytes|inputBytes|forwardBackwardBytes|estimatedTotalBytes|macsChange|totalMacsChange|peakActivationBytesChange)(PerStep|Fixed)?$/;
+
 /** Shapes with a dimension that is not None or a positive whole number, counts that are not exact. */
-function nonFinite(stdout: string, json: boolean): string[] {
+export function nonFinite(stdout: string, json: boolean): string[] {
   const found: string[] = [];
   if (json) {
     let doc: unknown;
@@ -138,6 +141,11 @@ function nonFinite(stdout: string, json: boolean): string[] {
       }
       if (/^(params|trainable|nonTrainable|bytes|trainableBytes|nonTrainableBytes|totalParams|trainableParams)$/.test(key) && (value === null || typeof value !== 'object')) {
         if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) found.push(`${path.join('.')} = ${JSON.stringify(value)}`);
+      }
+      // Costs (docs/json.md): exact whole numbers, or null where a companion NAMEWhy / NAMEPerStep says why; changes may be negative.
+      if (COST.test(key) && value !== null && typeof value !== 'object') {
+        const exact = typeof value === 'number' && Number.isSafeInteger(value) && (key.includes('Change') || value >= 0);
+        if (!exact) found.push(`${path.join('.')} = ${JSON.stringify(value)}`);
       }
     });
     return found;
