@@ -137,7 +137,7 @@ export function runCase(testCase: ConformanceCase, variant: Variant): CaseResult
 
 /** The tool's refusal of a class it has no rule for (spec: unknown type; Keras JSON: cannot be summarised). */
 function isUnknownClass(message: string): boolean {
-  return /^unknown layer type "|\) cannot be summarised: /.test(message);
+  return /^unknown layer type "|\) cannot be summarised: | is a Keras class merge-summary has no shape rule for: /.test(message);
 }
 
 /** The gist of Keras's message: its first line, or the cause a deserialization error wraps. */
@@ -202,7 +202,7 @@ export const COVERAGE_END = '<!-- /layer-coverage -->';
 
 /** The class a refusal for want of a rule names: `unknown layer type "X"` (spec) or `"name" (X) cannot be summarised` (Keras JSON). */
 export function unknownType(message: string): string {
-  return /unknown layer type "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
+  return /(?:unknown layer type|: layer type) "([^"]+)"/.exec(message)?.[1] ?? /\(([^()]+)\) cannot be summarised/.exec(message)?.[1] ?? '?';
 }
 
 /**

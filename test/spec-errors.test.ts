@@ -39,6 +39,19 @@ const CASES: BadSpec[] = [
     message: /unknown layer type "Dence"; did you mean "Dense"\?/,
   },
   {
+    // It once said `unknown layer type "Lambda"; did you mean "Lambda"?`: Keras has the class, merge-summary no rule for it.
+    problem: "a Keras class with no shape rule (Lambda), named as Keras's, not as a misspelling of itself",
+    text: `${ONE_INPUT}layers:\n  - {type: Lambda}\n`,
+    at: '4:12',
+    message: /^[^\n]*layer type "Lambda" is a Keras class merge-summary has no shape rule for: its output is made by code or a model its configuration does not hold, so a spec cannot describe it$/m,
+  },
+  {
+    problem: 'an InputLayer among the layers: inputs are written under "inputs"',
+    text: `${ONE_INPUT}layers:\n  - {type: InputLayer}\n`,
+    at: '4:12',
+    message: /an InputLayer is not a layer entry: a model's inputs are its "inputs" list/,
+  },
+  {
     problem: 'an unknown argument, with the closest',
     text: `${ONE_INPUT}layers:\n  - {type: Dense, units: 3, kernel_initialiser: he_normal}\n`,
     at: '4:29',

@@ -75,8 +75,18 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
   const cls = classes.get(className);
   const what = `${within ? `${within}: its ` : ''}layer "${definition.name}" (${className})`;
   if (!cls || NOT_SPEC_LAYERS.has(className)) {
+    const prefix = within ? `${within}: ` : '';
+    if (className === 'InputLayer') throw new UserError('unknown-class', `${prefix}an InputLayer is not a layer entry: a model's inputs are its "inputs" list`, definition.typeAt);
+    // A Keras class merge-summary has no rule for (Lambda, JaxLayer, the Layer base) is no misspelling: "did you mean" would name itself.
+    if (hasOwn(KERAS_SIGNATURES, className) && !NOT_SPEC_LAYERS.has(className)) {
+      throw new UserError(
+        'unknown-class',
+        `${prefix}layer type "${definition.type}" is a Keras class merge-summary has no shape rule for: its output is made by code or a model its configuration does not hold, so a spec cannot describe it`,
+        definition.typeAt,
+      );
+    }
     const known = [...classes.keys(), ...Object.keys(KERAS_SIGNATURES)].filter((name) => !NOT_SPEC_LAYERS.has(name));
-    throw new UserError('unknown-class', `${within ? `${within}: ` : ''}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
+    throw new UserError('unknown-class', `${prefix}unknown layer type "${definition.type}"${suggest(definition.type, new Set(known))}`, definition.typeAt);
   }
   const snakeArgs: Record<string, unknown> = {};
   const writtenAs = new Map<string, string>();
