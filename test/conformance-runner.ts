@@ -65,7 +65,7 @@ export interface ConformanceFile {
 export type Variant = 'spec' | 'json';
 
 export type Outcome =
-  /** Same names, types, output shapes, counts and totals as Keras. */
+  /** Same names, types, output shapes, counts, totals and parameter bytes as Keras. */
   | 'match'
   /** Keras rejects the model, and so does the tool. */
   | 'refused-as-keras'
@@ -174,6 +174,11 @@ export function compare(expected: Extract<Expected, { outcome: 'ok' }>, summary:
   for (const key of ['params', 'trainable', 'nonTrainable'] as const) {
     if (expected.totals[key] !== summary.totals[key]) differences.push(`total ${key}: Keras ${expected.totals[key]}, tool ${summary.totals[key]}`);
   }
+  // The bytes Keras prints beside each total ("Total params: 36 (72.00 B)"): the weights' dtypes, not only their count.
+  const bytes = { total: summary.totals.bytes, trainable: summary.totals.trainableBytes, nonTrainable: summary.totals.nonTrainableBytes };
+  for (const key of ['total', 'trainable', 'nonTrainable'] as const) {
+    if (expected.memory[key] !== bytes[key]) differences.push(`${key} params size: Keras ${expected.memory[key]} B, tool ${bytes[key]} B`);
+  }
   return differences;
 }
 
@@ -222,7 +227,7 @@ export function coverageSection(files: ConformanceFile[], rows: CaseOutcomes[]):
     '| | spec | Keras JSON |',
     '| --- | ---: | ---: |',
     `| classes covered: every case Keras's numbers, or refused where Keras refuses it | ${cells(covered, files.length)} |`,
-    `| cases with Keras's names, shapes and counts | ${cells((v) => count(v, 'match'))} |`,
+    `| cases with Keras's names, shapes, counts and parameter bytes | ${cells((v) => count(v, 'match'))} |`,
     `| cases refused as Keras refuses them | ${cells((v) => count(v, 'refused-as-keras'))} |`,
     `| cases refused for want of a rule for the class | ${cells((v) => count(v, 'refused-unknown-class'))} |`,
     `| cases refused although Keras builds them | ${cells((v) => count(v, 'refused-wrongly'))} |`,

@@ -69,7 +69,7 @@ function main(): void {
     rows.filter((r) => r.results[variant].outcome === 'silent-difference' && (r.results[variant].differences?.[0] ?? '').startsWith('Keras rejects it')).length;
   out.push(`| (silent: a summary where Keras rejects) | ${printedWhereRejected('spec')} | ${printedWhereRejected('json')} |`);
   out.push('');
-  out.push('match: same names, types, output shapes, counts and totals as Keras. refused-as-keras: Keras rejects it and the tool refused.');
+  out.push('match: same names, types, output shapes, counts, totals and parameter bytes as Keras. refused-as-keras: Keras rejects it and the tool refused.');
   out.push('refused-unknown-class: the tool has no rule for the class. refused-wrongly: Keras builds it, the tool refused.');
   out.push('silent-difference: the tool printed numbers that differ, or printed numbers where Keras rejects. internal-error: not a user error.');
   out.push('no-json: the case has no Keras JSON (a model no file could hold).');

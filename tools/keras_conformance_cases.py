@@ -40,6 +40,7 @@ def define(one, add, merge):
     audio(one)
     inputs(add)
     aliases(one, merge, add)
+    dtype_policies(one, add)
 
 
 def convolutions(one):
@@ -987,3 +988,40 @@ def aliases(one, merge, add):
     one("GlobalMaxPool1D", SEQ)
     one("GlobalMaxPool2D", IMG)
     one("GlobalMaxPool3D", VOL)
+
+
+def dtype_policies(one, add):
+    """A layer's dtype policy sets the dtype of its weights, and so the bytes Keras prints beside each total:
+    bfloat16 and float16 hold 2 bytes a value, float64 8, a mixed policy keeps float32 weights."""
+    one("Dense", [8], units=4, dtype="float16")
+    one("Dense", [8], units=4, dtype="float64")
+    one("Dense", [8], units=4, dtype="mixed_bfloat16")
+    one("Dense", [8], units=4, lora_rank=2, dtype="bfloat16")
+    one("Conv2D", IMG, filters=4, kernel_size=3, dtype="bfloat16")
+    one("Conv2DTranspose", [5, 5, 3], filters=4, kernel_size=3, dtype="float64")
+    one("DepthwiseConv2D", IMG, kernel_size=3, dtype="float16")
+    one("SeparableConv2D", IMG, filters=4, kernel_size=3, dtype="bfloat16")
+    one("PReLU", IMG, dtype="bfloat16")
+    one("EinsumDense", [8], equation="ab,bc->ac", output_shape=4, bias_axes="c", dtype="bfloat16")
+    add([{"type": "Embedding", "input_dim": 10, "output_dim": 4, "dtype": "float16"}], [{"shape": [5], "dtype": "int32"}])
+    add([{"type": "Embedding", "input_dim": 10, "output_dim": 4, "dtype": "mixed_float16"}], [{"shape": [5], "dtype": "int32"}])
+    one("BatchNormalization", IMG, dtype="bfloat16")
+    one("LayerNormalization", [5, 8], dtype="float16")
+    one("GroupNormalization", [8, 8, 16], groups=4, dtype="bfloat16")
+    one("RMSNormalization", [5, 8], dtype="bfloat16")
+    one("Normalization", [4, 5, 3], dtype="bfloat16")
+    one("LSTM", SEQ, units=8, dtype="float64")
+    one("GRU", SEQ, units=8, dtype="float64")
+    one("RNN", SEQ, cell={"type": "GRUCell", "units": 4}, dtype="float64")
+    one("RNN", SEQ, cell={"type": "GRUCell", "units": 4, "dtype": "float64"})
+    one("Bidirectional", SEQ, layer={"type": "GRU", "units": 4, "dtype": "float64"})
+    one("Bidirectional", SEQ, layer={"type": "LSTM", "units": 4}, backward_layer={"type": "LSTM", "units": 4, "go_backwards": True, "dtype": "float64"})
+    one("TimeDistributed", [5, 8], layer={"type": "Dense", "units": 3, "dtype": "bfloat16"})
+    for kind, args in (
+        ("MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "dtype": "bfloat16"}),
+        ("GroupQueryAttention", {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2, "dtype": "bfloat16"}),
+        ("Attention", {"use_scale": True, "dtype": "float16"}),
+    ):
+        shapes = [[3, 8], [5, 8]] if kind != "Attention" else [[3, 4], [5, 4]]
+        inputs = [{"name": n, "shape": s} for n, s in zip(["query", "value"], shapes)]
+        add([dict({"type": kind, "from": ["query", "value"]}, **args)], inputs)

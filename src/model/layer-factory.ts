@@ -9,7 +9,7 @@ import { registerKerasLayers } from './layers/index.js';
 import { inUserNames, tfjsName } from './names.js';
 import { inUserTerms } from './tfjs-messages.js';
 import { unknowableWhy } from './unknowable.js';
-import { deserialize, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
+import { deserialize, recordConfiguredPolicy, registeredLayerClasses, withTemporaryClasses, type Layer, type LayerConstructor } from './tfjs.js';
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
 export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
@@ -63,7 +63,9 @@ function fromSpec(definition: SpecLayer): Layer {
     // A wrapper's inner layer or cell is a configuration: tfjs's fromConfig builds it, where its constructor wants a layer.
     const name = tfjsName(definition.name);
     if (hasOwn(INNER_LAYER, className)) return deserialize<Layer>(className, { ...config, name });
-    return new cls({ ...config, name });
+    const layer = new cls({ ...config, name });
+    recordConfiguredPolicy(layer, config);
+    return layer;
   } catch (error) {
     throw new UserError('layer-config', `${what}: ${tfjsMessage(error)}`, definition.at);
   }

@@ -1,4 +1,4 @@
-import { installShapeCopies, installWeightFactory, registerBackendOnce, tensorFromDataId, tfc, useBackendNow, weightDataId, type LayerVariable } from './tfjs.js';
+import { installPolicyRecording, installShapeCopies, installWeightFactory, registerBackendOnce, tensorFromDataId, tfc, useBackendNow, weightDataId, type LayerVariable } from './tfjs.js';
 
 /**
  * A tfjs backend whose tensors carry a shape and a dtype but no data.
@@ -118,6 +118,7 @@ export function useShapeOnlyBackend(): void {
       },
     );
     installShapeCopies();
+    installPolicyRecording();
     registerShapeKernels();
   }
   useBackendNow(SHAPE_ONLY_BACKEND);

@@ -88,6 +88,9 @@ export function tfjsLayerClass(className: string): LayerConstructor {
 /** Registers a class (a layer, an activation) under its static className, as tfjs's own classes are. */
 export function registerClass(cls: unknown): void {
   tfc.serialization.registerClass(cls as never);
+  // A class registered after installPolicyRecording (merge-summary's Keras layers) records its policy too.
+  const entry = registry()[(cls as { className: string }).className];
+  if (entry) recordPolicyOnFromConfig(entry);
 }
 
 export function isRegistered(className: string): boolean {
@@ -240,9 +243,103 @@ export function installWeightFactory(dataless: () => boolean, makeDataless: (sha
   const initializer = { apply: (shape: number[], dtype = 'float32') => makeDataless(shape, dtype) };
   proto.addWeight = function (this: unknown, name, shape, dtype, init, ...rest) {
     if (dataless() && !shape.every(isSize)) throw new WeightShapeError(this as Layer, name, shape);
-    return original.call(this, name, shape, dtype, dataless() ? initializer : init, ...rest);
+    // tfjs's own layers make every weight float32 (or in the layer's dtype, which tfjs cannot hold when it is
+    // bfloat16); Keras makes them in the layer's variable dtype: a Dense(dtype="bfloat16") holds 2 bytes a value.
+    const policy = kerasVariableDtype(kerasPolicyOf(this as Layer));
+    const inPolicy = policy !== undefined && (dtype == null || dtype === 'float32' || dtype === (this as { dtype?: unknown }).dtype);
+    const weight = original.call(this, name, shape, inPolicy ? 'float32' : dtype, dataless() ? initializer : init, ...rest);
+    if (inPolicy && policy !== 'float32') setKerasDtype(weight as LayerVariable, policy);
+    return weight;
   };
   weightFactoryInstalled = true;
+}
+
+/**
+ * Each layer's Keras dtype policy as its configuration gave it: tfjs keeps a
+ * layer's `dtype` only when it is given an input shape, but Keras makes every
+ * weight in the policy's variable dtype.
+ */
+const policies = new WeakMap<object, unknown>();
+
+/** Records the dtype policy a layer was configured with (a name, as tfjs's config conversion left it). */
+function recordKerasPolicy(layer: object, policy: unknown): void {
+  if (policy !== undefined && policy !== null) policies.set(layer, policy);
+}
+
+/** A layer's dtype policy: the one its configuration gave, else tfjs's dtype. */
+export function kerasPolicyOf(layer: Layer): unknown {
+  return policies.get(layer) ?? (layer as { dtype?: unknown }).dtype;
+}
+
+/**
+ * Gives a layer that tfjs made from another's tfjs config (which has no
+ * dtype) that layer's policy: a Bidirectional's forward and backward copies
+ * of the layer it wraps, as Keras copies the layer's config with its policy.
+ */
+export function copyKerasPolicy(from: Layer, to: Layer): void {
+  recordKerasPolicy(to, policies.get(from));
+  recordCellPolicies(to as WithCells, kerasPolicyOf(to));
+}
+
+type WithCells = Layer & { cell?: { cells?: object[] } };
+
+/**
+ * The cells tfjs's recurrent layers make from their own arguments, which get
+ * no configuration of their own (LSTM's LSTMCell, ConvLSTM2D's cell), take
+ * the layer's policy, as Keras passes its dtype to the cell it makes. The
+ * generic RNN's cells come from their own configurations, with their own
+ * policies (Keras's RNN gives its cell none of its own).
+ */
+function recordCellPolicies(layer: WithCells, policy: unknown): void {
+  if (layer.getClassName() === 'RNN') return;
+  for (const inner of [layer.cell, ...(layer.cell?.cells ?? [])]) if (inner) recordKerasPolicy(inner, policy);
+}
+
+/** Records the dtype policy of the configuration a layer was made from, and of the layers tfjs made inside it. */
+export function recordConfiguredPolicy(layer: Layer, config: object): void {
+  recordKerasPolicy(layer, (config as { dtype?: unknown }).dtype);
+  recordCellPolicies(layer as WithCells, kerasPolicyOf(layer));
+}
+
+const recordingFromConfigs = new WeakSet<FromConfig>();
+
+/**
+ * Every layer class's fromConfig in tfjs's registry records the dtype policy
+ * of the configuration it builds from (also the layers a model or a wrapper
+ * builds through the registry), for the weights' dtypes.
+ */
+export function installPolicyRecording(): void {
+  for (const entry of Object.values(registry())) if (entry) recordPolicyOnFromConfig(entry);
+}
+
+function recordPolicyOnFromConfig(entry: RegistryEntry): void {
+  if (!((entry[0] as { prototype: unknown }).prototype instanceof LayerBase) || recordingFromConfigs.has(entry[1])) return;
+  const original = entry[1];
+  const recording: FromConfig = (cls, config, ...rest) => {
+    const made = original(cls, config, ...rest);
+    if (made instanceof LayerBase) recordConfiguredPolicy(made as Layer, config);
+    return made;
+  };
+  recordingFromConfigs.add(recording);
+  entry[1] = recording;
+}
+
+/** Keras's floating dtypes a layer's policy can hold its weights in. */
+const FLOAT_DTYPES: ReadonlySet<string> = new Set(['float16', 'bfloat16', 'float32', 'float64']);
+
+/**
+ * The dtype Keras makes a layer's weights in, from its dtype policy as a
+ * layer's config holds it: the policy's own for a floating one, float32 for a
+ * mixed one (mixed_float16, or mixedFloat16 as tfjs writes it, computes in
+ * float16 and keeps float32 weights);
+ * undefined for another (a quantized policy, whose layers say each weight's).
+ */
+export function kerasVariableDtype(policy: unknown): string | undefined {
+  if (typeof policy !== 'string') return undefined;
+  // tfjs's config conversion writes mixed_float16 as mixedFloat16.
+  const mixed = /^mixed_?(.+)$/i.exec(policy);
+  if (mixed) return FLOAT_DTYPES.has(mixed[1].toLowerCase()) ? 'float32' : undefined;
+  return FLOAT_DTYPES.has(policy) ? policy : undefined;
 }
 
 /** The dtypes a tfjs tensor can have; Keras's others (int8, bfloat16, ...) a tfjs weight holds as float32. */

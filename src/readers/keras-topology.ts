@@ -499,7 +499,8 @@ function normalizeValue(value: unknown, path: DocPath, file: string): unknown {
   if (typeof value.class_name === 'string' && isPrototypeKey(value.class_name)) throw notAClass(value.class_name, { file, path: [...path, 'class_name'] });
   if (value.class_name === 'DTypePolicy' || value.class_name === 'Policy') {
     const config = value.config as Json | undefined;
-    return typeof config?.name === 'string' ? config.name.replace(/^mixed_/, '') : 'float32';
+    // A mixed policy keeps its name: its weights are float32 (kerasVariableDtype), not its compute dtype's.
+    return typeof config?.name === 'string' ? config.name : 'float32';
   }
   const out: Json = {};
   for (const [key, item] of Object.entries(stripKeras3(value))) {

@@ -62,7 +62,7 @@ const TfjsDense = tfjsLayerClass('Dense') as unknown as new (args: Args) => Tfjs
  */
 export function denseWeights(kernelShape: [number, number], useBias: boolean, quantization: Quantization | undefined, loraRank: number | null): WeightPlan[] {
   const [inputDim, units] = kernelShape;
-  const dtype = quantization?.variableDtype ?? 'float32';
+  const dtype = quantization?.variableDtype;
   const weights: WeightPlan[] = [];
   if (quantization?.mode === 'int8') {
     weights.push({ name: 'kernel', shape: kernelShape, trainable: false, dtype: 'int8' });
@@ -147,7 +147,7 @@ const TfjsEmbedding = tfjsLayerClass('Embedding') as unknown as new (args: Args)
 
 /** Embedding's table and its int8 / int4 forms (Embedding._int8_build, _int4_build), named by `prefix` (embeddings, reverse_embeddings). */
 function embeddingTable(rows: number, columns: number, quantization: Quantization | undefined, trainable: boolean): WeightPlan[] {
-  const dtype = quantization?.variableDtype ?? 'float32';
+  const dtype = quantization?.variableDtype;
   if (quantization?.mode === 'int8') {
     return [
       { name: 'embeddings', shape: [rows, columns], trainable: false, dtype: 'int8' },
@@ -283,7 +283,7 @@ export class ReversibleEmbedding extends Embedding {
     if (this.tieWeights) return weights;
     const [rows, columns] = [this.outputDim, this.inputDim];
     const quantization = this.quantization;
-    const dtype = quantization?.variableDtype ?? 'float32';
+    const dtype = quantization?.variableDtype;
     if (quantization?.mode === 'int8') {
       weights.push({ name: 'reverse_embeddings', shape: [rows, columns], trainable: false, dtype: 'int8' });
       weights.push({ name: 'reverse_embeddings_scale', shape: [columns], trainable: false, dtype });

@@ -98,7 +98,8 @@ export interface WeightPlan {
   name: string;
   shape: number[];
   trainable: boolean;
-  dtype: string;
+  /** Undefined: the layer's variable dtype (bfloat16 for a layer of dtype bfloat16), as Keras's add_weight with none. */
+  dtype?: string;
 }
 
 /**

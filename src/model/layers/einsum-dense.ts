@@ -168,7 +168,7 @@ function quantizationAxes(equation: string, kernelShape: number[]): { reduced: n
  * GroupQueryAttention's projections, EinsumDense layers of their own.)
  */
 export function einsumWeights(equation: string, kernelShape: number[], biasShape: number[] | null, quantization: Quantization | undefined, loraRank: number | null): WeightPlan[] {
-  const dtype = quantization?.variableDtype ?? 'float32';
+  const dtype = quantization?.variableDtype;
   const weights: WeightPlan[] = [];
   const kernel = (shape: number[], quantized: boolean) => weights.push({ name: 'kernel', shape, trainable: !quantized && !loraRank, dtype: quantized ? 'int8' : dtype });
   if (quantization?.mode === 'int8') {

@@ -1,4 +1,4 @@
-import { LayerBase, setKerasDtype, tfjsWeightDtype, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
+import { kerasPolicyOf, kerasVariableDtype, LayerBase, setKerasDtype, tfjsWeightDtype, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
 const Base = LayerBase as unknown as new (config: object) => Layer & {
   addWeight(name: string, shape: number[], dtype: string, initializer: unknown, regularizer: unknown, trainable: boolean): unknown;
@@ -33,8 +33,8 @@ export abstract class KerasLayer extends Base {
   /** Throws when the arguments make no layer Keras would build. */
   protected validate(): void {}
 
-  /** A weight as Keras makes it: its name, shape, whether it trains, and its dtype (int8 for a quantized kernel). */
-  protected addParams(name: string, shape: number[], trainable = true, dtype = 'float32'): LayerVariable {
+  /** A weight as Keras makes it: its name, shape, whether it trains, and its dtype (int8 for a quantized kernel; by default the layer's variable dtype). */
+  protected addParams(name: string, shape: number[], trainable = true, dtype?: string): LayerVariable {
     return addKerasWeight(this, name, shape, trainable, dtype);
   }
 
@@ -50,11 +50,16 @@ export abstract class KerasLayer extends Base {
   }
 }
 
-/** A weight of a layer (of any class) with Keras's name, shape, trainability and dtype. */
-export function addKerasWeight(layer: Layer, name: string, shape: number[], trainable = true, dtype = 'float32'): LayerVariable {
+/**
+ * A weight of a layer (of any class) with Keras's name, shape, trainability
+ * and dtype: the one given (Keras's own choice for a weight, such as int8 for
+ * a quantized kernel), else the layer's variable dtype, as Keras's add_weight.
+ */
+export function addKerasWeight(layer: Layer, name: string, shape: number[], trainable = true, dtype?: string): LayerVariable {
+  const kerasDtype = dtype ?? kerasVariableDtype(kerasPolicyOf(layer)) ?? 'float32';
   const add = (layer as unknown as { addWeight: InstanceType<typeof Base>['addWeight'] }).addWeight.bind(layer);
-  const weight = add(name, shape, tfjsWeightDtype(dtype), tfl.initializers.zeros(), undefined, trainable) as LayerVariable;
-  if (weight.dtype !== dtype) setKerasDtype(weight, dtype);
+  const weight = add(name, shape, tfjsWeightDtype(kerasDtype), tfl.initializers.zeros(), undefined, trainable) as LayerVariable;
+  if (weight.dtype !== kerasDtype) setKerasDtype(weight, kerasDtype);
   return weight;
 }
 

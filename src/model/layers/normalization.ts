@@ -140,7 +140,8 @@ export class Normalization extends KerasLayer {
     if (this.args.mean === null) {
       this.addParams('mean', kept as number[], false);
       this.addParams('variance', kept as number[], false);
-      this.addParams('count', [], false);
+      // Keras's dtype "int": int32 on JAX and torch (int64 on TensorFlow), whatever the layer's policy.
+      this.addParams('count', [], false, 'int32');
     }
     super.build(inputShape);
   }

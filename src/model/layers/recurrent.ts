@@ -1,6 +1,6 @@
 import { firstShape, formatShape, type FullShape } from '../../core/shapes.js';
 import { userName } from '../names.js';
-import { WeightShapeError, deserialize, isRegistered, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
+import { WeightShapeError, copyKerasPolicy, deserialize, isRegistered, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
 /**
  * Keras 3's recurrent layers on tfjs's own classes, where tfjs differs:
@@ -423,6 +423,9 @@ export class Bidirectional extends TfjsBidirectional {
       backwardLayer instanceof tfl.layers.Layer
         ? (backwardLayer as Recurrent)
         : deserialize<Recurrent>(layer.getClassName(), { ...layer.getConfig(), goBackwards: true, name: `backward_${withoutPrefix(layer.name, 'backward_')}` });
+    // Both were made from the wrapped layer's tfjs config, which has no dtype: they hold their weights in its policy.
+    copyKerasPolicy(layer, this.forwardLayer);
+    if (!(backwardLayer instanceof tfl.layers.Layer)) copyKerasPolicy(layer, this.backwardLayer);
     this.verifyDirections();
     // Keras's own flag (tfjs's starts every Bidirectional trainable). Given to the constructor, it stays the
     // wrapper's: Keras counts the weights of the layers it runs, still trainable, as trainable in the model's totals.
