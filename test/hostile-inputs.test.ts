@@ -410,4 +410,17 @@ describe('found by npm run fuzz', () => {
     const text = 'inputs:\n  - {shape: [4]}\nlayers:\n  - {type: Dense, units: 3, name: a}\n  - {type: Dense, units: 3, name: b, from: input_layer}\n  - {type: Dot, from: [a, b]}\n';
     await refused('dot-axes.yaml', text, /dot-axes\.yaml:6:5: layer "dot" \(Dot\) needs axes \(a whole number or a list of them\)/);
   });
+
+  it('a Keras layer without an argument its constructor needs (a Reshape with no target_shape): named, at the layer\'s config', async () => {
+    await refused('no-target.json', keras3((m) => void (m.config.layers[2] = { ...m.config.layers[2], class_name: 'Reshape', config: { name: 'conv2d', targete: [13] } })), /no-target\.json:1:\d+: layer "conv2d" \(Reshape\) needs target_shape, which its configuration lacks/);
+  });
+
+  it('a merge that also feeds layers leading to no output: its swap runs only what the model runs', async () => {
+    // l3 and l4 take the Average but lead nowhere (the summary leaves them out); the swap rebuilds l6 alone: 2 → 4 features, LayerNormalization's 4 → 8 parameters.
+    const text = 'inputs:\n  - {name: x, shape: [3, 2]}\nlayers:\n  - {type: ReLU, name: l0}\n  - {type: Average, name: l2, from: [x, l0]}\n  - {type: ReLU, name: l3, from: l2}\n  - {type: ReLU, name: l4, from: l2}\n  - {type: LayerNormalization, name: l6, from: l2}\n';
+    const result = await runCli([writeTemp('dead-ends.yaml', text), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const [merge] = JSON.parse(result.stdout).merges;
+    assert.deepEqual(merge.affected.map((a: { name: string; params: number; alternativeParams: number }) => [a.name, a.params, a.alternativeParams]), [['l6', 4, 8]]);
+  });
 });

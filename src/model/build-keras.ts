@@ -1,4 +1,5 @@
-import { LayerCallError, UserError, isObject, type DocPath } from '../core/errors.js';
+import { LayerCallError, UserError, hasOwn, isObject, type DocPath } from '../core/errors.js';
+import { kerasSignature } from '../core/keras-classes.js';
 import { formatShape, type FullShape } from '../core/shapes.js';
 import type { Warning } from '../core/warnings.js';
 import type { LayerCall } from '../readers/graph.js';
@@ -11,7 +12,7 @@ import { unknownLayerClass } from './layers/unknown.js';
 import { OPERATION_CLASSES } from './layers/operations.js';
 import { KERAS_OP_PREFIX } from '../core/keras-names.js';
 import { unhonouredArguments, unknownNames } from './keras-arguments.js';
-import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage } from './layer-factory.js';
+import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage, toCamelCase } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
 import { impossibleInput, impossibleOutput } from './shape-guard.js';
 import { useShapeOnlyBackend } from './shape-only-backend.js';
@@ -221,6 +222,13 @@ function refuseWrongKinds(model: Json, file: string): void {
       continue;
     }
     if (!isObject(entry.config) || entry.class_name === 'InputLayer' || String(entry.class_name).startsWith(KERAS_OP_PREFIX)) continue;
+    // An argument Keras's constructor cannot do without (a Reshape's target_shape): named, as a spec's would be, never tfjs's words about undefined.
+    const config = entry.config;
+    const missing = kerasSignature(String(entry.class_name))?.required.find((snake) => !hasOwn(config, snake) && !hasOwn(config, toCamelCase(snake)));
+    if (missing !== undefined) {
+      const name = String(entry.name ?? entry.config.name ?? entry.class_name);
+      throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}) needs ${missing}, which its configuration lacks`, { file, path: [...(entryPath(entry) ?? []), 'config'] });
+    }
     for (const [key, value] of Object.entries(entry.config)) {
       // A file may hold None for a flag (tfjs writes "mask_zero": null); Keras reads it as false, where tfjs would take
       // its own default (true for use_bias): false is what the model is.

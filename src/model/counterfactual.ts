@@ -109,8 +109,11 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): L
   const rebuilt = new Map<string, RebuiltLayer>();
   const calls = level.graph.calls;
   const first = Math.min(...calls.map((call, i) => (starts.has(call.label) ? i : calls.length)));
+  // A spec's layer that leads to no output is no part of the model (the summary leaves it out, with a warning): a change does not run it.
+  const inModel = ownersOf(level.container);
   for (const call of calls.slice(first + 1)) {
     if (starts.has(call.label) || !call.from.some((ref) => changed.has(ref.label))) continue;
+    if (!inModel.has(level.layers.get(call.layer) as Layer)) continue;
     const inputs = call.from.flatMap((ref) => resolve(ref, changed.has(ref.label) ? changed : level.tensors));
     try {
       let layer = rebuiltLayers.get(call.layer);
