@@ -415,6 +415,10 @@ describe('found by npm run fuzz', () => {
     await refused('no-target.json', keras3((m) => void (m.config.layers[2] = { ...m.config.layers[2], class_name: 'Reshape', config: { name: 'conv2d', targete: [13] } })), /no-target\.json:1:\d+: layer "conv2d" \(Reshape\) needs target_shape, which its configuration lacks/);
   });
 
+  it('a dtype that is a number, in a Keras file: refused at the layer, not a cost that fails', async () => {
+    await refused('dtype-number.json', keras3((m) => void ((m.config.layers[2].config as Json).dtype = 2147483648)), /dtype-number\.json:1:\d+: layer "conv2d" \(Conv2D\): "dtype" must be a name \(e\.g\. "float32"\) or a \{class_name, config\} mapping, not 2147483648/);
+  });
+
   it('a merge that also feeds layers leading to no output: its swap runs only what the model runs', async () => {
     // l3 and l4 take the Average but lead nowhere (the summary leaves them out); the swap rebuilds l6 alone: 2 → 4 features, LayerNormalization's 4 → 8 parameters.
     const text = 'inputs:\n  - {name: x, shape: [3, 2]}\nlayers:\n  - {type: ReLU, name: l0}\n  - {type: Average, name: l2, from: [x, l0]}\n  - {type: ReLU, name: l3, from: l2}\n  - {type: ReLU, name: l4, from: l2}\n  - {type: LayerNormalization, name: l6, from: l2}\n';

@@ -53,6 +53,8 @@ const ACTIVATION = nameOrConfig('relu');
 const INITIALIZER = nameOrConfig('glorot_uniform');
 const REGULARIZER = nameOrConfig('l2');
 const CONSTRAINT = nameOrConfig('non_neg');
+// A dtype, or Keras 3's serialized DTypePolicy ({class_name: "DTypePolicy", config: {name: "mixed_float16"}}).
+const DTYPE = nameOrConfig('float32');
 
 const KINDS: Record<string, Kind> = {
   units: POSITIVE_INTEGER,
@@ -108,6 +110,7 @@ const KINDS: Record<string, Kind> = {
   bias_regularizer: REGULARIZER,
   kernel_constraint: CONSTRAINT,
   bias_constraint: CONSTRAINT,
+  dtype: DTYPE,
 };
 
 const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
