@@ -34,7 +34,8 @@ function rebuiltWithSwap(path: string, merge: MergeSummary, allowUnknown = false
   const entry = entryNamed(model, merge.name);
   const config = entry.config as Record<string, unknown>;
   entry.class_name = alternative.type;
-  entry.config = { name: config.name, trainable: config.trainable, dtype: config.dtype, ...alternative.args };
+  // As a file would hold it: a key the original lacks stays absent (JSON has no undefined).
+  entry.config = JSON.parse(JSON.stringify({ name: config.name, trainable: config.trainable, dtype: config.dtype, ...alternative.args }));
   return analyzeModel(buildKerasModel(source.topology, { allowUnknown }), { merges: false });
 }
 

@@ -20,11 +20,17 @@ import keras
 BASE = ["name", "trainable", "dtype", "autocast", "activity_regularizer", "input_shape", "input_dim"]
 
 # Arguments a class reads from **kwargs, which its signature does not show: spellings Keras 3
-# still reads (LeakyReLU's Keras 2 alpha; LayerNormalization's deprecated rms_scaling), and
-# those ReversibleEmbedding passes on to Embedding.
+# still reads (LeakyReLU's Keras 2 alpha; LayerNormalization's deprecated rms_scaling; Embedding's
+# input_length and the recurrent layers' implementation, read and ignored), and those
+# ReversibleEmbedding passes on to Embedding.
 KWARGS_READ = {
     "LeakyReLU": {"alpha": None},
     "LayerNormalization": {"rms_scaling": False},
+    "Embedding": {"input_length": None},
+    "LSTM": {"implementation": 2},
+    "LSTMCell": {"implementation": 2},
+    "GRU": {"implementation": 2},
+    "GRUCell": {"implementation": 2},
     "ReversibleEmbedding": {"lora_rank": None, "lora_alpha": None, "quantization_config": None},
 }
 
@@ -69,6 +75,14 @@ def main():
     initializers = names(keras.initializers)
     regularizers = names(keras.regularizers)
     constraints = names(keras.constraints)
+    # Names Keras lists but refuses when written alone as a string ("l1_l2"; "constant", which needs its value), with Keras's reason.
+    refused_alone = {}
+    for what, module, listed in (("initializer", keras.initializers, initializers), ("regularizer", keras.regularizers, regularizers), ("constraint", keras.constraints, constraints)):
+        for name in listed:
+            try:
+                module.get(name)
+            except Exception as error:  # noqa: BLE001 - Keras's own reason, whatever its class
+                refused_alone[name] = f"{type(error).__name__}: {error}"
     dtypes = sorted(["float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "string", "mixed_float16", "mixed_bfloat16"])
     path = os.path.join(os.path.dirname(__file__), "..", "src", "core", "keras-signatures.ts")
     dump = lambda value: json.dumps(value)
@@ -85,7 +99,9 @@ def main():
         f.write(f"export const KERAS_INITIALIZERS: string[] = {dump(initializers)};\n\n")
         f.write(f"export const KERAS_REGULARIZERS: string[] = {dump(regularizers)};\n\n")
         f.write(f"export const KERAS_CONSTRAINTS: string[] = {dump(constraints)};\n\n")
-        f.write(f"export const KERAS_DTYPES: string[] = {dump(dtypes)};\n")
+        f.write(f"export const KERAS_DTYPES: string[] = {dump(dtypes)};\n\n")
+        f.write("/** Initializer, regularizer and constraint names Keras refuses as a bare string, with its error (a {class_name, config} mapping is how to give them). */\n")
+        f.write(f"export const KERAS_REFUSED_AS_STRING: Record<string, string> = {json.dumps(refused_alone, sort_keys=True)};\n")
     print(f"wrote {path}: {sum(1 for v in out.values() if 'required' in v)} classes, {sum(1 for v in out.values() if 'aliasOf' in v)} aliases")
 
 

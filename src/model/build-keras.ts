@@ -11,7 +11,7 @@ import { isFlagArgument, wrongKind } from './arg-kinds.js';
 import { unknownLayerClass } from './layers/unknown.js';
 import { OPERATION_CLASSES } from './layers/operations.js';
 import { KERAS_OP_PREFIX } from '../core/keras-names.js';
-import { unhonouredArguments, unknownNames } from './keras-arguments.js';
+import { isIgnoredByKeras, unhonouredArguments, unknownNames } from './keras-arguments.js';
 import { argumentsOf, kerasToTfjs, layerClasses, tfjsMessage, toCamelCase } from './layer-factory.js';
 import { userName, withTfjsNames } from './names.js';
 import { impossibleInput, impossibleOutput } from './shape-guard.js';
@@ -121,8 +121,9 @@ function checkLayerConfig(layer: Record<string, unknown>, path: DocPath, file: s
   const honoured = argumentsOf(cls) ?? new Set<string>();
   const [problem] = unhonouredArguments(className, layer.config, honoured);
   const name = String(layer.name ?? layer.config.name ?? className);
+  // Activations only: no activation name is refused alone, so every problem here is an unknown name.
   const [unknownName] = unknownNames({ activation: layer.config.activation, recurrent_activation: layer.config.recurrent_activation });
-  if (unknownName) {
+  if (unknownName?.kind === 'unknown-name') {
     const hint = unknownName.suggestions.length > 0 ? `; did you mean ${unknownName.suggestions.map((c) => `"${c}"`).join(', ')}?` : ' (a custom one?)';
     throw new UserError('layer-config', `layer "${name}" (${className}): unknown ${unknownName.what} "${unknownName.value}"${hint}`, { file, path: [...path, 'config', unknownName.argument] });
   }
@@ -230,6 +231,10 @@ function refuseWrongKinds(model: Json, file: string): void {
       throw new UserError('layer-config', `layer "${name}" (${String(entry.class_name)}) needs ${missing}, which its configuration lacks`, { file, path: [...(entryPath(entry) ?? []), 'config'] });
     }
     for (const [key, value] of Object.entries(entry.config)) {
+      if (isIgnoredByKeras(String(entry.class_name), key)) {
+        delete entry.config[key];
+        continue;
+      }
       // A file may hold None for a flag (tfjs writes "mask_zero": null); Keras reads it as false, where tfjs would take
       // its own default (true for use_bias): false is what the model is.
       if (value === null && isFlagArgument(key, String(entry.class_name))) {

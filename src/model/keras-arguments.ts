@@ -1,6 +1,6 @@
 import { kerasSignature } from '../core/keras-classes.js';
 import { kerasSnakeCase } from '../core/keras-names.js';
-import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REGULARIZERS } from '../core/keras-signatures.js';
+import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REFUSED_AS_STRING, KERAS_REGULARIZERS } from '../core/keras-signatures.js';
 import { closestNames, isObject } from '../core/errors.js';
 import { toCamelCase } from './layer-factory.js';
 import { isQuantizedPolicyName } from './layers/dtype-policy.js';
@@ -31,6 +31,17 @@ export function isShapeNeutral(snakeName: string): boolean {
   return SHAPE_NEUTRAL.has(snakeName) || /_(initializer|regularizer|constraint)$/.test(snakeName);
 }
 
+/**
+ * Arguments Keras 3 reads and then ignores (a deprecation warning at most),
+ * which tfjs would still act on: an Embedding's input_length, which tfjs
+ * checks against the input's shape.
+ */
+const IGNORED_BY_KERAS: Readonly<Record<string, readonly string[]>> = { Embedding: ['input_length'] };
+
+export function isIgnoredByKeras(className: string, snakeName: string): boolean {
+  return Object.prototype.hasOwnProperty.call(IGNORED_BY_KERAS, className) && IGNORED_BY_KERAS[className].includes(snakeName);
+}
+
 /** Values two JSON-like arguments share: 2 and [2, 2] are different values here, as they are in a config. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
@@ -55,7 +66,8 @@ function isDefault(value: unknown, fallback: unknown): boolean {
 export type ArgumentProblem =
   | { kind: 'unknown'; argument: string; suggestions: string[]; accepted: string[] }
   | { kind: 'missing'; argument: string }
-  | { kind: 'unknown-name'; argument: string; what: string; value: string; suggestions: string[] };
+  | { kind: 'unknown-name'; argument: string; what: string; value: string; suggestions: string[] }
+  | { kind: 'refused-alone'; argument: string; what: string; value: string; kerasError: string };
 
 /** Names Keras accepts for the functions and objects an argument names, by the argument's name. */
 function namedObjects(snakeName: string): { what: string; names: string[] } | undefined {
@@ -74,10 +86,14 @@ function knownName(name: string, names: string[]): boolean {
 }
 
 /** Names of activations, initializers, ... in a layer's arguments that Keras does not have, with the closest it has. */
-export function unknownNames(args: Record<string, unknown>): Extract<ArgumentProblem, { kind: 'unknown-name' }>[] {
-  const problems: Extract<ArgumentProblem, { kind: 'unknown-name' }>[] = [];
+export function unknownNames(args: Record<string, unknown>): Extract<ArgumentProblem, { kind: 'unknown-name' | 'refused-alone' }>[] {
+  const problems: Extract<ArgumentProblem, { kind: 'unknown-name' | 'refused-alone' }>[] = [];
   for (const [argument, value] of Object.entries(args)) {
     const named = namedObjects(argument);
+    if (named && typeof value === 'string' && Object.prototype.hasOwnProperty.call(KERAS_REFUSED_AS_STRING, value)) {
+      problems.push({ kind: 'refused-alone', argument, what: named.what, value, kerasError: KERAS_REFUSED_AS_STRING[value] });
+      continue;
+    }
     const written = typeof value === 'string' ? value : isObject(value) && typeof value.class_name === 'string' ? value.class_name : undefined;
     // Quantized dtype policies (int8_from_float32, int4/128_from_bfloat16) are names of a form, not of a list.
     const quantized = argument === 'dtype' && typeof value === 'string' && isQuantizedPolicyName(value);

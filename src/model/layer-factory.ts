@@ -4,7 +4,7 @@ import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
 import { KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
 import { argumentKind, wrongKind } from './arg-kinds.js';
-import { checkSpecArguments, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
+import { checkSpecArguments, isIgnoredByKeras, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
 import { registerKerasLayers } from './layers/index.js';
 import { inUserNames, tfjsName } from './names.js';
 import { inUserTerms } from './tfjs-messages.js';
@@ -13,6 +13,9 @@ import { deserialize, recordConfiguredPolicy, registeredLayerClasses, withTempor
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
 export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
+
+/** How a weight is initialised, regularised or constrained: its values, never its shape. */
+const WEIGHT_POLICY = /_(initializer|regularizer|constraint)$/;
 
 /** Model classes are containers, not layers a spec entry can create from arguments. */
 export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
@@ -118,8 +121,10 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
     const problem = wrongKind(snake, value, className);
     if (problem) throw new UserError('layer-config', `${what}: ${problem}`, at(snake));
     const camel = toCamelCase(snake);
-    // tfjs would choke on a name it lacks (an initializer, a regularizer) that cannot change a shape.
-    if (!honoured.has(camel) && isShapeNeutral(snake)) continue;
+    // tfjs would choke on a name it lacks that cannot change a shape; and an initializer, regularizer or constraint,
+    // checked against Keras's names above, is never the engine's business (tfjs lacks l1, l2, lecun_normal, stft, ...).
+    if (isShapeNeutral(snake) && (!honoured.has(camel) || WEIGHT_POLICY.test(snake))) continue;
+    if (isIgnoredByKeras(className, snake)) continue;
     setOwn(config, camel, isInnerArgument(className, snake) ? innerLayers(value, snake, INNER_LAYER[className][snake], at(snake), what) : kerasToTfjs(value, camel));
   }
   // Where Keras's default differs from tfjs's (Cropping2D's cropping), or tfjs has none, Keras's is the one meant.
@@ -173,6 +178,8 @@ function argumentError(problem: ArgumentProblem, className: string, what: string
       const hint = problem.suggestions.length > 0 ? `; did you mean ${problem.suggestions.map((c) => `"${c}"`).join(', ')}?` : '';
       return new UserError('layer-config', `${what}: unknown ${problem.what} "${problem.value}"${hint}`, at);
     }
+    case 'refused-alone':
+      return new UserError('layer-config', `${what}: Keras refuses the ${problem.what} "${problem.value}" given by name alone (${problem.kerasError}); give it as {class_name, config}`, at);
   }
 }
 
