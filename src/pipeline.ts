@@ -79,19 +79,19 @@ function analyzeSource(source: ModelSource, path: string, options: AnalyzeOption
   return analyzeModel(buildSource(source, options), options);
 }
 
-/** A model file read, refused when it has more layers than tfjs builds in reasonable time (--max-layers). */
+/** A model file read, refused when it has more layers than are built in reasonable time and memory (--max-layers). */
 export function readBoundedModel(path: string, options: AnalyzeOptions = {}): ModelSource {
   return bounded(readModel(path, options), path, options);
 }
 
-/** A model read, refused when it has more layers than tfjs builds in reasonable time. */
+/** A model read, refused when it has more layers than are built in reasonable time and memory. */
 function bounded(source: ModelSource, path: string, options: AnalyzeOptions): ModelSource {
   const layers = layerCount(source);
   const maxLayers = options.maxLayers ?? DEFAULT_MAX_LAYERS;
   if (layers > maxLayers) {
     throw new UserError(
       'too-large',
-      `the model has ${formatCount(layers)} layers, more than ${formatCount(maxLayers)}: tfjs builds a model's graph in time that grows with the square of its layers (about 20 s for 20,000, minutes for 100,000); to build it all the same, raise --max-layers`,
+      `the model has ${formatCount(layers)} layers, more than ${formatCount(maxLayers)}: a model's time and memory grow with its layers (about 22 s and 3.3 GB for 200,000 in a chain); to build it all the same, raise --max-layers`,
       { file: displayName(path) },
     );
   }

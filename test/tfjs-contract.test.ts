@@ -29,6 +29,7 @@ import {
   WeightShapeError,
   weightsOf,
   withTemporaryClasses,
+  containerEditsApplied,
   type Layer,
   type LayerConstructor,
   type LayersModel,
@@ -272,5 +273,26 @@ describe('the tfjs internals merge-summary relies on', () => {
     assert.deepEqual(outer.layers.map((layer) => layer.name), ['inner', 'd2']);
     const order = nodesInExecutionOrder(outer).map((node) => node.outboundLayer.name);
     assert.deepEqual(order.filter((name) => name !== order[0]), ['d1', 'd2'], 'the first model\'s layers are called directly');
+  });
+
+  it('the Container constructor is loaded with its linear-time edits, and still orders layers, finds cycles-free graphs and refuses repeated names as tfjs does', () => {
+    assert.equal(containerEditsApplied, true, 'every edit of CONTAINER_EDITS found its one place in tfjs-layers');
+    assert.equal(require('@tensorflow/tfjs-layers'), tfl, 'every require() of tfjs-layers gets the edited module');
+    useShapeOnlyBackend();
+    // A diamond and a shared layer: the order of model.layers is tfjs's traversal order, by depth.
+    const input = tfl.input({ shape: [4], name: 'x' });
+    const shared = tfl.layers.dense({ units: 4, name: 'shared' });
+    const left = shared.apply(input) as SymbolicTensor;
+    const right = tfl.layers.dense({ units: 4, name: 'right' }).apply(input) as SymbolicTensor;
+    const again = shared.apply(right) as SymbolicTensor;
+    const sum = tfl.layers.add({ name: 'sum' }).apply([left, again]) as SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: sum });
+    assert.deepEqual(model.layers.map((layer) => layer.name), ['x', 'right', 'shared', 'sum']);
+    // A tensor no input leads to is refused as before ("Graph disconnected"), and so are two layers of one name.
+    const stray = tfl.input({ shape: [4], name: 'stray' });
+    const lost = tfl.layers.add({ name: 'lost' }).apply([input, stray]) as SymbolicTensor;
+    assert.throws(() => tfl.model({ inputs: input, outputs: lost }), /Graph disconnected: cannot obtain value for tensor/);
+    const twin = tfl.layers.dense({ units: 4, name: 'shared' }).apply(sum) as SymbolicTensor;
+    assert.throws(() => tfl.model({ inputs: input, outputs: twin }), /The name "shared" is used 2 times in the model/);
   });
 });

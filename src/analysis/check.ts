@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { Baseline } from '../readers/baseline.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
+import { appendAll } from '../core/lists.js';
 
 /** Budgets a model must stay within; every one is optional. */
 export interface Budgets {
@@ -146,7 +147,7 @@ export function checkModel(
     }
   }
   const notes: string[] = [];
-  if (baselineRule) breaches.push(...baselineBreaches(summary, baselineRule.baseline, baselineRule.tolerance, baselineRule.perLayer, notes));
+  if (baselineRule) appendAll(breaches, baselineBreaches(summary, baselineRule.baseline, baselineRule.tolerance, baselineRule.perLayer, notes));
 
   const { baseline } = baselineRule ?? {};
   return {
@@ -213,7 +214,7 @@ function baselineBreaches(summary: ModelSummary, baseline: Baseline, tolerance: 
       }));
     }
   }
-  breaches.push(...baselineCostBreaches(summary, baseline, tolerance, notes));
+  appendAll(breaches, baselineCostBreaches(summary, baseline, tolerance, notes));
   return breaches;
 }
 

@@ -1,5 +1,6 @@
 import { sameShape, type FullShape } from '../core/shapes.js';
 import type { LayerSummary, ModelSummary, Totals } from './types.js';
+import { appendAll } from '../core/lists.js';
 
 /** `merge-summary diff A B --json` (schema merge-summary-diff/1). */
 export interface ModelDiff {
@@ -152,7 +153,7 @@ function alignLayers(a: LayerSummary[], b: LayerSummary[]): Pair[] {
   let i = 0;
   let j = 0;
   for (const [anchorA, anchorB] of [...anchors, [a.length, b.length] as [number, number]]) {
-    pairs.push(...pairGap(a.slice(i, anchorA), b.slice(j, anchorB)));
+    appendAll(pairs, pairGap(a.slice(i, anchorA), b.slice(j, anchorB)));
     if (anchorA < a.length) pairs.push([a[anchorA], b[anchorB], 'name']);
     i = anchorA + 1;
     j = anchorB + 1;

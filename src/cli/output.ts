@@ -39,7 +39,7 @@ export function addModelOptions(command: Command): Command {
   return command
     .option('--allow-unknown', 'take layers of unknown classes (Lambda, custom) as shape-preserving, marked unverified')
     .addOption(new Option('--max-input-size <size>', 'refuse model files larger than this (default 64MB)').argParser((v) => parseSize(v, '--max-input-size')))
-    .addOption(new Option('--max-layers <count>', `refuse models with more layers than this (default ${formatCount(DEFAULT_MAX_LAYERS)}): tfjs's graph building grows with the square of the layers`).argParser((v) => parseCount(v, '--max-layers')));
+    .addOption(new Option('--max-layers <count>', `refuse models with more layers than this (default ${formatCount(DEFAULT_MAX_LAYERS)}): time and memory grow with the layers`).argParser((v) => parseCount(v, '--max-layers')));
 }
 
 export interface CostOptions {

@@ -11,6 +11,7 @@ import { renderMergeImpact, renderMergeImpactMarkdown, type MergeSelection } fro
 import { renderSummary, renderSummaryMarkdown, type CostColumn, type SummaryView } from '../render/table.js';
 import type { Io } from './io.js';
 import { addCostOptions, addModelOptions, addOutputOptions, outputFormat, parseDepth, readOptions, terminal, type CostOptions, type Format, type ModelOptions, type OutputOptions } from './output.js';
+import { largest } from '../core/lists.js';
 
 interface SummaryOptions extends OutputOptions, ModelOptions, CostOptions {
   columns?: CostColumn[];
@@ -61,7 +62,7 @@ export function addSummaryCommand(program: Command, io: Io): void {
     if (explanation) sections.push(renderExplanation(explanation, screen));
     const text = sections.filter(Boolean).join('\n');
     io.stdout.write(text);
-    const widest = Math.max(...text.split('\n').map((line) => displayWidth(line.replace(ANSI_STYLE, ''))));
+    const widest = largest(text.split('\n').map((line) => displayWidth(line.replace(ANSI_STYLE, ''))));
     // A column is never narrower than its heading's longest word ("Concatenate"), and prose wraps only at
     // spaces: a table still too wide after cutting its entries with "…" says so, rather than a silently wider output.
     if (widest > screen.width) io.stderr.write(`note: the output needs ${widest} columns, more than the ${screen.width} it was given: entries were cut with "…", but a column is never narrower than its heading's longest word\n`);

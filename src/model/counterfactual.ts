@@ -10,6 +10,7 @@ import { weightShapes } from './execution.js';
 import { weightFact } from './extract.js';
 import { createLayer } from './layer-factory.js';
 import { isContainer, outputReferences, tfl, type Container, type Layer, type SymbolicTensor } from './tfjs.js';
+import { appendAll, smallest } from '../core/lists.js';
 
 /**
  * One model in the nesting of a built model: its call graph, the tensors and
@@ -54,7 +55,7 @@ export function propagate(levels: Level[], starts: Map<string, SymbolicTensor[]>
   for (let depth = levels.length - 1; depth >= 0; depth--) {
     const level = levels[depth];
     const step = propagateWithin(level, pending);
-    rebuilt.push(...step.rebuilt);
+    appendAll(rebuilt, step.rebuilt);
     change.params += step.change.params;
     change.trainable += step.change.trainable;
     if (step.failure || depth === 0) return { rebuilt, failure: step.failure };
@@ -108,7 +109,7 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): L
   const rebuiltLayers = new Map<string, Layer>();
   const rebuilt = new Map<string, RebuiltLayer>();
   const calls = level.graph.calls;
-  const first = Math.min(...calls.map((call, i) => (starts.has(call.label) ? i : calls.length)));
+  const first = smallest(calls.map((call, i) => (starts.has(call.label) ? i : calls.length)));
   // A spec's layer that leads to no output is no part of the model (the summary leaves it out, with a warning): a change does not run it.
   const inModel = ownersOf(level.container);
   for (const call of calls.slice(first + 1)) {

@@ -9,6 +9,7 @@ import type { MergeFacts, SwapOutcome } from './facts.js';
 import { createLayer } from './layer-factory.js';
 import { isOperation } from './layers/operations.js';
 import { isContainer, type SymbolicTensor } from './tfjs.js';
+import { appendAll } from '../core/lists.js';
 
 /**
  * For every merge of the model, and of every model nested in it: the same
@@ -43,7 +44,7 @@ function mergesWithin(levels: Level[]): MergeFacts[] {
         owners: derived.owners,
         trainable: level.trainable && level.owners.get(call.layer)?.trainable !== false,
       };
-      facts.push(...mergesWithin([...levels, nested]));
+      appendAll(facts, mergesWithin([...levels, nested]));
     }
   }
   return facts;

@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { Module, createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { FullShape } from '../core/shapes.js';
 
 /**
@@ -19,7 +21,71 @@ export type TfCore = typeof import('@tensorflow/tfjs-core');
 export type TfLayers = typeof import('@tensorflow/tfjs-layers');
 
 export const tfc: TfCore = require('@tensorflow/tfjs-core');
-export const tfl: TfLayers = require('@tensorflow/tfjs-layers');
+
+/**
+ * tfjs-layers' Container constructor (every model tfjs builds, from a spec or
+ * a file) takes time that grows with the square of the layers: membership
+ * tests by Array.indexOf on lists as long as the model (the nodes finished
+ * and in progress of its graph walk, the tensors computable so far), a layer
+ * count by Object.keys at every new layer, and a name count by a filter per
+ * name. A chain of 100,000 layers took about nine minutes there. Each edit
+ * below swaps one of those for a Set, a Map or a counter, with the same
+ * results in the same order; the source is tfjs-layers 4.22.0's own,
+ * edited as it is loaded. All the edits apply, each to exactly one place,
+ * or none does (then tfjs runs as shipped: slower, never different), and
+ * test/tfjs-contract.test.ts fails if they do not.
+ */
+const CONTAINER_EDITS: readonly (readonly [string, string])[] = [
+  ['if (nodesInProgress.indexOf(node) !== -1) {', 'if (nodesInProgress.has(node)) {'],
+  ['if (finishedNodes.indexOf(node) !== -1) {', 'if (finishedNodes.has(node)) {'],
+  ['layerIndices[layer.id] = Object.keys(layerIndices).length;', 'layerIndices[layer.id] = layerCount++;'],
+  ['if (nodesInProgress.indexOf(node) === -1) {\n                nodesInProgress.push(node);\n            }', 'nodesInProgress.add(node);'],
+  [
+    'finishedNodes.push(node);\n            while (nodesInProgress.indexOf(node) >= 0) {\n                nodesInProgress.splice(nodesInProgress.indexOf(node), 1);\n            }',
+    'finishedNodes.add(node);\n            nodesInProgress.delete(node);',
+  ],
+  ['var finishedNodes = [];\n        var nodesInProgress = [];', 'var finishedNodes = new Set();\n        var nodesInProgress = new Set();\n        var layerCount = 0;'],
+  ['var computableTensors = _this.inputs.slice();', 'var computableTensors = new Set(_this.inputs);'],
+  ['if (computableTensors.indexOf(x) === -1) {', 'if (!computableTensors.has(x)) {'],
+  ['computableTensors.push(x);', 'computableTensors.add(x);'],
+  [
+    'var allNames = _this.layers.map(function (x) { return x.name; });',
+    'var allNames = _this.layers.map(function (x) { return x.name; });\n        var nameCounts = new Map();\n        allNames.forEach(function (x) { nameCounts.set(x, (nameCounts.get(x) || 0) + 1); });',
+  ],
+  ['var numOccurrences = allNames.filter(function (x) { return x === name; }).length;', 'var numOccurrences = nameCounts.get(name);'],
+];
+
+/** Whether tfjs-layers was loaded with CONTAINER_EDITS (the contract test requires it). */
+export let containerEditsApplied = false;
+
+/** tfjs-layers, its Container constructor edited to run in linear time where every edit applies. */
+function loadLayers(): TfLayers {
+  const entry = require.resolve('@tensorflow/tfjs-layers');
+  if (require.cache[entry]) return require(entry) as TfLayers;
+  const source = readFileSync(entry, 'utf8');
+  let edited = source;
+  for (const [from, to] of CONTAINER_EDITS) {
+    const at = edited.indexOf(from);
+    if (at < 0 || edited.indexOf(from, at + from.length) >= 0) return require(entry) as TfLayers;
+    edited = edited.slice(0, at) + to + edited.slice(at + from.length);
+  }
+  // Loaded as require() would load it, under its own name, so that every later require() of tfjs-layers gets this one.
+  const loaded = new Module(entry);
+  loaded.filename = entry;
+  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(entry));
+  require.cache[entry] = loaded;
+  try {
+    (loaded as unknown as { _compile(code: string, file: string): void })._compile(edited, entry);
+  } catch (error) {
+    delete require.cache[entry];
+    throw error;
+  }
+  loaded.loaded = true;
+  containerEditsApplied = true;
+  return loaded.exports as TfLayers;
+}
+
+export const tfl: TfLayers = loadLayers();
 
 export type Layer = import('@tensorflow/tfjs-layers').layers.Layer;
 export type SymbolicTensor = import('@tensorflow/tfjs-layers').SymbolicTensor;

@@ -5,6 +5,7 @@ import type { ListedWeight, WeightListing } from '../readers/weight-listing.js';
 import { kerasClassName } from './keras-class.js';
 import { userName } from './names.js';
 import { isContainer, type Layer, type LayersModel } from './tfjs.js';
+import { appendAll } from '../core/lists.js';
 
 interface Resolved {
   byLayer: Map<Layer, ListedWeight[]>;
@@ -131,7 +132,7 @@ class SubtreeIndex {
         const next: Layer[] = [];
         for (const layer of level) {
           if (!map.has(userName(layer.name))) map.set(userName(layer.name), layer);
-          if (isModel(layer)) next.push(...layer.layers);
+          if (isModel(layer)) appendAll(next, layer.layers);
         }
         level = next;
       }

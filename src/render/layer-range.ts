@@ -1,4 +1,5 @@
 import { suggest } from '../core/errors.js';
+import { largest, smallest } from '../core/lists.js';
 
 /** Which of the model's own layers (positions, both inclusive) the table shows. */
 export interface LayerRange {
@@ -26,10 +27,10 @@ export function resolveLayerRange(text: string, names: string[]): LayerRange | {
       return { error: `--layer-range: no layer "${side}" in the model${suggest(side, names)} (a layer's name, or a regular expression matching the start of names, as Keras's layer_range)` };
     }
   }
-  const lower = Math.min(...firsts);
-  const upper = Math.max(...lasts);
+  const lower = smallest(firsts);
+  const upper = largest(lasts);
   // Keras: when the first match of FIRST comes after the last match of LAST, the range runs the other way.
-  return lower > upper ? { first: Math.min(...lasts), last: Math.max(...firsts) } : { first: lower, last: upper };
+  return lower > upper ? { first: smallest(lasts), last: largest(firsts) } : { first: lower, last: upper };
 }
 
 /** Splits at the colon; with several colons (names may hold one), at the one that leaves two layer names. */

@@ -7,6 +7,7 @@ import { formatShapes, sameShape } from '../core/shapes.js';
 import { drawTable, wrapSegments, type Cell, type Segment, COUNT_CUT_COST, SHAPE_CUT_COST } from './layout.js';
 import { MERGE_MARK, mergeNotation } from './merge-notation.js';
 import { makePalette, type Palette } from './palette.js';
+import { appendAll } from '../core/lists.js';
 
 /** Which merges to show in full: the largest impacts (default), every one, or those named. */
 export type MergeSelection = { kind: 'default' } | { kind: 'all' } | { kind: 'none' } | { kind: 'named'; names: string[] };
@@ -125,7 +126,7 @@ function mergeDetail(merge: MergeSummary, summary: ModelSummary, options: { pale
     rows,
     { width: options.width - 2, header: palette.heading },
   );
-  lines.push(...table.split('\n').map((line) => `  ${line}`));
+  appendAll(lines, table.split('\n').map((line) => `  ${line}`));
   lines.push(prose([[`  ${stopsText(merge)}`]], '  '));
   return lines;
 }
