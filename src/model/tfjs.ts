@@ -664,3 +664,31 @@ export function withoutConsole<T>(work: () => T): T {
     CONSOLE_METHODS.forEach((method, i) => (console[method] = saved[i]));
   }
 }
+
+/**
+ * A weight made through tfjs's Layer.addWeight (protected in its typings),
+ * as every tfjs layer makes its own: on the storage-less backend it holds no
+ * data. Zeros as its initializer unless `policy` gives the layer's own (a
+ * tfjs cell's, for `profile`): a summary never reads values. A dtype of
+ * null is the layer's.
+ */
+export function addLayerWeight(
+  layer: Layer,
+  name: string,
+  shape: number[],
+  tfjsDtype: string | null,
+  trainable: boolean,
+  policy: { initializer?: unknown; regularizer?: unknown; constraint?: unknown } = {},
+): LayerVariable {
+  const add = (layer as unknown as { addWeight: (...args: unknown[]) => LayerVariable }).addWeight.bind(layer);
+  return add(name, shape, tfjsDtype, policy.initializer ?? tfl.initializers.zeros(), policy.regularizer, trainable, policy.constraint);
+}
+
+/**
+ * Sets a Bidirectional's own trainable flag, the private `_trainable` tfjs's
+ * getter reads (tfjs starts every Bidirectional trainable; Keras keeps the
+ * flag it was given).
+ */
+export function setOwnTrainable(layer: Layer, trainable: boolean): void {
+  (layer as unknown as { _trainable: boolean })._trainable = trainable;
+}

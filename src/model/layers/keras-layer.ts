@@ -1,8 +1,6 @@
-import { kerasPolicyOf, kerasVariableDtype, LayerBase, setKerasDtype, tfjsWeightDtype, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
+import { addLayerWeight, kerasPolicyOf, kerasVariableDtype, LayerBase, setKerasDtype, tfjsWeightDtype, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
-const Base = LayerBase as unknown as new (config: object) => Layer & {
-  addWeight(name: string, shape: number[], dtype: string, initializer: unknown, regularizer: unknown, trainable: boolean): unknown;
-};
+const Base = LayerBase as unknown as new (config: object) => Layer;
 
 /** Arguments every tfjs layer takes from its config. */
 const LAYER_ARGS = ['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType'];
@@ -57,8 +55,7 @@ export abstract class KerasLayer extends Base {
  */
 export function addKerasWeight(layer: Layer, name: string, shape: number[], trainable = true, dtype?: string): LayerVariable {
   const kerasDtype = dtype ?? kerasVariableDtype(kerasPolicyOf(layer)) ?? 'float32';
-  const add = (layer as unknown as { addWeight: InstanceType<typeof Base>['addWeight'] }).addWeight.bind(layer);
-  const weight = add(name, shape, tfjsWeightDtype(kerasDtype), tfl.initializers.zeros(), undefined, trainable) as LayerVariable;
+  const weight = addLayerWeight(layer, name, shape, tfjsWeightDtype(kerasDtype), trainable);
   if (weight.dtype !== kerasDtype) setKerasDtype(weight, kerasDtype);
   return weight;
 }

@@ -1,6 +1,6 @@
 import { firstShape, formatShape, type FullShape } from '../../core/shapes.js';
 import { userName } from '../names.js';
-import { WeightShapeError, copyKerasPolicy, deserialize, isRegistered, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
+import { WeightShapeError, addLayerWeight, copyKerasPolicy, deserialize, isRegistered, setOwnTrainable, tfc, tfjsLayerClass, tfl, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
 
 /**
  * Keras 3's recurrent layers on tfjs's own classes, where tfjs differs:
@@ -197,13 +197,13 @@ export class GRUCell extends TfjsGRUCell {
       return;
     }
     // tfjs's cell keeps its initializers, regularizers and constraints under these names.
-    const self = this as unknown as Record<`${'kernel' | 'recurrent' | 'bias'}${'Initializer' | 'Regularizer' | 'Constraint'}`, unknown> & {
-      addWeight(name: string, shape: number[], dtype: null, initializer: unknown, regularizer: unknown, trainable: boolean, constraint: unknown): LayerVariable;
-    };
+    const self = this as unknown as Record<`${'kernel' | 'recurrent' | 'bias'}${'Initializer' | 'Regularizer' | 'Constraint'}`, unknown>;
+    const layer = this as unknown as Layer;
     const inputDim = firstShape(inputShape).at(-1) as number;
-    this.kernel = self.addWeight('kernel', [inputDim, this.units * 3], null, self.kernelInitializer, self.kernelRegularizer, true, self.kernelConstraint);
-    this.recurrentKernel = self.addWeight('recurrent_kernel', [this.units, this.units * 3], null, self.recurrentInitializer, self.recurrentRegularizer, true, self.recurrentConstraint);
-    this.bias = this.useBias ? self.addWeight('bias', [2, this.units * 3], null, self.biasInitializer, self.biasRegularizer, true, self.biasConstraint) : null;
+    const policy = (of: 'kernel' | 'recurrent' | 'bias') => ({ initializer: self[`${of}Initializer`], regularizer: self[`${of}Regularizer`], constraint: self[`${of}Constraint`] });
+    this.kernel = addLayerWeight(layer, 'kernel', [inputDim, this.units * 3], null, true, policy('kernel'));
+    this.recurrentKernel = addLayerWeight(layer, 'recurrent_kernel', [this.units, this.units * 3], null, true, policy('recurrent'));
+    this.bias = this.useBias ? addLayerWeight(layer, 'bias', [2, this.units * 3], null, true, policy('bias')) : null;
     this.built = true;
   }
 
@@ -429,7 +429,7 @@ export class Bidirectional extends TfjsBidirectional {
     this.verifyDirections();
     // Keras's own flag (tfjs's starts every Bidirectional trainable). Given to the constructor, it stays the
     // wrapper's: Keras counts the weights of the layers it runs, still trainable, as trainable in the model's totals.
-    (this as unknown as { _trainable: boolean })._trainable = args.trainable !== false;
+    setOwnTrainable(this as unknown as Layer, args.trainable !== false);
   }
 
   /** Keras's _verify_layer_config: opposite directions, the same stateful, return_sequences and return_state. */
