@@ -42,6 +42,24 @@ describe('keras.ops nodes: shape rules (Keras compute_output_spec)', () => {
     assert.throws(() => opShape('Add', { operands: [TENSOR, TENSOR] }, [[null, 8, 8, 4], [null, 8, 8, 3]]), /Cannot broadcast shape, the failure dim has value 4, which cannot be broadcasted to 3\. Input shapes are: \[None, 8, 8, 4\] and \[None, 8, 8, 3\]\./);
   });
 
+  it('matmul and einsum, as Keras 3.15.1 computes their shapes (each figure printed by Keras)', () => {
+    assert.deepEqual(opShape('Matmul', { operands: [TENSOR, TENSOR] }, [[4], [2, 4, 3]]), [2, 3]);
+    assert.deepEqual(opShape('Matmul', { operands: [TENSOR, TENSOR] }, [[7, 1, 5, 4], [3, 4, 2]]), [7, 3, 5, 2]);
+    assert.throws(
+      () => opShape('Matmul', { operands: [TENSOR, TENSOR] }, [[null, 5, 4], [null, 3, 2]]),
+      /Inner dimensions \(`x1\.shape\[-1\]` and `x2\.shape\[-2\]`\) must be equal, but received `x1\.shape=\(None, 5, 4\)` and `x2\.shape=\(None, 3, 2\)`\./,
+    );
+    assert.deepEqual(opShape('Einsum', { subscripts: 'ij,jk', operands: [TENSOR, TENSOR] }, [[2, 3], [3, 4]]), [2, 4]);
+    // Keras does not check that a summed index has one size: "bij,bjk->bik" of (2, 3, 4) and (2, 5, 6) is (2, 3, 6).
+    assert.deepEqual(opShape('Einsum', { subscripts: 'bij,bjk->bik', operands: [TENSOR, TENSOR] }, [[2, 3, 4], [2, 5, 6]]), [2, 3, 6]);
+    assert.deepEqual(opShape('Einsum', { subscripts: 'i...,...j->i...j', operands: [TENSOR, TENSOR] }, [[2, 3, 4], [4, 5]]), [2, 3, 4, 5]);
+    assert.deepEqual(opShape('Einsum', { subscripts: 'ij,jk,kl->il', operands: [TENSOR, TENSOR, TENSOR] }, [[2, 3], [3, 4], [4, 5]]), [2, 5]);
+    assert.throws(
+      () => opShape('Einsum', { subscripts: 'ij,jk->ik', operands: [TENSOR, TENSOR] }, [[2, 3, 4], [3, 4]]),
+      /Number of dimensions in the subscript does not match the number of dimensions in the operand, received subscript `ij` and operand of shape \[2, 3, 4\]\./,
+    );
+  });
+
   it('reduce over an axis, with or without keepdims; an axis past the rank is refused in Keras\'s words', () => {
     assert.deepEqual(opShape('Any', { axis: -1, keepdims: false }, [[null, 5, 3]]), [null, 5]);
     assert.deepEqual(opShape('Sum', { axis: [1, 2], keepdims: true }, [[null, 4, 6, 2]]), [null, 1, 1, 2]);
@@ -100,11 +118,11 @@ describe('keras.ops nodes in a Keras 3 file', () => {
 
   it('an op without a shape rule is refused where it is, naming the op; --allow-unknown takes it as keeping its shape', async () => {
     const model = kerasJson('hard-sigmoid-ops');
-    layerNamed(model, 'multiply').class_name = 'Einsum';
-    const file = writeTemp('einsum.json', JSON.stringify(model, null, 1));
+    layerNamed(model, 'multiply').class_name = 'Tile';
+    const file = writeTemp('tile.json', JSON.stringify(model, null, 1));
     const refused = await runCli([file]);
     assert.equal(refused.status, 2);
-    assert.match(refused.stderr, /einsum\.json:\d+:\d+: layer "multiply" \(keras\.ops\.Einsum\) cannot be summarised: it is a call of keras\.ops' Einsum in the model's graph, an op merge-summary has no shape rule for/);
+    assert.match(refused.stderr, /tile\.json:\d+:\d+: layer "multiply" \(keras\.ops\.Tile\) cannot be summarised: it is a call of keras\.ops' Tile in the model's graph, an op merge-summary has no shape rule for/);
     const allowed = await runCli([file, '--allow-unknown', '--json']);
     assert.equal(allowed.status, 0, allowed.stderr);
     assert.ok((JSON.parse(allowed.stdout) as ModelSummary).layers.find((layer) => layer.name === 'multiply')?.unverified);
@@ -126,6 +144,23 @@ describe('keras.ops nodes in a Keras 3 file', () => {
     const result = await runCli([writeTemp('no-broadcast.json', JSON.stringify(model, null, 1))]);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /no-broadcast\.json:\d+:\d+: layer "add" \(keras\.ops\.Add\): .*Cannot broadcast shape, the failure dim has value 4, which cannot be broadcasted to 3/);
+  });
+});
+
+describe('the products among them: mult-adds', () => {
+  it('matmul counts output elements × the contracted length, a two-operand einsum × the sizes of the indices it sums; one operand sums only', async () => {
+    const result = await runCli([writeTemp('ops-products.json', JSON.stringify(kerasJson('ops-products'))), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const macs = Object.fromEntries((JSON.parse(result.stdout) as ModelSummary).layers.map((layer) => [layer.name, layer.macs]));
+    // By hand, batch size 1: x (5, 4), y (4, 3), v (4,).
+    assert.equal(macs.matmul, 5 * 3 * 4); // x @ y
+    assert.equal(macs.matmul_1, 5 * 4 * 4); // x @ v, v 2-D (None, 4): x's last axis, 4, is the one contracted
+    assert.equal(macs.matmul_2, 5 * 5 * 4); // x @ xᵀ
+    assert.equal(macs.einsum, 5 * 3 * 4); // bij,bjk->bik: j summed
+    assert.equal(macs.einsum_1, 5 * 3 * 4); // ...ij,...jk: implicit output ...ik, j summed
+    assert.equal(macs.einsum_2, 4 * 4); // bi,bj->bij: an outer product, one multiply an element
+    assert.equal(macs.einsum_3, 0); // bii->b: a trace sums, it does not multiply
+    assert.equal(macs.head, 82 * 2);
   });
 });
 

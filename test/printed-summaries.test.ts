@@ -93,6 +93,7 @@ describe("Keras's printed summaries (test/conformance/printed/) against the tool
       'nested-mask-expand-nested',
       'nested-twice',
       'nested-twice-expand-nested',
+      'ops-products',
       'ops-zoo',
       'sequential',
       'several-outputs',

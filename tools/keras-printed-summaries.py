@@ -217,6 +217,21 @@ def ops_zoo():
     return keras.Model(x, out, name="ops_zoo"), None
 
 
+def ops_products():
+    """keras.ops.matmul and keras.ops.einsum: batched, with a 1-D operand, implicit and ellipsis subscripts, then a layer."""
+    x = keras.Input((5, 4), name="x")
+    y = keras.Input((4, 3), name="y")
+    v = keras.Input((4,), name="v")
+    m = keras.ops.matmul(x, y)
+    mv = keras.ops.matmul(x, v)
+    e = keras.ops.einsum("bij,bjk->bik", x, y)
+    implicit = keras.ops.einsum("...ij,...jk", x, y)
+    outer = keras.ops.einsum("bi,bj->bij", v, v)
+    traced = keras.ops.einsum("bii->b", keras.ops.matmul(x, keras.ops.transpose(x, (0, 2, 1))))
+    joined = keras.layers.Concatenate(name="joined")([keras.layers.Flatten()(t) for t in (m, mv, e, implicit, outer)] + [keras.ops.expand_dims(traced, -1)])
+    return keras.Model([x, y, v], keras.layers.Dense(2, name="head")(joined), name="ops_products"), None
+
+
 EXAMPLES = [
     ("sequential", sequential, {}),
     ("several-outputs", several_outputs, {}),
@@ -235,6 +250,7 @@ EXAMPLES = [
     ("mask-multi-head-attention", mask_multi_head_attention, {}),
     ("masking", masking, {}),
     ("ops-zoo", ops_zoo, {}),
+    ("ops-products", ops_products, {}),
     ("initial-state-keyword", initial_state_keyword, {}),
     ("nested-mask-expand-nested", nested_mask, {"expand_nested": True}),
 ]

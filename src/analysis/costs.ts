@@ -570,6 +570,66 @@ const dot: Rule = (call, batchSize) => {
 };
 
 /**
+ * keras.ops.matmul: every output element is a dot product over x1's last
+ * axis (numpy's rules: a 1-D x1 is a row, so its one axis is the one
+ * contracted). fvcore's matmul_flop.
+ */
+const matmul: Rule = (call, batchSize) => {
+  if (call.inputShapes.length !== 2) return unknown('a matrix product with a constant operand, whose shape the configuration does not give');
+  const outputs = elementCount(call.outputShapes[0], batchSize);
+  if (outputs === null) return unknownShape('output', call.outputShapes[0]);
+  const first = withBatch(call.inputShapes[0], batchSize);
+  const contracted = first[first.length - 1];
+  if (contracted === null || contracted === undefined) return unknownShape('input', call.inputShapes[0]);
+  return exact(macsTimes(outputs, contracted));
+};
+
+/**
+ * keras.ops.einsum of two operands: every output element sums the products
+ * over the letters the output drops, so output elements × their sizes (a
+ * batched matrix product "bij,bjk->bik" is b·i·k·j, fvcore's bmm). One
+ * operand only sums or rearranges (zero, as reductions); three or more
+ * depend on the order the contraction takes: unknown.
+ */
+const einsum: Rule = (call, batchSize) => {
+  const subscripts = option(call.config, 'subscripts');
+  if (typeof subscripts !== 'string') return unknown('an einsum without its subscripts');
+  if (call.inputShapes.length === 1) return ZERO;
+  if (call.inputShapes.length !== 2) return unknown(`an einsum of ${call.inputShapes.length} operands, whose count depends on the order of contraction`);
+  const outputs = elementCount(call.outputShapes[0], batchSize);
+  if (outputs === null) return unknownShape('output', call.outputShapes[0]);
+  const [inputs, output] = subscripts.split('->');
+  const letters = (spec: string) => [...spec].filter((c) => /^\p{L}$/u.test(c));
+  const all = letters(inputs);
+  // Without "->", the output keeps the letters written once.
+  const kept = new Set(output !== undefined ? letters(output) : all.filter((letter) => all.indexOf(letter) === all.lastIndexOf(letter)));
+  let macs = outputs;
+  for (const letter of new Set(all)) {
+    if (kept.has(letter)) continue;
+    const size = letterSize(letter, inputs.split(','), call.inputShapes.map((shape) => withBatch(shape, batchSize)));
+    if (size === null) return unknown(`the size of einsum's summed index "${letter}" is not known`);
+    macs = macsTimes(macs, size);
+  }
+  return exact(macs);
+};
+
+/** The size an einsum index has in the operands that name it (from the left of "..." or the right). */
+function letterSize(letter: string, specs: string[], shapes: Shape[]): number | null {
+  for (const [n, spec] of specs.entries()) {
+    const [head, tail] = spec.split('...');
+    const shape = shapes[n];
+    const at = head.indexOf(letter);
+    if (at >= 0 && shape[at] !== null && shape[at] !== undefined) return shape[at] as number;
+    const fromEnd = tail === undefined ? -1 : tail.length - 1 - tail.indexOf(letter);
+    if (tail !== undefined && tail.includes(letter)) {
+      const size = shape[shape.length - 1 - fromEnd];
+      if (size !== null && size !== undefined) return size;
+    }
+  }
+  return null;
+}
+
+/**
  * fvcore's estimate for a normalization that computes its statistics at run
  * time (layer, group and instance norm): 4 operations per element, 5 with a
  * learned scale or offset. Batch normalization at inference is not one of
@@ -678,7 +738,7 @@ export const KERAS_OPERATION_CLASSES = [
   'Expm1', 'Log', 'Log1p', 'Log2', 'Log10', 'Sin', 'Cos', 'Tan', 'Tanh', 'Sinh', 'Cosh', 'Arcsin', 'Arccos', 'Arctan', 'Arcsinh',
   'Arccosh', 'Arctanh', 'Floor', 'Ceil', 'Reciprocal', 'Erfc', 'Cbrt', 'Square', 'Clip', 'LogicalNot', 'Isfinite', 'Isinf', 'Isnan',
   'LogSoftmax', 'Cast', 'SaturateCast', 'ConvertToTensor', 'ZerosLike', 'OnesLike', 'Any', 'All', 'Sum', 'Prod', 'Mean', 'Std', 'Var', 'Logsumexp', 'Max',
-  'Min', 'Amax', 'Amin', 'Argmax', 'Argmin', 'Transpose', 'ExpandDims', 'Squeeze', 'Stack', 'GetItem',
+  'Min', 'Amax', 'Amin', 'Argmax', 'Argmin', 'Transpose', 'ExpandDims', 'Squeeze', 'Stack', 'GetItem', 'Matmul', 'Einsum',
 ] as const;
 
 export const KNOWN_LAYER_CLASSES = [
@@ -802,6 +862,9 @@ const RULES: Record<KnownLayerClass, Rule> = {
   Lambda: customCode, Layer: customCode, FlaxLayer: customCode, JaxLayer: customCode, TFSMLayer: customCode, TorchModuleWrapper: customCode,
   TensorFlowOpLayer: tensorFlowOp,
   ...each(KERAS_OPERATION_CLASSES, zero),
+  // The products among them.
+  Matmul: matmul,
+  Einsum: einsum,
 };
 
 export function isKnownLayerClass(type: string): type is KnownLayerClass {

@@ -264,6 +264,86 @@ function indexed(input: Dim[], key: unknown): Dim[] {
   return out;
 }
 
+/** numpy Matmul.compute_output_spec (operation_utils.compute_matmul_output_shape): a 1-D operand is a row or a column, and loses it again. */
+function matmulShape(x1: Dim[], x2: Dim[]): Dim[] {
+  if (x1.length === 0 || x2.length === 0) fail('tuple index out of range');
+  const a = x1.length === 1 ? [1, x1[0]] : x1;
+  const b = x2.length === 1 ? [x2[0], 1] : x2;
+  const [inner1, inner2] = [a[a.length - 1], b[b.length - 2]];
+  if (inner1 !== null && inner2 !== null && inner1 !== inner2) {
+    fail(`Inner dimensions (\`x1.shape[-1]\` and \`x2.shape[-2]\`) must be equal, but received \`x1.shape=${pyTuple(a)}\` and \`x2.shape=${pyTuple(b)}\`.`);
+  }
+  const out = [...broadcastShapes(a.slice(0, -2), b.slice(0, -2)), a[a.length - 2], b[b.length - 1]];
+  if (x1.length === 1) out.splice(out.length - 2, 1);
+  if (x2.length === 1) out.splice(out.length - 1, 1);
+  return out;
+}
+
+/**
+ * numpy Einsum.compute_output_spec, step for step (it works on the spec as
+ * text: each operand's letters replaced by its sizes in the target spec,
+ * letters left over made 1, the results broadcast), so that a spec Keras
+ * reads oddly is read the same odd way here.
+ */
+function einsumShape(subscripts: unknown, operands: OperandShape[]): Dim[] {
+  if (typeof subscripts !== 'string') fail('`subscripts` must be a string');
+  const split = subscripts.split('->');
+  if (split.length > 2) fail(`At most one '->' is supported in \`einsum\` subscripts, but received ${subscripts}.`);
+  const inputs = split[0];
+  const outputSpec = split.length === 2 ? split[1] : null;
+  const inputSpecs = inputs.split(',');
+  if (inputSpecs.length !== operands.length) {
+    fail(`Number of operands (${operands.length}) does not match the number of input specs (${inputSpecs.length}) in \`einsum\`, received subscripts=${subscripts}.`);
+  }
+  let kept = new Set<string>();
+  let reduced = new Set<string>();
+  for (const letter of inputs) {
+    if (!/^\p{L}$/u.test(letter)) continue;
+    if (!reduced.has(letter) && !kept.has(letter)) kept.add(letter);
+    else if (kept.has(letter)) {
+      kept.delete(letter);
+      reduced.add(letter);
+    }
+  }
+  if (outputSpec !== null) {
+    const nextKept = new Set([...kept].filter((letter) => outputSpec.includes(letter)));
+    const nextReduced = new Set([...reduced].filter((letter) => !outputSpec.includes(letter)));
+    for (const letter of kept) if (!outputSpec.includes(letter)) nextReduced.add(letter);
+    for (const letter of reduced) if (outputSpec.includes(letter)) nextKept.add(letter);
+    [kept, reduced] = [nextKept, nextReduced];
+  }
+  const target = outputSpec ?? `...${[...kept].sort().join('')}`;
+  // Python's str.replace: every occurrence.
+  const replace = (text: string, from: string, to: string) => text.split(from).join(to);
+  const expanded = operands.map((operand, n) => {
+    const shape = tensorShape(operand, `operand ${n}`).map((d) => (d === null ? -1 : d));
+    const spec = inputSpecs[n];
+    const parts = spec.split('...');
+    let out = target;
+    if (parts.length === 1) {
+      if (shape.length !== spec.length) {
+        fail(`Number of dimensions in the subscript does not match the number of dimensions in the operand, received subscript \`${spec}\` and operand of shape [${shape.join(', ')}].`);
+      }
+      [...spec].forEach((letter, i) => (out = replace(out, letter, `${shape[i]} `)));
+      out = replace(out, '...', '');
+    } else {
+      const [head, tail] = [parts[0], parts[1]];
+      const size = (i: number) => (i < shape.length && i >= -shape.length ? shape.at(i) : fail('list index out of range'));
+      for (let i = 0; i < head.length; i++) out = replace(out, head[i], `${size(i)} `);
+      for (let i = 0; i < tail.length; i++) out = replace(out, tail[tail.length - 1 - i], `${size(-i - 1)} `);
+      const wildcard = shape.slice(head.length, tail.length === 0 ? shape.length : -tail.length);
+      out = replace(out, '...', `${wildcard.join(' ')} `);
+    }
+    // Letters not replaced become 1 (broadcast); -1 is None again; anything else is no size, as int() says.
+    return out
+      .replace(/[a-z]/g, '1 ')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((size): Dim => (size === '-1' ? null : /^-?\d+$/.test(size) ? Number(size) : fail(`invalid literal for int() with base 10: '${size}'`)));
+  });
+  return expanded.reduce((a, b) => broadcastShapes(a, b));
+}
+
 /**
  * The ops whose shape rule merge-summary has, by Keras class name. Any other
  * op in a file is refused as a class without a rule (--allow-unknown takes it
@@ -315,6 +395,8 @@ export const OPERATIONS: Record<string, OperationRule> = {
   Squeeze: { defaults: { axis: null }, dtype: 'same', shape: ([x], args) => squeezed(tensorShape(x), args.axis) },
   Concatenate: { defaults: { axis: 0 }, dtype: 'result', shape: ([xs], args) => concatenated(xs, args.axis) },
   Stack: { defaults: { axis: 0 }, dtype: 'result', shape: ([x], args) => stacked(x, args.axis) },
+  Matmul: { dtype: 'result', shape: ([x1, x2]) => matmulShape(shapeOrScalar(x1), shapeOrScalar(x2)) },
+  Einsum: { defaults: { subscripts: null }, dtype: 'result', shape: (operands, args) => einsumShape(args.subscripts, operands) },
 };
 
 /**
