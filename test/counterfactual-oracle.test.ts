@@ -98,7 +98,7 @@ describe('the merge counterfactual equals a full rebuild of the swapped model', 
   }
 
   // The project's own model files with merges, nested ones among them: the oracle runs without ../shared too.
-  for (const file of ['keras3-nested-residual.json', 'tfjs-nested-frozen/model.json', 'keras3-nested-frozen.json', 'keras3-functional.json', 'tfjs-pre-format-unet/model.json', 'tfjs-depth-to-space/model.json']) {
+  for (const file of ['keras3-nested-residual.json', 'tfjs-nested-frozen/model.json', 'keras3-nested-frozen.json', 'keras3-functional.json', 'tfjs-pre-format-unet/model.json', 'tfjs-depth-to-space/model.json', 'keras3-nested-two-deep.json', 'tfjs-inlined-nested/model.json']) {
     it(`fixtures/files/${file}, every merge`, () => {
       assert.ok(checkEveryMerge(join(ROOT, 'fixtures', 'files', file)) > 0);
     });
@@ -113,6 +113,31 @@ describe('the merge counterfactual equals a full rebuild of the swapped model', 
     const rows = merge.affected.filter((a) => !a.within).map((a) => [a.name, a.outputShape, a.alternativeOutputShape, a.params, a.alternativeParams]);
     assert.deepEqual(rows, [['block', [null, 8], [null, 16], 72, 72], ['head', [null, 4], [null, 4], 8 * 4 + 4, 16 * 4 + 4]]);
     assert.deepEqual(merge.stopsAt, ['head']);
+  });
+
+  it('a change that stops inside a model two deep still changes the parameters of the model around it: mid is in the footprint', () => {
+    // Keras 3.15.1's summaries of the model and of it with inner_add a Concatenate (tools/keras3-model-files.py):
+    // stop, Dense(3) after the merge, takes 4 → 8 inputs: 4·3 + 3 = 15 → 8·3 + 3 = 27; inner 55 → 67; mid 63 → 75.
+    const summary = analyzeFile(join(ROOT, 'fixtures', 'files', 'keras3-nested-two-deep.json'));
+    const [merge] = summary.merges;
+    assert.deepEqual([merge.within, merge.name], [['mid', 'inner'], 'inner_add']);
+    assert.ok(merge.alternative.possible);
+    assert.equal(merge.alternative.totalParamsChange, 27 - 15);
+    const rows = merge.affected.map((a) => [[...(a.within ?? []), a.name].join('/'), a.params, a.alternativeParams]);
+    assert.deepEqual(rows, [['mid/inner/stop', 15, 27], ['mid/inner', 55, 67], ['mid', 63, 75]]);
+    assert.deepEqual(merge.stopsAt, ['stop']);
+  });
+
+  it('a model whose layers a Sequential runs (its first layer) holds the change of a model nested in it: F counts G\'s BatchNormalization', () => {
+    // By hand (Keras 3.15.1 prints the same for this layout built with an Input): inner_add as Concatenate gives 8 channels, not 4.
+    // bn: 4·4 = 16 → 8·4 = 32; G: d1 + d2 (20 each) + bn = 56 → 72; f_dense: 4·2 + 2 = 10 → 8·2 + 2 = 18; F: G + f_dense = 66 → 90.
+    const summary = analyzeFile(join(ROOT, 'fixtures', 'files', 'tfjs-inlined-nested', 'model.json'));
+    const [merge] = summary.merges;
+    assert.deepEqual([merge.within, merge.name], [['F', 'G'], 'inner_add']);
+    assert.ok(merge.alternative.possible);
+    assert.equal(merge.alternative.totalParamsChange, 32 - 16 + (18 - 10));
+    const rows = merge.affected.map((a) => [[...(a.within ?? []), a.name].join('/'), a.params, a.alternativeParams]);
+    assert.deepEqual(rows, [['F/G/bn', 16, 32], ['F/G', 56, 72], ['F/f_dense', 10, 18], ['F', 66, 90]]);
   });
 
   const real = (file: string) => join(REAL_MODELS, file);

@@ -90,6 +90,22 @@ def nested_residual():
     return keras.Model(x, out, name="nested_residual")
 
 
+def nested_two_deep():
+    """An Add two models deep (outer -> mid -> inner) whose change stops inside the innermost
+    model (at its Dense "stop"): swapped for a Concatenate, it changes the parameters of inner and
+    of mid around it, while no output shape outside inner changes."""
+    keras.backend.clear_session()
+    inner_in = keras.Input(shape=(4,), name="inner_in")
+    a = layers.Dense(4, name="d1")(inner_in)
+    b = layers.Dense(4, name="d2")(inner_in)
+    merged = layers.Add(name="inner_add")([a, b])
+    inner = keras.Model(inner_in, layers.Dense(3, name="stop")(merged), name="inner")
+    mid_in = keras.Input(shape=(4,), name="mid_in")
+    mid = keras.Model(mid_in, layers.Dense(2, name="mid_dense")(inner(mid_in)), name="mid")
+    x = keras.Input(shape=(4,), name="x")
+    return keras.Model(x, layers.Dense(1, name="head")(mid(x)), name="nested_two_deep")
+
+
 def string_towers():
     """Two string inputs, each through a nested Sequential of StringLookup (vocabulary inline)
     and Embedding, joined by Dot: the two-tower recommender's layout."""
@@ -155,6 +171,10 @@ def main():
     model = nested_residual()
     write("keras3-nested-residual.json", model.to_json() + "\n")
     recorded["keras3-nested-residual.json"] = totals(model, "Keras 3 model.to_json().")
+
+    model = nested_two_deep()
+    write("keras3-nested-two-deep.json", model.to_json() + "\n")
+    recorded["keras3-nested-two-deep.json"] = totals(model, "Keras 3 model.to_json().")
 
     model = string_towers()
     # json.dump of the to_json() string: the file holds a JSON string whose content is the model.

@@ -73,6 +73,25 @@ function nestedFrozen(): Model {
   return tf.sequential({ name: 'teachable', layers: [features, head] });
 }
 
+/**
+ * A Sequential whose first layer is a functional model F (tfjs runs F's
+ * layers in the Sequential's graph, never F itself) that calls a nested
+ * functional model G holding an Add and a BatchNormalization: swapped for a
+ * Concatenate, the Add doubles G's channels, so G's BatchNormalization, the
+ * Dense after G in F, and F's own parameters all change.
+ */
+function inlinedNested(): Model {
+  type Tensor = import('@tensorflow/tfjs-layers').SymbolicTensor;
+  const gIn = tf.input({ shape: [4], name: 'g_in' });
+  const d1 = tf.layers.dense({ units: 4, name: 'd1' }).apply(gIn) as Tensor;
+  const d2 = tf.layers.dense({ units: 4, name: 'd2' }).apply(gIn) as Tensor;
+  const added = tf.layers.add({ name: 'inner_add' }).apply([d1, d2]) as Tensor;
+  const g = tf.model({ inputs: gIn, outputs: tf.layers.batchNormalization({ name: 'bn' }).apply(added) as Tensor, name: 'G' });
+  const fIn = tf.input({ shape: [4], name: 'f_in' });
+  const f = tf.model({ inputs: fIn, outputs: tf.layers.dense({ units: 2, name: 'f_dense' }).apply(g.apply(fIn) as Tensor) as Tensor, name: 'F' });
+  return tf.sequential({ name: 'inlined_nested', layers: [f, tf.layers.dense({ units: 1, name: 'head' })] });
+}
+
 /** A small fully convolutional U-Net (inputs of any height and width): Conv2DTranspose and skip Concatenates. */
 function unet(): Model {
   const input = tf.input({ shape: [null, null, 3], name: 'image' });
@@ -197,6 +216,7 @@ const DERIVED: Record<string, { from: () => Model; change: string; apply: (doc: 
 /** Files written by tfjs exactly as it saves them. */
 const GENERATED: Record<string, { build: () => Model; what: string }> = {
   'tfjs-nested-frozen': { build: nestedFrozen, what: 'Saved by tfjs-layers (format "layers-model", topology without model_config): Sequential → Sequential[frozen functional extractor with an Add, GlobalAveragePooling2D] → Sequential head; ReLU max_value 6.' },
+  'tfjs-inlined-nested': { build: inlinedNested, what: 'Saved by tfjs-layers: a Sequential whose first layer is a functional model F calling a nested functional model G (Dense, Dense, Add, BatchNormalization), then a Dense head.' },
   'tfjs-seq2seq-decoder': { build: decoder, what: 'Saved by tfjs-layers: three inputs, one LSTM call on the sequence and two initial states, three outputs (tensor indices 0, 1, 2 of the LSTM and the Dense).' },
 };
 

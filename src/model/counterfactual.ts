@@ -52,9 +52,11 @@ export function propagate(levels: Level[], starts: Map<string, SymbolicTensor[]>
   let pending = starts;
   // What the layers rebuilt so far add to the parameters of the models around them.
   const change = { params: 0, trainable: 0 };
+  // The nested model the change came out of, in the level being walked, and what it added to its parameters.
+  let inner: InnerChange | undefined;
   for (let depth = levels.length - 1; depth >= 0; depth--) {
     const level = levels[depth];
-    const step = propagateWithin(level, pending);
+    const step = propagateWithin(level, pending, inner);
     appendAll(rebuilt, step.rebuilt);
     change.params += step.change.params;
     change.trainable += step.change.trainable;
@@ -62,16 +64,25 @@ export function propagate(levels: Level[], starts: Map<string, SymbolicTensor[]>
     const outputs = changedOutputs(level, step.changed);
     const parent = levels[depth - 1];
     const calls = parent.graph.calls.filter((call) => parent.layers.get(call.layer) === level.container);
+    const paramsChanged = change.params !== 0 || change.trainable !== 0;
     // The nested model's own row changes with what changed inside it: its parameters, and its output where the change reaches it.
-    if (outputs || step.rebuilt.length > 0 || change.params !== 0) {
+    if (outputs || step.rebuilt.length > 0 || paramsChanged) {
       const shapes = outputs ?? level.graph.outputs.map((ref) => resolve(ref, level.tensors)[0].shape as FullShape);
       rebuilt.push(nestedModelFacts(level.container, where(parent, calls[0].layer), shapes, change));
     }
-    if (!outputs) break;
-    // The nested model's calls in the model around it now give these outputs.
-    pending = new Map(calls.map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]));
+    // Every model around this one holds the parameters changed inside it, also where its outputs keep their shapes.
+    if (!outputs && !paramsChanged) break;
+    inner = { key: calls[0].layer, change: { ...change } };
+    // The nested model's calls in the model around it now give these outputs (none when they keep their shapes).
+    pending = new Map(outputs ? calls.map((call) => [call.label, outputs.map((shape, i) => probe(shape, outputsOf(parent, call)[i]))]) : []);
   }
   return { rebuilt };
+}
+
+/** A nested model (by its layer key in the level around it) that the change came out of, and what it added to its parameters. */
+interface InnerChange {
+  key: string;
+  change: { params: number; trainable: number };
 }
 
 /** A nested model's row in the changed model: its outputs (new ones where the change reaches them) and its parameters with the change inside it. */
@@ -103,7 +114,7 @@ interface LevelStep {
   failure?: { at: LayerAt; reason: string };
 }
 
-function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): LevelStep {
+function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>, inner?: InnerChange): LevelStep {
   const changed = new Map<string, SymbolicTensor[]>();
   for (const [label, outputs] of starts) if (!sameOutputs(outputs, level.tensors.get(label) ?? [])) changed.set(label, outputs);
   const rebuiltLayers = new Map<string, Layer>();
@@ -146,6 +157,11 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>): L
     change.params += each.params;
     change.trainable += each.trainable;
   }
+  // The nested model the change came out of is counted already (in the caller's total), but the models its layers run in here hold its change too.
+  if (inner) {
+    const own = changes.get(inner.key) ?? { params: 0, trainable: 0 };
+    changes.set(inner.key, { params: own.params + inner.change.params, trainable: own.trainable + inner.change.trainable });
+  }
   const inlined = inlinedModelFacts(level, [...rebuilt.values()], changes, changed);
   return { rebuilt: [...rebuilt.values(), ...inlined], changed, change };
 }
@@ -171,14 +187,18 @@ function inlinedModelFacts(level: Level, rebuilt: RebuiltLayer[], changes: Map<s
       const label = callLabel(keyOf.get(layer) as string, node);
       return (changed.get(label) ?? (level.tensors.get(label) as SymbolicTensor[]))[tensor].shape as FullShape;
     });
-    const reached = rebuilt.some((layer) => isInside(layer.path.slice(level.path.length))) || outputs.some((shape, i) => !sameShape(shape, model.outputs[i].shape as FullShape));
-    if (!reached) continue;
     const change = { params: 0, trainable: 0 };
     for (const [key, each] of changes) {
       if (!isInside(level.owners.get(key)?.path ?? [])) continue;
       change.params += each.params;
       change.trainable += each.trainable;
     }
+    const reached =
+      rebuilt.some((layer) => isInside(layer.path.slice(level.path.length))) ||
+      outputs.some((shape, i) => !sameShape(shape, model.outputs[i].shape as FullShape)) ||
+      change.params !== 0 ||
+      change.trainable !== 0;
+    if (!reached) continue;
     facts.push(nestedModelFacts(model, { name: owner.name, path: [...level.path, ...owner.path] }, outputs, change));
   }
   return facts;
