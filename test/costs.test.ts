@@ -124,6 +124,18 @@ describe('mult-adds of matrix products', () => {
     assert.equal(macsOf(call('EinsumDense', [[null, 8]], [[null, 4]], { kernel: [8, 2], kernel_scale: [4] }, { equation: 'ab,bc->ac', dtype: policy })), 8 * 4); // 32
   });
 
+  it('keras.ops.einsum sums the axes an output without "..." drops, and a summed index at its broadcast size', () => {
+    // "...i,...i->i" over (batch 3, 4, 5) twice: the output (5) sums batch and 4, so each of its 5 elements is 3·4 products
+    // (jax.numpy.einsum gives shape (5,) and sums both axes): 5 · 3 · 4 = 60.
+    assert.equal(macsOf(call('Einsum', [[null, 4, 5], [null, 4, 5]], [[5]], {}, { subscripts: '...i,...i->i' }), 3), 5 * 3 * 4);
+    // "...ij,...jk->ik" over (3, 2, 6) and (3, 6, 4): the output (2, 4) sums j (6) and "..." (3); jax gives 18.0 an element for ones: 2 · 4 · 6 · 3 = 144.
+    assert.equal(macsOf(call('Einsum', [[3, 2, 6], [3, 6, 4]], [[2, 4]], {}, { subscripts: '...ij,...jk->ik' })), 2 * 4 * 6 * 3);
+    // "ij,jk->ik" over (2, 1) and (3, 4): jax broadcasts j's 1 to 3 (every output element is 3.0 for ones): 2 · 4 · 3 = 24.
+    assert.equal(macsOf(call('Einsum', [[2, 1], [3, 4]], [[2, 4]], {}, { subscripts: 'ij,jk->ik' })), 2 * 4 * 3);
+    // Only a 1 known beside an unknown size: the sum may be longer, so the count is unknown, never 1.
+    assert.match(unknownWhy(call('Einsum', [[null, 2, 1], [null, null, 4]], [[null, 2, 4]], {}, { subscripts: 'bij,bjk->bik' })), /summed index "j"/);
+  });
+
   it('Dot: output elements × the contracted axis, plus L2 normalizations when asked', () => {
     assert.equal(macsOf(call('Dot', [[null, 5], [null, 5]], [[null, 1]], {}, { axes: 1 })), 5);
     const batched = call('Dot', [[null, 3, 4], [null, 6, 4]], [[null, 3, 6]], {}, { axes: [2, 2] });

@@ -603,30 +603,60 @@ const einsum: Rule = (call, batchSize) => {
   const all = letters(inputs);
   // Without "->", the output keeps the letters written once.
   const kept = new Set(output !== undefined ? letters(output) : all.filter((letter) => all.indexOf(letter) === all.lastIndexOf(letter)));
+  const specs = inputs.split(',');
+  const shapes = call.inputShapes.map((shape) => withBatch(shape, batchSize));
   let macs = outputs;
   for (const letter of new Set(all)) {
     if (kept.has(letter)) continue;
-    const size = letterSize(letter, inputs.split(','), call.inputShapes.map((shape) => withBatch(shape, batchSize)));
+    const size = letterSize(letter, specs, shapes);
     if (size === null) return unknown(`the size of einsum's summed index "${letter}" is not known`);
     macs = macsTimes(macs, size);
+  }
+  // An output written without "..." sums the axes "..." stands for in the operands ("...i,...i->i" sums all but i).
+  if (output !== undefined && !output.includes('...')) {
+    const summed = ellipsisSize(specs, shapes);
+    if (summed === null) return unknown('the size of the axes einsum\'s "..." sums is not known');
+    macs = macsTimes(macs, summed);
   }
   return exact(macs);
 };
 
-/** The size an einsum index has in the operands that name it (from the left of "..." or the right). */
+/** How many elements the axes "..." stands for hold, broadcast over the operands that write it (1 when none does). */
+function ellipsisSize(specs: string[], shapes: Shape[]): number | null {
+  const broadcast: (number | null)[] = [];
+  for (const [n, spec] of specs.entries()) {
+    const parts = spec.split('...');
+    if (parts.length === 1) continue;
+    const shape = shapes[n];
+    const axes = shape.slice(parts[0].length, shape.length - parts[1].length);
+    // Aligned from the right, as broadcasting aligns them; a 1 takes the other's size.
+    axes.reverse().forEach((size, i) => {
+      const other = broadcast[i];
+      broadcast[i] = other === undefined || other === 1 ? size : size === 1 ? other : size === null ? other : other === null ? size : Math.max(size, other);
+    });
+  }
+  if (broadcast.some((size) => size === null)) return null;
+  return macsTimes(1, ...(broadcast as number[]));
+}
+
+/**
+ * The size an einsum index has in the operands that name it (from the left
+ * of "..." or the right): broadcast, as the backends sum it, so a 1 in one
+ * operand takes the other's size ("ij,jk" over (2, 1) and (3, 4) sums 3).
+ */
 function letterSize(letter: string, specs: string[], shapes: Shape[]): number | null {
+  const sizes: (number | null)[] = [];
   for (const [n, spec] of specs.entries()) {
     const [head, tail] = spec.split('...');
     const shape = shapes[n];
-    const at = head.indexOf(letter);
-    if (at >= 0 && shape[at] !== null && shape[at] !== undefined) return shape[at] as number;
-    const fromEnd = tail === undefined ? -1 : tail.length - 1 - tail.indexOf(letter);
-    if (tail !== undefined && tail.includes(letter)) {
-      const size = shape[shape.length - 1 - fromEnd];
-      if (size !== null && size !== undefined) return size;
-    }
+    [...head].forEach((each, i) => each === letter && sizes.push(shape[i] ?? null));
+    if (tail !== undefined) [...tail].forEach((each, i) => each === letter && sizes.push(shape[shape.length - tail.length + i] ?? null));
   }
-  return null;
+  const known = sizes.filter((size): size is number => size !== null);
+  const broadcast = known.find((size) => size !== 1);
+  if (broadcast !== undefined) return broadcast;
+  // Only 1s known: an unknown size may be larger.
+  return known.length > 0 && known.length === sizes.length ? 1 : null;
 }
 
 /**
