@@ -76,9 +76,10 @@ function loadLayers(): TfLayers {
   require.cache[entry] = loaded;
   try {
     (loaded as unknown as { _compile(code: string, file: string): void })._compile(edited, entry);
-  } catch (error) {
+  } catch {
+    // The edited source did not load: tfjs as shipped, slower, never different (the contract test fails on it).
     delete require.cache[entry];
-    throw error;
+    return require(entry) as TfLayers;
   }
   loaded.loaded = true;
   containerEditsApplied = true;
