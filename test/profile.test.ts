@@ -32,7 +32,8 @@ const branches = (side: number) => [
     '  - {type: Dense, name: logits, units: 10}',
     '',
   ].join('\n');
-const SMALL = writeTemp('profile-small.yaml', branches(48));
+// Small enough for the CPU backend's JavaScript kernels (seven runs of both models in about a second), large enough that a run is not noise.
+const SMALL = writeTemp('profile-small.yaml', branches(32));
 /** WASM runs the small model in a few milliseconds, where a machine's other work weighs as much as the model's: a larger one there. */
 const LARGER = writeTemp('profile-larger.yaml', branches(96));
 
