@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import fs, { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ModelSummary } from '../src/analysis/types.js';
 import { analyzeFile } from '../src/pipeline.js';
 import { loadHdf5Library } from '../src/readers/hdf5.js';
-import { ROOT, runCli, spawnCli, writeTemp } from './helpers.js';
+import { ROOT, countingBytesRead, runCli, spawnCli, writeTemp } from './helpers.js';
 
 /** Files Keras 3.15 wrote (tools/keras-files.py): each model as .h5, to_json, .weights.h5; Keras's own totals. */
 const FILES = join(ROOT, 'test', 'golden', 'keras-files');
@@ -113,21 +112,7 @@ describe('an .h5 file is read for its metadata, never its weights', () => {
     written.close();
     const size = fs.statSync(path).size;
     assert.ok(size > 16 * 1024 * 1024, `the file holds the kernel's 2048 × 2048 float32 values (${size} bytes)`);
-    let bytesRead = 0;
-    const readSync = fs.readSync;
-    fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
-      const count = readSync(...args);
-      bytesRead += count;
-      return count;
-    }) as typeof fs.readSync;
-    syncBuiltinESMExports();
-    let summary: ModelSummary;
-    try {
-      summary = analyzeFile(path);
-    } finally {
-      fs.readSync = readSync;
-      syncBuiltinESMExports();
-    }
+    const { result: summary, bytesRead } = countingBytesRead(() => analyzeFile(path));
     assert.equal(summary.totals.params, 2048 * 2048 + 2048);
     assert.deepEqual(summary.warnings, [], 'the weights were listed and match: the check ran on their shapes');
     assert.ok(bytesRead > 0 && bytesRead < 256 * 1024, `${bytesRead} bytes read of ${size}`);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after } from 'node:test';
@@ -98,4 +99,27 @@ export function writeTemp(name: string, text: string | Buffer): string {
   const path = join(scratchDir(), name);
   writeFileSync(path, text);
   return path;
+}
+
+/**
+ * Runs `work` counting the bytes read through fs.readSync meanwhile (every
+ * file reader of the tool reads that way): the proof that a summary reads a
+ * file's structure, not its weights.
+ */
+export function countingBytesRead<T>(work: () => T): { result: T; bytesRead: number } {
+  let bytesRead = 0;
+  const readSync = fs.readSync;
+  fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
+    const count = readSync(...args);
+    bytesRead += count;
+    return count;
+  }) as typeof fs.readSync;
+  // ES modules that imported readSync by name see the counting one too.
+  syncBuiltinESMExports();
+  try {
+    return { result: work(), bytesRead };
+  } finally {
+    fs.readSync = readSync;
+    syncBuiltinESMExports();
+  }
 }

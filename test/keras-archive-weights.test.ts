@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import fs, { readFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
 import { analyzeFile } from '../src/pipeline.js';
 import { loadHdf5Library } from '../src/readers/hdf5.js';
 import { readModel } from '../src/readers/read.js';
-import { ROOT, runCli, spawnCli, writeTemp } from './helpers.js';
+import { ROOT, countingBytesRead, runCli, spawnCli, writeTemp } from './helpers.js';
 
 /**
  * The weights of a Keras 3 .keras archive: its model.weights.h5, stored
@@ -88,21 +87,7 @@ describe('.keras archives: the weights in model.weights.h5 checked against the m
     const archive = wideArchive();
     const size = fs.statSync(archive).size;
     assert.ok(size > 16 * 1024 * 1024, `the archive holds the kernel's 2048 × 2048 float32 values (${size} bytes)`);
-    let bytesRead = 0;
-    const readSync = fs.readSync;
-    fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
-      const count = readSync(...args);
-      bytesRead += count;
-      return count;
-    }) as typeof fs.readSync;
-    syncBuiltinESMExports();
-    let summary: ReturnType<typeof analyzeFile>;
-    try {
-      summary = analyzeFile(archive);
-    } finally {
-      fs.readSync = readSync;
-      syncBuiltinESMExports();
-    }
+    const { result: summary, bytesRead } = countingBytesRead(() => analyzeFile(archive));
     assert.equal(summary.totals.params, 2048 * 2048 + 2048);
     assert.deepEqual(summary.warnings, []);
     assert.ok(bytesRead > 0 && bytesRead < 256 * 1024, `${bytesRead} bytes read of ${size}`);
