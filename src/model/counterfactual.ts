@@ -121,7 +121,8 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>, in
   const rebuilt = new Map<string, RebuiltLayer>();
   const calls = level.graph.calls;
   const first = smallest(calls.map((call, i) => (starts.has(call.label) ? i : calls.length)));
-  // A spec's layer that leads to no output is no part of the model (the summary leaves it out, with a warning): a change does not run it.
+  // Every layer of the level's model, at any depth. A spec's layer that leads to no output is not among them (the summary
+  // leaves it out, with a warning): a change does not run it.
   const inModel = ownersOf(level.container);
   for (const call of calls.slice(first + 1)) {
     if (starts.has(call.label) || !call.from.some((ref) => changed.has(ref.label))) continue;
@@ -162,7 +163,7 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>, in
     const own = changes.get(inner.key) ?? { params: 0, trainable: 0 };
     changes.set(inner.key, { params: own.params + inner.change.params, trainable: own.trainable + inner.change.trainable });
   }
-  const inlined = inlinedModelFacts(level, [...rebuilt.values()], changes, changed);
+  const inlined = inlinedModelFacts(level, inModel, [...rebuilt.values()], changes, changed);
   return { rebuilt: [...rebuilt.values(), ...inlined], changed, change };
 }
 
@@ -172,11 +173,17 @@ function propagateWithin(level: Level, starts: Map<string, SymbolicTensor[]>, in
  * its layers, never the model) that a change reaches: their outputs where
  * the change reaches them, their parameters with the change inside them.
  */
-function inlinedModelFacts(level: Level, rebuilt: RebuiltLayer[], changes: Map<string, { params: number; trainable: number }>, changed: Map<string, SymbolicTensor[]>): RebuiltLayer[] {
+function inlinedModelFacts(
+  level: Level,
+  owners: Map<Layer, Owner>,
+  rebuilt: RebuiltLayer[],
+  changes: Map<string, { params: number; trainable: number }>,
+  changed: Map<string, SymbolicTensor[]>,
+): RebuiltLayer[] {
   const called = new Set(level.layers.values());
   const keyOf = new Map([...level.layers].map(([key, layer]) => [layer, key]));
   const facts: RebuiltLayer[] = [];
-  for (const [model, owner] of ownersOf(level.container)) {
+  for (const [model, owner] of owners) {
     if (!isContainer(model) || called.has(model)) continue;
     // A model inside one this graph calls (a level of its own) has its outputs in that model's graph, not in this one.
     const references = outputReferences(model);
