@@ -19,7 +19,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalClass, kerasSignature, printedClass } from '../src/core/keras-classes.js';
-import { kerasSnakeCase } from '../src/core/keras-names.js';
+import { kerasSnakeCase, weightPolicyOf } from '../src/core/keras-names.js';
 import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REGULARIZERS, KERAS_SIGNATURES } from '../src/core/keras-signatures.js';
 import { kindOf, NAME_OR_CONFIG_JSON } from '../src/model/arg-kinds.js';
 import { argumentsOf, BASE_ARGS, layerClasses, NOT_SPEC_LAYERS, toCamelCase } from '../src/model/layer-factory.js';
@@ -47,8 +47,8 @@ const NAMES: Record<string, string[]> = {
 /** Which list of NAMES an argument's value is one of. */
 function namesOf(snake: string): string | undefined {
   if (snake === 'activation' || snake === 'recurrent_activation') return 'activation';
-  const suffix = /_(initializer|regularizer|constraint)$/.exec(snake);
-  if (suffix) return suffix[1];
+  const policy = weightPolicyOf(snake);
+  if (policy !== undefined) return policy;
   return snake === 'dtype' ? 'dtype' : undefined;
 }
 

@@ -41,3 +41,14 @@ export const KERAS_OP_PREFIX = 'keras.ops.';
 
 /** What stands for a tensor among an op node's operands (its other operands are the constants it was called with). */
 export const OPERAND_TENSOR = { tensor: true } as const;
+
+export type WeightPolicy = 'initializer' | 'regularizer' | 'constraint';
+
+/**
+ * What an argument named for a weight's policy holds (kernel_initializer,
+ * gamma_constraint, activity_regularizer): across Keras, the suffix says it.
+ * Such an argument sets values, never a shape or a count.
+ */
+export function weightPolicyOf(snakeName: string): WeightPolicy | undefined {
+  return /_(initializer|regularizer|constraint)$/.exec(snakeName)?.[1] as WeightPolicy | undefined;
+}

@@ -5,6 +5,7 @@
  * [3, 1.5]; checking here turns that into an error at the argument.
  */
 import { hasOwn, isPrototypeKey, quoteValue } from '../core/errors.js';
+import { weightPolicyOf } from '../core/keras-names.js';
 import { MAX_RANK } from '../core/shapes.js';
 
 type Check = (value: unknown) => boolean;
@@ -150,8 +151,8 @@ export function kindOf(snakeName: string, className?: string): Kind | undefined 
   if (className !== undefined && hasOwn(CLASS_KINDS, className) && hasOwn(CLASS_KINDS[className], snakeName)) return CLASS_KINDS[className][snakeName];
   if (hasOwn(KINDS, snakeName)) return KINDS[snakeName];
   // Every Keras argument named for what it initializes, regularizes or constrains (depthwise_initializer, gamma_constraint) is one of those by name or config.
-  const suffix = /_(initializer|regularizer|constraint)$/.exec(snakeName)?.[1];
-  return suffix === undefined ? undefined : { initializer: INITIALIZER, regularizer: REGULARIZER, constraint: CONSTRAINT }[suffix];
+  const policy = weightPolicyOf(snakeName);
+  return policy === undefined ? undefined : { initializer: INITIALIZER, regularizer: REGULARIZER, constraint: CONSTRAINT }[policy];
 }
 
 /** Whether an argument is a flag (use_bias, mask_zero, ...): Python's None there is false, as Keras's `if self.use_bias:` reads it. */

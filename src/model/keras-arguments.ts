@@ -1,5 +1,5 @@
 import { kerasSignature } from '../core/keras-classes.js';
-import { kerasSnakeCase } from '../core/keras-names.js';
+import { kerasSnakeCase, weightPolicyOf } from '../core/keras-names.js';
 import { KERAS_ACTIVATIONS, KERAS_CONSTRAINTS, KERAS_DTYPES, KERAS_INITIALIZERS, KERAS_REFUSED_AS_STRING, KERAS_REGULARIZERS } from '../core/keras-signatures.js';
 import { closestNames, isObject } from '../core/errors.js';
 import { toCamelCase } from './layer-factory.js';
@@ -28,7 +28,7 @@ const SHAPE_NEUTRAL = new Set([
 ]);
 
 export function isShapeNeutral(snakeName: string): boolean {
-  return SHAPE_NEUTRAL.has(snakeName) || /_(initializer|regularizer|constraint)$/.test(snakeName);
+  return SHAPE_NEUTRAL.has(snakeName) || weightPolicyOf(snakeName) !== undefined;
 }
 
 /**
@@ -72,9 +72,8 @@ export type ArgumentProblem =
 /** Names Keras accepts for the functions and objects an argument names, by the argument's name. */
 function namedObjects(snakeName: string): { what: string; names: string[] } | undefined {
   if (snakeName === 'activation' || snakeName === 'recurrent_activation') return { what: 'activation', names: KERAS_ACTIVATIONS };
-  if (snakeName.endsWith('_initializer')) return { what: 'initializer', names: KERAS_INITIALIZERS };
-  if (snakeName.endsWith('_regularizer')) return { what: 'regularizer', names: KERAS_REGULARIZERS };
-  if (snakeName.endsWith('_constraint')) return { what: 'constraint', names: KERAS_CONSTRAINTS };
+  const policy = weightPolicyOf(snakeName);
+  if (policy !== undefined) return { what: policy, names: { initializer: KERAS_INITIALIZERS, regularizer: KERAS_REGULARIZERS, constraint: KERAS_CONSTRAINTS }[policy] };
   if (snakeName === 'dtype') return { what: 'dtype', names: KERAS_DTYPES };
   return undefined;
 }

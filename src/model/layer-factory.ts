@@ -1,7 +1,7 @@
 import { UserError, closestNames, hasOwn, isObject, quoteValue, setOwn, suggest, type SourceLocation } from '../core/errors.js';
 import { canonicalClass, kerasSignature, printedClass } from '../core/keras-classes.js';
 import { KERAS_SIGNATURES } from '../core/keras-signatures.js';
-import { KerasNamer, kerasSnakeCase } from '../core/keras-names.js';
+import { KerasNamer, kerasSnakeCase, weightPolicyOf } from '../core/keras-names.js';
 import type { ConfiguredLayer, LayerDefinition, SpecLayer } from '../readers/graph.js';
 import { argumentKind, wrongKind } from './arg-kinds.js';
 import { checkSpecArguments, isIgnoredByKeras, isShapeNeutral, unhonouredArguments, type ArgumentProblem } from './keras-arguments.js';
@@ -13,9 +13,6 @@ import { deserialize, recordConfiguredPolicy, registeredLayerClasses, withTempor
 
 /** Arguments every Keras layer takes, whether or not a layer's getConfig() lists them. */
 export const BASE_ARGS = new Set(['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'inputDType', 'weights']);
-
-/** How a weight is initialised, regularised or constrained: its values, never its shape. */
-const WEIGHT_POLICY = /_(initializer|regularizer|constraint)$/;
 
 /** Model classes are containers, not layers a spec entry can create from arguments. */
 export const NOT_SPEC_LAYERS = new Set(['InputLayer', 'Model', 'Functional', 'Sequential']);
@@ -123,7 +120,7 @@ function specConfig(definition: SpecLayer, within?: string): { cls: LayerConstru
     const camel = toCamelCase(snake);
     // tfjs would choke on a name it lacks that cannot change a shape; and an initializer, regularizer or constraint,
     // checked against Keras's names above, is never the engine's business (tfjs lacks l1, l2, lecun_normal, stft, ...).
-    if (isShapeNeutral(snake) && (!honoured.has(camel) || WEIGHT_POLICY.test(snake))) continue;
+    if (isShapeNeutral(snake) && (!honoured.has(camel) || weightPolicyOf(snake) !== undefined)) continue;
     if (isIgnoredByKeras(className, snake)) continue;
     setOwn(config, camel, isInnerArgument(className, snake) ? innerLayers(value, snake, INNER_LAYER[className][snake], at(snake), what) : kerasToTfjs(value, camel));
   }

@@ -1,7 +1,7 @@
 import { UserError, isObject, isPrototypeKey, quoteValue, setOwn, type DocPath, type SourceLocation } from '../core/errors.js';
 import { canonicalClass } from '../core/keras-classes.js';
 import { MAX_RANK } from '../core/shapes.js';
-import { KERAS_OP_PREFIX, OPERAND_TENSOR } from '../core/keras-names.js';
+import { KERAS_OP_PREFIX, OPERAND_TENSOR, weightPolicyOf } from '../core/keras-names.js';
 import type { WeightListing } from './weight-listing.js';
 
 /** Keras class names of models, which can also be layers of other models. */
@@ -365,7 +365,7 @@ function collectKerasTensors(value: unknown, out: NodeRef[], nestedModels: Set<s
 function dropShapeNeutral(config: Json): Json {
   const kept: Json = {};
   for (const [key, value] of Object.entries(config)) {
-    if (/_(initializer|regularizer|constraint)$/.test(key) || key === 'implementation') continue;
+    if (weightPolicyOf(key) !== undefined || key === 'implementation') continue;
     setOwn(kept, key, value);
   }
   return kept;
