@@ -37,19 +37,8 @@ export interface DerivedGraph {
  */
 export function graphFromModel(model: Container, source: string, at: SourceLocation, customObjects: Record<string, unknown>): DerivedGraph {
   const ownership = ownersOf(model);
-  const keys = new Map<Layer, string>();
   const owners = new Map<string, Owner>();
-  const keyOf = (layer: Layer): string => {
-    let key = keys.get(layer);
-    if (key === undefined) {
-      const name = userName(layer.name);
-      key = name;
-      for (let n = 1; owners.has(key); n++) key = `${name}~${n}`;
-      keys.set(layer, key);
-      owners.set(key, ownership.get(layer) ?? { name, path: [], trainable: layer.trainable });
-    }
-    return key;
-  };
+  const keyOf = layerKeys((key, layer, name) => owners.set(key, ownership.get(layer) ?? { name, path: [], trainable: layer.trainable }));
   const inputs: InputNode[] = [];
   const calls: LayerCall[] = [];
   const tensors = new Map<string, SymbolicTensor[]>();
@@ -82,6 +71,29 @@ export function graphFromModel(model: Container, source: string, at: SourceLocat
   }
   const outputs: TensorRef[] = outputReferences(model).map((ref) => ({ label: callLabel(keyOf(ref.layer), ref.node), index: ref.tensor, at }));
   return { graph: { name: userName(model.name), source, inputs, calls, outputs, at }, tensors, layers, owners };
+}
+
+/**
+ * The key of each layer of a model's graph: its name, or name~1, name~2, ...
+ * for a name that repeats (a graph that calls the layers of a model nested
+ * in it may hold two of one name). `added` hears of each layer as it gets
+ * its key.
+ */
+export function layerKeys(added?: (key: string, layer: Layer, name: string) => void): (layer: Layer) => string {
+  const keys = new Map<Layer, string>();
+  const used = new Set<string>();
+  return (layer) => {
+    let key = keys.get(layer);
+    if (key === undefined) {
+      const name = userName(layer.name);
+      key = name;
+      for (let n = 1; used.has(key); n++) key = `${name}~${n}`;
+      keys.set(layer, key);
+      used.add(key);
+      added?.(key, layer, name);
+    }
+    return key;
+  };
 }
 
 /** Every layer of a model and of the models nested in it, with where it sits. */

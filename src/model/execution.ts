@@ -1,5 +1,5 @@
 import { shapeList, type FullShape } from '../core/shapes.js';
-import { ownersOf } from './call-graph.js';
+import { layerKeys, ownersOf } from './call-graph.js';
 import type { ExecutedCall, ExecutionFacts, LayerAt, TensorFact, WeightShape } from './facts.js';
 import { kerasClassName } from './keras-class.js';
 import { userName } from './names.js';
@@ -19,20 +19,7 @@ import { isContainer, kerasCallNumber, nodeIndex, nodesInExecutionOrder, outputR
  */
 export function executionFacts(model: Container, configOf: (layer: Layer) => Record<string, unknown>, inputDtypes: Map<string, string> = new Map()): ExecutionFacts {
   const owners = ownersOf(model);
-  const keys = new Map<Layer, string>();
-  const used = new Set<string>();
-  // Names are unique within a model; a model whose graph calls the layers of a model nested in it may repeat one.
-  const keyOf = (layer: Layer): string => {
-    let key = keys.get(layer);
-    if (key === undefined) {
-      const name = userName(layer.name);
-      key = name;
-      for (let n = 1; used.has(key); n++) key = `${name}~${n}`;
-      keys.set(layer, key);
-      used.add(key);
-    }
-    return key;
-  };
+  const keyOf = layerKeys();
   const tensorId = (layer: Layer, node: number, tensor: number) => `${keyOf(layer)}[${kerasCallNumber(layer, node)}][${tensor}]`;
   const tensors: TensorFact[] = [];
   const inputs: string[] = [];
