@@ -5,6 +5,7 @@
 // bench puts it beside `merge-summary profile`'s latency of the same model.
 const tf = require('@tensorflow/tfjs-core');
 const tfl = require('@tensorflow/tfjs-layers');
+const vgg16 = require('./vgg16-tfjs.cjs');
 const backend = process.argv[2] ?? 'wasm';
 const runs = Number(process.argv[3] ?? 5);
 const warmup = Number(process.argv[4] ?? 2);
@@ -12,16 +13,7 @@ require(backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs
 
 (async () => {
   await tf.setBackend(backend);
-  const model = tfl.sequential();
-  model.add(tfl.layers.inputLayer({ inputShape: [224, 224, 3] }));
-  [[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].forEach(([filters, convs]) => {
-    for (let i = 0; i < convs; i++) model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu' }));
-    model.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-  });
-  model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dense({ units: 4096, activation: 'relu' }));
-  model.add(tfl.layers.dense({ units: 4096, activation: 'relu' }));
-  model.add(tfl.layers.dense({ units: 1000, activation: 'softmax' }));
+  const model = vgg16(tfl);
   const x = tf.randomUniform([1, 224, 224, 3]);
   const once = async () => {
     const y = model.predict(x, { batchSize: 1 });
