@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ModelSummary } from '../src/analysis/types.js';
 import { analyzeFile } from '../src/pipeline.js';
-import { loadHdf5Library } from '../src/readers/hdf5.js';
-import { ROOT, countingBytesRead, runCli, spawnCli, writeTemp } from './helpers.js';
+import { ROOT, countingBytesRead, h5wasmForTests, runCli, spawnCli, writeTemp, type H5wasm } from './helpers.js';
 
 /** Files Keras 3.15 wrote (tools/keras-files.py): each model as .h5, to_json, .weights.h5; Keras's own totals. */
 const FILES = join(ROOT, 'test', 'golden', 'keras-files');
@@ -13,13 +12,10 @@ const file = (name: string) => join(FILES, name);
 const KERAS = JSON.parse(readFileSync(file('totals.json'), 'utf8')) as { models: Record<string, { params: number; trainable: number; nonTrainable: number }> };
 const MODELS = Object.keys(KERAS.models);
 
-type H5wasm = typeof import('h5wasm/node');
 let h5: H5wasm;
 
 before(async () => {
-  await loadHdf5Library();
-  h5 = (await import('h5wasm/node')) as H5wasm;
-  await h5.ready;
+  h5 = await h5wasmForTests();
 });
 
 /** What a summary says of each layer and in all: the part every kind of file must agree on. */

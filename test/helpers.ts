@@ -7,6 +7,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { capturingIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { loadHdf5Library } from '../src/readers/hdf5.js';
 import { assertValidOutput } from './json-schemas.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,4 +123,17 @@ export function countingBytesRead<T>(work: () => T): { result: T; bytesRead: num
     fs.readSync = readSync;
     syncBuiltinESMExports();
   }
+}
+
+export type H5wasm = typeof import('h5wasm/node');
+
+/**
+ * h5wasm, to write or edit HDF5 files in a test, loaded the way the tool
+ * loads it (its WebAssembly compiled once, by the tool's HDF5 reader).
+ */
+export async function h5wasmForTests(): Promise<H5wasm> {
+  await loadHdf5Library();
+  const h5 = (await import('h5wasm/node')) as H5wasm;
+  await h5.ready;
+  return h5;
 }

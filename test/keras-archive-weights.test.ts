@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
 import { analyzeFile } from '../src/pipeline.js';
-import { loadHdf5Library } from '../src/readers/hdf5.js';
 import { readModel } from '../src/readers/read.js';
-import { ROOT, countingBytesRead, runCli, spawnCli, writeTemp } from './helpers.js';
+import { ROOT, countingBytesRead, h5wasmForTests, runCli, spawnCli, writeTemp, type H5wasm } from './helpers.js';
 
 /**
  * The weights of a Keras 3 .keras archive: its model.weights.h5, stored
@@ -20,13 +19,10 @@ const FILES = join(ROOT, 'test', 'golden', 'keras-files');
 const file = (name: string) => join(FILES, name);
 const KERAS = JSON.parse(readFileSync(file('totals.json'), 'utf8')) as { models: Record<string, { params: number }> };
 
-type H5wasm = typeof import('h5wasm/node');
 let h5: H5wasm;
 
 before(async () => {
-  await loadHdf5Library();
-  h5 = (await import('h5wasm/node')) as H5wasm;
-  await h5.ready;
+  h5 = await h5wasmForTests();
 });
 
 // Hand count of "dense" (GlobalAveragePooling2D of 4 + 2 channels, then 3 units): kernel 6 × 3, bias 3;
