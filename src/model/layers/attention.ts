@@ -1,7 +1,7 @@
 import { kerasSnakeCase } from '../../core/keras-names.js';
 import { shapeList } from '../../core/shapes.js';
 import type { Shape, Tensor } from '../tfjs.js';
-import { quantizationOf, type Quantization, type WeightPlan } from './dtype-policy.js';
+import { apartFromQuantization, type Quantization, type WeightPlan } from './dtype-policy.js';
 import { analyzeEinsum, einsumWeights, fullyDefined } from './einsum-dense.js';
 import { KerasLayer } from './keras-layer.js';
 
@@ -105,11 +105,10 @@ abstract class ProjectedAttention extends AttentionLayer {
   protected readonly quantization: Quantization | undefined;
 
   constructor(config: Record<string, unknown> = {}) {
-    const { dtype, ...rest } = config;
-    const quantization = quantizationOf(dtype);
-    super(quantization ? rest : config);
+    const { config: forTfjs, quantization } = apartFromQuantization(config);
+    super(forTfjs);
     this.quantization = quantization;
-    this.args.dtype = dtype ?? null;
+    this.args.dtype = config.dtype ?? null;
   }
 
   addProjectionWeight(name: string, plan: WeightPlan): void {

@@ -1,6 +1,6 @@
 import { firstShape } from '../../core/shapes.js';
 import { tfjsLayerClass, type Layer, type LayerVariable, type Shape, type Tensor } from '../tfjs.js';
-import { float8Weights, modeNotSupported, packed, quantizationOf, type Quantization, type WeightPlan } from './dtype-policy.js';
+import { apartFromQuantization, float8Weights, modeNotSupported, packed, type Quantization, type WeightPlan } from './dtype-policy.js';
 import { fullyDefined, loraRankOf } from './einsum-dense.js';
 import { addKerasWeight, KerasLayer } from './keras-layer.js';
 
@@ -103,16 +103,16 @@ export class Dense extends TfjsDense {
   private readonly quantization: Quantization | undefined;
 
   constructor(args: Args = {}) {
-    const { loraRank, loraAlpha = null, dtype, ...rest } = args;
-    const quantization = quantizationOf(dtype);
+    const { loraRank, loraAlpha = null, ...others } = args;
+    const { config: rest, quantization } = apartFromQuantization(others);
     const rank = loraRankOf(loraRank);
     if (rank && rest.kernelConstraint) {
       throw new Error('Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.');
     }
-    super(quantization || dtype === undefined ? rest : { ...rest, dtype });
+    super(rest);
     this.loraRank = rank;
     this.loraAlpha = loraAlpha;
-    this.policy = dtype;
+    this.policy = args.dtype;
     this.quantization = quantization;
   }
 
@@ -191,16 +191,16 @@ export class Embedding extends TfjsEmbedding {
   protected readonly quantization: Quantization | undefined;
 
   constructor(args: Args = {}) {
-    const { loraRank, loraAlpha = null, dtype, ...rest } = args;
-    const quantization = quantizationOf(dtype);
+    const { loraRank, loraAlpha = null, ...others } = args;
+    const { config: rest, quantization } = apartFromQuantization(others);
     const rank = loraRankOf(loraRank);
     if (rank && rest.embeddingsConstraint) {
       throw new Error('Lora is incompatible with embedding constraints. In order to enable lora on this layer, remove the `embeddings_constraint` argument.');
     }
-    super(quantization || dtype === undefined ? rest : { ...rest, dtype });
+    super(rest);
     this.loraRank = rank;
     this.loraAlpha = loraAlpha;
-    this.policy = dtype;
+    this.policy = args.dtype;
     this.quantization = quantization;
   }
 

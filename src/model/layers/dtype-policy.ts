@@ -41,13 +41,24 @@ function sourceName(written: string): string {
 }
 
 /**
+ * A layer's configuration as tfjs reads it, and the quantized dtype policy
+ * held apart (tfjs knows no such policy; the layer makes its weights from
+ * it). Any other dtype stays in the configuration.
+ */
+export function apartFromQuantization<T extends { dtype?: unknown }>(config: T): { config: Omit<T, 'dtype'> | T; quantization: Quantization | undefined } {
+  const { dtype, ...rest } = config;
+  const quantization = quantizationOf(dtype);
+  return { config: quantization ? rest : config, quantization };
+}
+
+/**
  * The quantization a layer's dtype argument asks for: a policy name (as
  * written, or camel-cased by tfjs's config conversion) or a Keras policy
  * object ({class_name, config}); undefined for a plain dtype. Throws, in
  * Keras's words, for what Keras refuses, and for the GPTQ and AWQ
  * policies, whose weights depend on a calibration merge-summary does not have.
  */
-export function quantizationOf(dtype: unknown): Quantization | undefined {
+function quantizationOf(dtype: unknown): Quantization | undefined {
   let mode: string;
   let source: string;
   let amaxHistoryLength = 1024;

@@ -1,6 +1,6 @@
 import { firstShape } from '../../core/shapes.js';
 import type { Shape } from '../tfjs.js';
-import { float8Weights, modeNotSupported, packed, quantizationOf, type Quantization, type WeightPlan } from './dtype-policy.js';
+import { apartFromQuantization, float8Weights, modeNotSupported, packed, type Quantization, type WeightPlan } from './dtype-policy.js';
 import { KerasLayer } from './keras-layer.js';
 
 /**
@@ -224,12 +224,11 @@ export class EinsumDense extends KerasLayer {
   private readonly quantization: Quantization | undefined;
 
   constructor(config: Record<string, unknown> = {}) {
-    const { dtype, ...rest } = config;
-    const quantization = quantizationOf(dtype);
-    super(quantization ? rest : config);
+    const { config: forTfjs, quantization } = apartFromQuantization(config);
+    super(forTfjs);
     this.quantization = quantization;
     // The policy stays in the config, so that a layer rebuilt from it (a merge's counterfactual) is quantized alike.
-    this.args.dtype = dtype ?? null;
+    this.args.dtype = config.dtype ?? null;
   }
 
   protected override validate(): void {
